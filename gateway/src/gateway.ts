@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  SUBGRAPHS,
+  buildRequestContext,
+  createLogger,
+  createRemoteTokenVerifier,
+  startGraphQLService,
+  type PlatformConfig,
+  type RequestContext,
+  type RunningService,
+  type SubgraphName,
+} from '@omurga/shared';
+import { SUPERGRAPH_FILE } from './compose.ts';
+
+interface GatewayContext extends RequestContext {
+  headers: IncomingHttpHeaders;
+}
+
+/** Headers the subgraphs need to authenticate the caller and answer in their language. */
+const FORWARDED_HEADERS = ['authorization', 'accept-language', 'user-agent'] as const;
+
+class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (!('headers' in context) || !context.headers) return; // the gateway's own health probes
+    for (const name of FORWARDED_HEADERS) {
+      const value = context.headers[name];
+      if (typeof value === 'string') request.http?.headers.set(name, value);
+    }
+    if (context.ip) request.http?.headers.set('x-forwarded-for', context.ip);
+  }
+}
+
+const isSubgraph = (name: string): name is SubgraphName => (SUBGRAPHS as readonly string[]).includes(name);
+
+export async function startGateway(config: PlatformConfig): Promise<RunningService> {
+  const logger = createLogger('gateway', config.logLevel);
+  const verify = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
+    buildService: ({ name, url }) => new ForwardingDataSource({ url: isSubgraph(name) ? config.subgraphs[name].url : url }),
+  });
+  return startGraphQLService<GatewayContext>({
+    name: 'gateway',
+    host: config.host,
+    port: config.gateway.port,
+    logger,
+    apollo: { gateway },
+    // An invalid token is refused here, before any subgraph is asked; every
+    // subgraph verifies the token again on its own.
+    contextFailureStatus: 401,
+    context: async (req) => ({
+      ...(await buildRequestContext(req.headers, req.socket.remoteAddress, verify)),
+      headers: req.headers,
+    }),
+    readiness: Object.fromEntries(
+      SUBGRAPHS.map((name) => [
+        name,
+        async () => {
+          const response = await fetch(new URL('/healthz', config.subgraphs[name].url));
+          if (!response.ok) throw new Error(`${name} answered ${response.status}`);
+        },
+      ]),
+    ),
+  });
+}

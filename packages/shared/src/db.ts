@@ -1,0 +1,23 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { PlatformConfig } from './config.ts';
+
+/**
+ * Opens the service's own database. Storage code must work on both MongoDB
+ * (production replica set) and FerretDB (local runs and CI): single-document
+ * atomic updates, unique indexes and optimistic versioning only; no
+ * multi-document transactions, TTL indexes, change streams or $lookup.
+ */
+export async function connectDatabase(config: PlatformConfig, service: string): Promise<Connection> {
+  const connection = mongoose.createConnection(config.mongo.uri, {
+    dbName: `${config.mongo.dbPrefix}${service}`,
+    serverSelectionTimeoutMS: 10_000,
+    autoIndex: true,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+export async function pingDatabase(connection: Connection): Promise<void> {
+  if (!connection.db) throw new Error('database not connected');
+  await connection.db.command({ ping: 1 });
+}

@@ -1,0 +1,110 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express, type Request } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Locale } from '../locale.ts';
+import type { Logger } from '../logger.ts';
+import { formatErrorFor, localizeInternalErrors } from './errors-plugin.ts';
+
+export type ReadinessChecks = Record<string, () => Promise<unknown>>;
+
+export interface GraphQLServiceOptions<C extends BaseContext & { locale: Locale }> {
+  name: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  /** either a subgraph schema or a gateway */
+  apollo: Pick<ApolloServerOptions<C>, 'schema' | 'gateway'>;
+  context: (req: Request) => Promise<C>;
+  /** HTTP status for a request whose context could not be built (an invalid token) */
+  contextFailureStatus: number;
+  readiness: ReadinessChecks;
+  routes?: (app: Express) => void;
+}
+
+export interface RunningService {
+  url: string;
+  close(): Promise<void>;
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+async function checkReadiness(checks: ReadinessChecks) {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await Promise.race([
+          check(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), READINESS_TIMEOUT_MS).unref()),
+        ]);
+        return [name, 'ok'] as const;
+      } catch {
+        return [name, 'unavailable'] as const;
+      }
+    }),
+  );
+  return { ready: results.every(([, state]) => state === 'ok'), checks: Object.fromEntries(results) };
+}
+
+/** One HTTP server: POST /graphql, GET /healthz (liveness), GET /readyz (dependencies), plus extra routes. */
+export async function startGraphQLService<C extends BaseContext & { locale: Locale }>(
+  options: GraphQLServiceOptions<C>,
+): Promise<RunningService> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  const apollo = new ApolloServer<C>({
+    ...options.apollo,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatErrorFor(options.logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(), // traces are for Apollo Studio, which this platform does not use
+      localizeInternalErrors<C>(),
+    ],
+  } as ApolloServerOptions<C>);
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const result = await checkReadiness(options.readiness);
+    res.status(result.ready ? 200 : 503).json({ status: result.ready ? 'ready' : 'not-ready', service: options.name, checks: result.checks });
+  });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return await options.context(req);
+        } catch (error) {
+          if (error instanceof GraphQLError) {
+            throw new GraphQLError(error.message, {
+              extensions: { ...error.extensions, http: { status: options.contextFailureStatus } },
+            });
+          }
+          throw error;
+        }
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const url = `http://${options.host}:${address.port}/graphql`;
+  options.logger.info({ url }, `${options.name} listening`);
+  return { url, close: () => apollo.stop() };
+}

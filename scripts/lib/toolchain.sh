@@ -1,0 +1,139 @@
+# Provides the toolchain and infrastructure binaries the platform runs on.
+# Sourced by ./platform. Everything lands in a cache outside the repository and
+# is reused on later runs; only a fresh machine pays for the builds.
+#
+# Pinned versions live in the files that own them:
+#   Node        .node-version
+#   pnpm        package.json "packageManager"
+#   Temporal    TEMPORAL_CLI_VERSION below (newest tag `go install` accepts)
+#   FerretDB    infra/ferretdb/go.mod
+#   test server infra/temporal-test-server/pom.xml
+
+OMURGA_CACHE=${OMURGA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omurga}
+TEMPORAL_CLI_VERSION=1.5.1
+
+step() { printf '\033[1;36m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Installs into a scratch directory and renames it into place, so an
+# interrupted install never leaves a half-filled cache entry behind.
+atomic_dir() { # target-dir command...
+  local target=$1; shift
+  local tmp="$target.partial.$$"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  if "$@" "$tmp"; then
+    rm -rf "$target"; mv "$tmp" "$target"
+  else
+    rm -rf "$tmp"; return 1
+  fi
+}
+
+node_arch() {
+  case "$(uname -m)" in
+    x86_64) echo x64 ;;
+    aarch64|arm64) echo arm64 ;;
+    *) die "unsupported CPU architecture $(uname -m)" ;;
+  esac
+}
+
+_install_node() { npm install --silent --prefix "$1" --no-save --no-package-lock "node-linux-$(node_arch)@$NODE_VERSION" >&2; }
+ensure_node() {
+  NODE_VERSION=$(tr -d '[:space:]' < "$ROOT/.node-version")
+  local dir="$OMURGA_CACHE/node/$NODE_VERSION"
+  local bin="$dir/node_modules/node-linux-$(node_arch)/bin"
+  if [ ! -x "$bin/node" ]; then
+    command -v npm >/dev/null || die "npm is needed once to fetch Node $NODE_VERSION from the npm registry"
+    step "Installing Node $NODE_VERSION from the npm registry into $dir"
+    atomic_dir "$dir" _install_node
+  fi
+  export PATH="$bin:$PATH"
+}
+
+_install_pnpm() { npm install --silent --prefix "$1" --no-save --no-package-lock "pnpm@$PNPM_VERSION" >&2; }
+ensure_pnpm() {
+  PNPM_VERSION=$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$ROOT/package.json")
+  local dir="$OMURGA_CACHE/pnpm/$PNPM_VERSION"
+  if [ ! -f "$dir/node_modules/pnpm/bin/pnpm.cjs" ]; then
+    step "Installing pnpm $PNPM_VERSION into $dir"
+    atomic_dir "$dir" _install_pnpm
+  fi
+  mkdir -p "$OMURGA_CACHE/shims"
+  printf '#!/bin/sh\nexec node "%s" "$@"\n' "$dir/node_modules/pnpm/bin/pnpm.cjs" > "$OMURGA_CACHE/shims/pnpm"
+  chmod +x "$OMURGA_CACHE/shims/pnpm"
+  export PATH="$OMURGA_CACHE/shims:$PATH"
+  export COREPACK_ENABLE_STRICT=0
+}
+
+ensure_dependencies() {
+  # pnpm answers in about a second when node_modules already matches the lockfile.
+  (cd "$ROOT" && pnpm install --frozen-lockfile --prefer-offline --reporter=append-only) >&2 \
+    || die "pnpm install failed"
+}
+
+require_go() { command -v go >/dev/null || die "the Go toolchain is needed once to build $1"; }
+
+_build_temporal() {
+  GOBIN="$1" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" 2>&1 \
+    | awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled (%s)\n", n, $0 }' >&2
+  [ -x "$1/temporal" ]
+}
+ensure_temporal() {
+  local dir="$OMURGA_CACHE/temporal-cli/$TEMPORAL_CLI_VERSION"
+  if [ ! -x "$dir/temporal" ]; then
+    require_go "the Temporal CLI"
+    step "Building the Temporal CLI v$TEMPORAL_CLI_VERSION (dev server + UI) from its Go module; first run only, several minutes"
+    atomic_dir "$dir" _build_temporal || die "building the Temporal CLI failed"
+  fi
+  export OMURGA_TEMPORAL_BIN="$dir/temporal"
+}
+
+_build_ferretdb() {
+  (cd "$ROOT/infra/ferretdb" && GOFLAGS=-buildvcs=false go build -v -o "$1/ferretdb" . 2>&1) \
+    | awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled (%s)\n", n, $0 }' >&2
+  [ -x "$1/ferretdb" ]
+}
+ensure_ferretdb() {
+  local version
+  version=$(sed -n 's/.*github.com\/FerretDB\/FerretDB \(v[0-9.]*\).*/\1/p' "$ROOT/infra/ferretdb/go.mod")
+  local dir="$OMURGA_CACHE/ferretdb/$version"
+  if [ ! -x "$dir/ferretdb" ]; then
+    require_go "FerretDB"
+    step "Building FerretDB $version (SQLite backend) from its Go module; first run only, several minutes"
+    atomic_dir "$dir" _build_ferretdb || die "building FerretDB failed"
+  fi
+  export OMURGA_FERRETDB_BIN="$dir/ferretdb"
+}
+
+_fetch_test_server() {
+  mvn -B -q -f "$ROOT/infra/temporal-test-server/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$1/lib" -DincludeScope=runtime >&2 || return 1
+  cat > "$1/temporal-test-server" <<'EOF'
+#!/bin/sh
+# Temporal's Java time-skipping test server, run standalone.
+# Usage: temporal-test-server <port> --enable-time-skipping
+exec java -Xss2m -cp "$(dirname "$0")/lib/*" io.temporal.testserver.TestServer "$@"
+EOF
+  chmod +x "$1/temporal-test-server"
+}
+ensure_test_server() {
+  local version
+  version=$(sed -n 's/.*<temporal.version>\(.*\)<\/temporal.version>.*/\1/p' "$ROOT/infra/temporal-test-server/pom.xml")
+  local dir="$OMURGA_CACHE/temporal-test-server/$version"
+  if [ ! -x "$dir/temporal-test-server" ]; then
+    command -v mvn >/dev/null || die "Maven is needed once to fetch io.temporal:temporal-test-server"
+    command -v java >/dev/null || die "a Java runtime is needed for Temporal's time-skipping test server"
+    step "Fetching Temporal's time-skipping test server $version from Maven Central"
+    atomic_dir "$dir" _fetch_test_server || die "fetching the Temporal test server failed"
+  fi
+  export OMURGA_TEST_SERVER_BIN="$dir/temporal-test-server"
+}
+
+# Everything the platform and its tests need, in dependency order.
+ensure_all() {
+  mkdir -p "$OMURGA_CACHE"
+  ensure_node
+  ensure_pnpm
+  ensure_dependencies
+  if [ -z "${MONGODB_URI:-}" ]; then ensure_ferretdb; fi
+  ensure_temporal
+}

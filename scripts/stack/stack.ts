@@ -1,0 +1,175 @@
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { SUBGRAPHS, loadConfig, type PlatformConfig } from '@omurga/shared';
+import { SEARCH_ATTRIBUTES } from '@omurga/workflows';
+import { ManagedProcess, httpReady, tcpReady, type Output, type ProcessSpec } from './processes.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export interface StackPorts {
+  gateway: number;
+  accounts: number;
+  billing: number;
+  consent: number;
+  support: number;
+  workerHealth: number;
+  temporal: number;
+  temporalHttp: number;
+  temporalUi: number;
+  database: number;
+  smtp: number;
+  mailWeb: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  gateway: 4000,
+  accounts: 4001,
+  billing: 4002,
+  consent: 4003,
+  support: 4004,
+  workerHealth: 4010,
+  temporal: 7233,
+  temporalHttp: 7243,
+  temporalUi: 8233,
+  database: 27017,
+  smtp: 1025,
+  mailWeb: 8025,
+};
+
+export interface StackOptions {
+  host?: string;
+  ports?: StackPorts;
+  dataDir: string;
+  output: Output;
+  /** an external MongoDB (production-like); FerretDB is started when absent */
+  mongodbUri?: string | undefined;
+  extraEnv?: NodeJS.ProcessEnv;
+  onUnexpectedExit: (name: string, code: number | null) => void;
+}
+
+export interface RunningStack {
+  config: PlatformConfig;
+  env: Record<string, string>;
+  urls: { gateway: string; temporalUi: string; mailCatcher: string; temporal: string; database: string };
+  processes: ManagedProcess[];
+  stop(): Promise<void>;
+}
+
+function requireBinary(variable: string): string {
+  const value = process.env[variable];
+  if (!value) throw new Error(`${variable} is not set: start the platform with ./platform, which builds and caches it`);
+  return value;
+}
+
+/** The environment every platform process gets: where everything else listens. */
+export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: string | undefined): Record<string, string> {
+  return {
+    OMURGA_HOST: host,
+    GATEWAY_PORT: String(ports.gateway),
+    ACCOUNTS_PORT: String(ports.accounts),
+    BILLING_PORT: String(ports.billing),
+    CONSENT_PORT: String(ports.consent),
+    SUPPORT_PORT: String(ports.support),
+    WORKER_HEALTH_PORT: String(ports.workerHealth),
+    MONGODB_URI: mongodbUri ?? `mongodb://${host}:${ports.database}`,
+    TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
+    TEMPORAL_UI_URL: `http://${host}:${ports.temporalUi}`,
+    SMTP_URL: `smtp://${host}:${ports.smtp}`,
+    PUBLIC_APP_URL: `http://${host}:${ports.gateway}`,
+  };
+}
+
+function infrastructure(host: string, ports: StackPorts, dataDir: string, mongodbUri: string | undefined): ProcessSpec[] {
+  const specs: ProcessSpec[] = [];
+  if (!mongodbUri) {
+    specs.push({
+      name: 'ferretdb',
+      command: requireBinary('OMURGA_FERRETDB_BIN'),
+      args: ['--listen-addr', `${host}:${ports.database}`, '--data-dir', path.join(dataDir, 'ferretdb')],
+      ready: tcpReady(host, ports.database),
+    });
+  }
+  mkdirSync(path.join(dataDir, 'temporal'), { recursive: true });
+  specs.push({
+    name: 'temporal',
+    command: requireBinary('OMURGA_TEMPORAL_BIN'),
+    args: [
+      'server', 'start-dev',
+      '--ip', host,
+      '--port', String(ports.temporal),
+      '--http-port', String(ports.temporalHttp),
+      '--ui-ip', host,
+      '--ui-port', String(ports.temporalUi),
+      '--db-filename', path.join(dataDir, 'temporal', 'temporal.sqlite'),
+      '--log-level', 'warn',
+      ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
+    ],
+    ready: async () => (await tcpReady(host, ports.temporal)()) && (await httpReady(`http://${host}:${ports.temporalUi}/`)()),
+    readyTimeoutMs: 120_000,
+  });
+  const maildev = path.join(path.dirname(createRequire(import.meta.url).resolve('maildev/package.json')), 'bin', 'maildev');
+  specs.push({
+    name: 'mail',
+    command: process.execPath,
+    args: [maildev, '--ip', host, '--smtp', String(ports.smtp), '--web', String(ports.mailWeb), '--silent'],
+    ready: httpReady(`http://${host}:${ports.mailWeb}/email`),
+  });
+  return specs;
+}
+
+function nodeService(name: string, entry: string, readyUrl: string, env: Record<string, string>): ProcessSpec {
+  return { name, command: process.execPath, args: [path.join(ROOT, entry)], cwd: ROOT, env, ready: httpReady(readyUrl) };
+}
+
+/** Starts infrastructure, then the subgraphs and the worker, then the gateway. */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const host = options.host ?? '127.0.0.1';
+  const ports = options.ports ?? DEFAULT_PORTS;
+  mkdirSync(options.dataDir, { recursive: true });
+  const env = { ...stackEnvironment(host, ports, options.mongodbUri), ...(options.extraEnv as Record<string, string>) };
+  const config = loadConfig({ ...process.env, ...env });
+  const http = (port: number, p: string) => `http://${host}:${port}${p}`;
+
+  const phases: ProcessSpec[][] = [
+    infrastructure(host, ports, options.dataDir, options.mongodbUri),
+    [
+      ...SUBGRAPHS.map((name) => nodeService(name, `services/${name}/src/main.ts`, http(config.subgraphs[name].port, '/readyz'), env)),
+      nodeService('worker', 'workflows/src/worker.ts', http(ports.workerHealth, '/readyz'), env),
+    ],
+    [nodeService('gateway', 'gateway/src/main.ts', http(ports.gateway, '/readyz'), env)],
+  ];
+
+  const started: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const process of [...started].reverse()) await process.stop();
+    options.output.close();
+  };
+  try {
+    for (const phase of phases) {
+      const processes = phase.map((spec) => new ManagedProcess(spec));
+      for (const p of processes) {
+        p.start(options.output, options.onUnexpectedExit);
+        started.push(p);
+      }
+      await Promise.all(processes.map((p) => p.waitUntilReady()));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    config,
+    env,
+    processes: started,
+    urls: {
+      gateway: config.gateway.url,
+      temporalUi: config.temporal.uiUrl,
+      mailCatcher: http(ports.mailWeb, ''),
+      temporal: config.temporal.address,
+      database: env.MONGODB_URI!,
+    },
+    stop,
+  };
+}

@@ -1,0 +1,49 @@
+import {
+  DateTimeScalar,
+  canAccessOrganization,
+  decodeCursor,
+  isEntityId,
+  pageSize,
+  requireOrganizationAccess,
+  toConnection,
+  type PageArgs,
+  type Resolvers,
+  type SubgraphContext,
+} from '@omurga/shared';
+import type { SupportModels, TicketDoc } from './models.ts';
+
+type Ctx = SubgraphContext<Record<string, never>>;
+
+const view = (ticket: TicketDoc) => ({ ...ticket, id: ticket._id.toString() });
+
+export function supportResolvers(models: SupportModels): Resolvers {
+  const findVisible = async (id: string, ctx: Ctx) => {
+    const ticket = isEntityId(id) ? await models.Ticket.findById(id).lean<TicketDoc>() : null;
+    // Another organisation's ticket is indistinguishable from a missing one.
+    return ticket && canAccessOrganization(ctx, ticket.organizationId) ? view(ticket) : null;
+  };
+  return {
+    DateTime: DateTimeScalar,
+    Query: {
+      ticket: (_: unknown, { id }: { id: string }, ctx: Ctx) => findVisible(id, ctx),
+    },
+    Organization: {
+      tickets: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
+        requireOrganizationAccess(ctx, id);
+        const size = pageSize(args, ctx.locale);
+        const filter: Record<string, unknown> = { organizationId: id };
+        if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
+        const rows = await models.Ticket.find(filter).sort({ _id: -1 }).limit(size + 1).lean<TicketDoc[]>();
+        return toConnection(rows.map(view), size, (ticket) => ticket.id);
+      },
+    },
+    Ticket: {
+      __resolveReference: ({ id }: { id: string }, ctx: Ctx) => findVisible(id, ctx),
+      organization: (ticket: TicketDoc) => ({ __typename: 'Organization', id: ticket.organizationId }),
+      messages: (ticket: TicketDoc, _: unknown, ctx: Ctx) =>
+        ticket.messages
+          .filter((m) => !m.internal || ctx.principal.kind === 'operator')
+          .map((m) => ({ ...m, id: m._id.toString() })),
+    },
+  };
+}

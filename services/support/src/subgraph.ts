@@ -1,0 +1,13 @@
+import type { SubgraphDefinition } from '@omurga/shared';
+import { supportModels } from './models.ts';
+import { supportResolvers } from './resolvers.ts';
+
+export const supportSubgraph: SubgraphDefinition<Record<string, never>> = {
+  name: 'support',
+  schemaFile: new URL('./schema.graphql', import.meta.url),
+  async setup({ db }) {
+    const models = supportModels(db);
+    await Promise.all(Object.values(models).map((model) => model.init()));
+    return { resolvers: supportResolvers(models), loaders: () => ({}) };
+  },
+};

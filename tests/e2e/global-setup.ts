@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { fileOutput } from '../../scripts/stack/processes.ts';
+import { DEFAULT_PORTS, startStack, type StackPorts } from '../../scripts/stack/stack.ts';
+import { E2E_OPERATOR, type StackInfo } from './stack-info.ts';
+
+// The suite's own stack on its own ports and a fresh data directory, so it
+// runs beside a developer's `./platform start` and never sees stale data.
+const OFFSET = 20_000;
+const ports = Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([k, v]) => [k, v + OFFSET])) as unknown as StackPorts;
+
+export default async function setup(project: TestProject) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'omurga-e2e-'));
+  const logDir = path.join(dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const exits: string[] = [];
+  let stack;
+  try {
+    stack = await startStack({
+      ports,
+      dataDir,
+      output: fileOutput(logDir),
+      mongodbUri: process.env.MONGODB_URI,
+      extraEnv: { BOOTSTRAP_OPERATOR_EMAIL: E2E_OPERATOR.email, BOOTSTRAP_OPERATOR_PASSWORD: E2E_OPERATOR.password, LOG_LEVEL: 'warn' },
+      onUnexpectedExit: (name, code) => exits.push(`${name} (code ${code})`),
+    });
+  } catch (error) {
+    for (const name of ['ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway']) {
+      const file = path.join(logDir, `${name}.log`);
+      if (existsSync(file)) console.error(`--- ${name}.log\n${readFileSync(file, 'utf8').slice(-3000)}`);
+    }
+    throw error;
+  }
+  const info: StackInfo = {
+    env: stack.env,
+    gatewayUrl: stack.urls.gateway,
+    temporalUiUrl: stack.urls.temporalUi,
+    mailCatcherUrl: stack.urls.mailCatcher,
+    temporalAddress: stack.urls.temporal,
+    subgraphUrls: Object.fromEntries(Object.entries(stack.config.subgraphs).map(([name, s]) => [name, s.url])),
+    workerHealthUrl: `http://${stack.config.host}:${ports.workerHealth}`,
+    pids: stack.processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined),
+    logDir,
+  };
+  project.provide('stack', info);
+  return async () => {
+    await stack.stop();
+    if (exits.length) console.error(`processes that exited during the run: ${exits.join(', ')}; logs in ${logDir}`);
+  };
+}

@@ -1,0 +1,19 @@
+export interface StackInfo {
+  env: Record<string, string>;
+  gatewayUrl: string;
+  temporalUiUrl: string;
+  mailCatcherUrl: string;
+  temporalAddress: string;
+  subgraphUrls: Record<string, string>;
+  workerHealthUrl: string;
+  pids: number[];
+  logDir: string;
+}
+
+export const E2E_OPERATOR = { email: 'e2e-operator@omurga.test', password: 'E2e-Operator-Password-1' };
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: StackInfo;
+  }
+}

@@ -1,0 +1,7 @@
+import { Client, Connection } from '@temporalio/client';
+import type { PlatformConfig } from '@omurga/shared';
+
+export async function connectTemporalClient(config: PlatformConfig): Promise<Client> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
