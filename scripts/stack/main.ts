@@ -1,7 +1,7 @@
 // `./platform start`: the whole platform in the foreground on embedded defaults.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { startStack } from './stack.ts';
+import { portsWithOffset, startStack } from './stack.ts';
 import { terminalOutput } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,6 +21,8 @@ console.log(`Starting the platform (data in ${path.relative(process.cwd(), dataD
 
 const stackPromise = startStack({
   dataDir,
+  // OMURGA_PORT_OFFSET moves every port, for a second platform on one machine.
+  ports: portsWithOffset(Number(process.env.OMURGA_PORT_OFFSET ?? 0)),
   output: terminalOutput(logDir, new Set(['ferretdb', 'temporal', 'mail'])),
   mongodbUri: process.env.MONGODB_URI,
   extraEnv: operator,

@@ -37,6 +37,11 @@ export const DEFAULT_PORTS: StackPorts = {
   mailWeb: 8025,
 };
 
+/** Every port moved by `offset`, for a second stack beside the default one. */
+export function portsWithOffset(offset: number): StackPorts {
+  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + offset])) as unknown as StackPorts;
+}
+
 export interface StackOptions {
   host?: string;
   ports?: StackPorts;
@@ -72,7 +77,7 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
     CONSENT_PORT: String(ports.consent),
     SUPPORT_PORT: String(ports.support),
     WORKER_HEALTH_PORT: String(ports.workerHealth),
-    MONGODB_URI: mongodbUri ?? `mongodb://${host}:${ports.database}`,
+    MONGODB_URI: mongodbUri || `mongodb://${host}:${ports.database}`,
     TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
     TEMPORAL_UI_URL: `http://${host}:${ports.temporalUi}`,
     SMTP_URL: `smtp://${host}:${ports.smtp}`,

@@ -17,3 +17,4 @@ export * from './messages.ts';
 export * from './roles.ts';
 export * from './shutdown.ts';
 export * from './ids.ts';
+export * from './loaders.ts';

@@ -3,7 +3,6 @@ import {
   DateTimeScalar,
   canAccessOrganization,
   decodeCursor,
-  isEntityId,
   pageSize,
   requireOrganizationAccess,
   toConnection,
@@ -37,8 +36,7 @@ export function billingResolvers(models: BillingModels): Resolvers {
     Query: {
       plans: async () => (await models.Plan.find({ active: true }).sort({ code: 1 }).lean<PlanDoc[]>()).map(withId),
       subscription: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
-        if (!isEntityId(id)) return null;
-        const subscription = await models.Subscription.findById(id).lean<SubscriptionDoc>();
+        const subscription = await ctx.loaders.subscription.load(id);
         // Someone else's subscription looks exactly like a missing one: no enumeration.
         if (!subscription || !canAccessOrganization(ctx, subscription.organizationId)) return null;
         return withId(subscription);
@@ -60,7 +58,7 @@ export function billingResolvers(models: BillingModels): Resolvers {
     },
     BillingSubscription: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
-        const subscription = isEntityId(id) ? await models.Subscription.findById(id).lean<SubscriptionDoc>() : null;
+        const subscription = await ctx.loaders.subscription.load(id);
         return subscription && canAccessOrganization(ctx, subscription.organizationId) ? withId(subscription) : null;
       },
       organization: (s: SubscriptionDoc) => ({ __typename: 'Organization', id: s.organizationId }),
@@ -71,7 +69,7 @@ export function billingResolvers(models: BillingModels): Resolvers {
     },
     Invoice: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
-        const invoice = isEntityId(id) ? await models.Invoice.findById(id).lean<InvoiceDoc>() : null;
+        const invoice = await ctx.loaders.invoice.load(id);
         return invoice && canAccessOrganization(ctx, invoice.organizationId) ? withId(invoice) : null;
       },
     },

@@ -1,17 +1,18 @@
-import DataLoader from 'dataloader';
-import { groupedByKey } from '@omurga/shared';
-import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc } from './models.ts';
+import { entityLoader, groupLoader } from '@omurga/shared';
+import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
 
 export function consentLoaders(models: ConsentModels) {
   return {
-    consentEventsOfUser: new DataLoader<string, ConsentEventDoc[]>(async (userIds) => {
-      const rows = await models.ConsentEvent.find({ userId: { $in: [...userIds] } }).sort({ at: 1, _id: 1 }).lean<ConsentEventDoc[]>();
-      return groupedByKey(userIds, rows, (e) => e.userId);
-    }),
-    requestsOfUser: new DataLoader<string, DataSubjectRequestDoc[]>(async (userIds) => {
-      const rows = await models.DataSubjectRequest.find({ userId: { $in: [...userIds] } }).sort({ receivedAt: 1 }).lean<DataSubjectRequestDoc[]>();
-      return groupedByKey(userIds, rows, (r) => r.userId);
-    }),
+    legalDocumentVersion: entityLoader((ids) => models.LegalDocumentVersion.find({ _id: { $in: ids } }).lean<LegalDocumentVersionDoc[]>()),
+    dataSubjectRequest: entityLoader((ids) => models.DataSubjectRequest.find({ _id: { $in: ids } }).lean<DataSubjectRequestDoc[]>()),
+    consentEventsOfUser: groupLoader(
+      (userIds) => models.ConsentEvent.find({ userId: { $in: userIds } }).sort({ at: 1, _id: 1 }).lean<ConsentEventDoc[]>(),
+      (e) => e.userId,
+    ),
+    requestsOfUser: groupLoader(
+      (userIds) => models.DataSubjectRequest.find({ userId: { $in: userIds } }).sort({ receivedAt: 1 }).lean<DataSubjectRequestDoc[]>(),
+      (r) => r.userId,
+    ),
   };
 }
 export type ConsentLoaders = ReturnType<typeof consentLoaders>;

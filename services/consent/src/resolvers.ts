@@ -1,6 +1,6 @@
-import { DateTimeScalar, badUserInput, canAccessPerson, isEntityId, isLocale, requireAuthenticated, forbidden, type Resolvers, type SubgraphContext } from '@omurga/shared';
+import { DateTimeScalar, badUserInput, canAccessPerson, isLocale, requireAuthenticated, forbidden, type Resolvers, type SubgraphContext } from '@omurga/shared';
 import type { ConsentLoaders } from './loaders.ts';
-import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
+import type { ConsentEventDoc, ConsentModels, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
@@ -47,13 +47,13 @@ export function consentResolvers(models: ConsentModels): Resolvers {
     },
     DataSubjectRequest: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
-        const request = isEntityId(id) ? await models.DataSubjectRequest.findById(id).lean<DataSubjectRequestDoc>() : null;
+        const request = await ctx.loaders.dataSubjectRequest.load(id);
         return request && canAccessPerson(ctx, request.userId, [...PRIVACY_READERS]) ? withId(request) : null;
       },
     },
     LegalDocumentVersion: {
-      __resolveReference: async ({ id }: { id: string }) => {
-        const doc = isEntityId(id) ? await models.LegalDocumentVersion.findById(id).lean<LegalDocumentVersionDoc>() : null;
+      __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
+        const doc = await ctx.loaders.legalDocumentVersion.load(id);
         return doc && withId(doc);
       },
     },

@@ -2,7 +2,6 @@ import {
   DateTimeScalar,
   canAccessOrganization,
   decodeCursor,
-  isEntityId,
   pageSize,
   requireOrganizationAccess,
   toConnection,
@@ -10,15 +9,16 @@ import {
   type Resolvers,
   type SubgraphContext,
 } from '@omurga/shared';
+import type { SupportLoaders } from './loaders.ts';
 import type { SupportModels, TicketDoc } from './models.ts';
 
-type Ctx = SubgraphContext<Record<string, never>>;
+type Ctx = SubgraphContext<SupportLoaders>;
 
 const view = (ticket: TicketDoc) => ({ ...ticket, id: ticket._id.toString() });
 
 export function supportResolvers(models: SupportModels): Resolvers {
   const findVisible = async (id: string, ctx: Ctx) => {
-    const ticket = isEntityId(id) ? await models.Ticket.findById(id).lean<TicketDoc>() : null;
+    const ticket = await ctx.loaders.ticket.load(id);
     // Another organisation's ticket is indistinguishable from a missing one.
     return ticket && canAccessOrganization(ctx, ticket.organizationId) ? view(ticket) : null;
   };
