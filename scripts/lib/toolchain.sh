@@ -70,11 +70,13 @@ ensure_dependencies() {
     || die "pnpm install failed"
 }
 
+# `go build -v` names each package as it compiles; show every 25th as progress.
+go_progress() { awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled (%s)\n", n, $0 }' >&2; }
+
 require_go() { command -v go >/dev/null || die "the Go toolchain is needed once to build $1"; }
 
 _build_temporal() {
-  GOBIN="$1" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" 2>&1 \
-    | awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled (%s)\n", n, $0 }' >&2
+  GOBIN="$1" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" 2>&1 | go_progress
   [ -x "$1/temporal" ]
 }
 ensure_temporal() {
@@ -88,8 +90,7 @@ ensure_temporal() {
 }
 
 _build_ferretdb() {
-  (cd "$ROOT/infra/ferretdb" && GOFLAGS=-buildvcs=false go build -v -o "$1/ferretdb" . 2>&1) \
-    | awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled (%s)\n", n, $0 }' >&2
+  (cd "$ROOT/infra/ferretdb" && GOFLAGS=-buildvcs=false go build -v -o "$1/ferretdb" . 2>&1) | go_progress
   [ -x "$1/ferretdb" ]
 }
 ensure_ferretdb() {
