@@ -3,8 +3,8 @@ import type { AccountsModels, MembershipDoc, OrganizationDoc, UserDoc } from './
 
 export function accountsLoaders(models: AccountsModels) {
   return {
-    user: entityLoader((ids) => models.User.find({ _id: { $in: ids } }).lean<UserDoc[]>()),
-    organization: entityLoader((ids) => models.Organization.find({ _id: { $in: ids } }).lean<OrganizationDoc[]>()),
+    user: entityLoader<UserDoc>(models.User),
+    organization: entityLoader<OrganizationDoc>(models.Organization),
     membershipsOfUser: groupLoader(
       (userIds) => models.Membership.find({ userId: { $in: userIds.filter(isEntityId) } }).lean<MembershipDoc[]>(),
       (row) => row.userId.toString(),

@@ -7,13 +7,14 @@ import {
   requireOrganizationAccess,
   userError,
   userErrorsFromZod,
+  withId,
   type PlatformConfig,
   type Resolvers,
   type SubgraphContext,
 } from '@omurga/shared';
 import type { AccountsLoaders } from './loaders.ts';
 import { t } from './messages.ts';
-import type { AccountsModels, MembershipDoc, OrganizationDoc, UserDoc } from './models.ts';
+import type { AccountsModels, MembershipDoc, UserDoc } from './models.ts';
 import { verifyPassword } from './passwords.ts';
 import { accessTokenFor } from './sessions.ts';
 import type { SigningKeys } from './signing-keys.ts';
@@ -29,22 +30,19 @@ const logInInput = z.object({
 const PEOPLE_READERS = ['SUPPORT_AGENT', 'BILLING_ADMIN', 'DPO'] as const;
 
 export function accountsResolvers(models: AccountsModels, keys: SigningKeys, config: PlatformConfig): Resolvers {
-  const userView = (user: UserDoc) => ({ ...user, id: user._id.toString() });
-  const organizationView = (org: OrganizationDoc) => ({ ...org, id: org._id.toString() });
-
   return {
     DateTime: DateTimeScalar,
     Query: {
       me: async (_: unknown, __: unknown, ctx: Ctx) => {
         if (ctx.principal.kind !== 'user' && ctx.principal.kind !== 'operator') return null;
         const user = await ctx.loaders.user.load(ctx.principal.userId);
-        return user && userView(user);
+        return user && withId(user);
       },
       organization: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
         requireOrganizationAccess(ctx, id);
         if (!isEntityId(id)) return null;
         const org = await ctx.loaders.organization.load(id);
-        return org && organizationView(org);
+        return org && withId(org);
       },
     },
     Mutation: {
@@ -55,14 +53,14 @@ export function accountsResolvers(models: AccountsModels, keys: SigningKeys, con
         const valid = await verifyPassword(user?.passwordHash, parsed.data.password);
         if (!user || !valid) return { userErrors: [userError(t, ctx.locale, 'INVALID_CREDENTIALS', ['input', 'password'])] };
         const token = await accessTokenFor(user, models, keys, config);
-        return { ...token, refreshToken: null, user: userView(user), userErrors: [] };
+        return { ...token, refreshToken: null, user: withId(user), userErrors: [] };
       },
     },
     User: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
         if (!canAccessPerson(ctx, id, [...PEOPLE_READERS])) return null;
         const user = await ctx.loaders.user.load(id);
-        return user && userView(user);
+        return user && withId(user);
       },
       emailVerified: (user: UserDoc) => user.emailVerifiedAt != null,
       memberships: async (user: { id: string }, _: unknown, ctx: Ctx) => {
@@ -73,14 +71,14 @@ export function accountsResolvers(models: AccountsModels, keys: SigningKeys, con
     Membership: {
       organization: async (m: { organizationId: string }, _: unknown, ctx: Ctx) => {
         const org = await ctx.loaders.organization.load(m.organizationId);
-        return org && organizationView(org);
+        return org && withId(org);
       },
     },
     Organization: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
         if (!canAccessOrganization(ctx, id)) return null;
         const org = await ctx.loaders.organization.load(id);
-        return org && organizationView(org);
+        return org && withId(org);
       },
     },
   };

@@ -3,10 +3,10 @@ import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } f
 
 export function billingLoaders(models: BillingModels) {
   return {
-    plan: entityLoader((ids) => models.Plan.find({ _id: { $in: ids } }).lean<PlanDoc[]>()),
-    policy: entityLoader((ids) => models.ContractPolicy.find({ _id: { $in: ids } }).lean<PolicyDoc[]>()),
-    subscription: entityLoader((ids) => models.Subscription.find({ _id: { $in: ids } }).lean<SubscriptionDoc[]>()),
-    invoice: entityLoader((ids) => models.Invoice.find({ _id: { $in: ids } }).lean<InvoiceDoc[]>()),
+    plan: entityLoader<PlanDoc>(models.Plan),
+    policy: entityLoader<PolicyDoc>(models.ContractPolicy),
+    subscription: entityLoader<SubscriptionDoc>(models.Subscription),
+    invoice: entityLoader<InvoiceDoc>(models.Invoice),
     subscriptionsOfOrganization: groupLoader(
       (orgIds) => models.Subscription.find({ organizationId: { $in: orgIds } }).sort({ _id: 1 }).lean<SubscriptionDoc[]>(),
       (s) => s.organizationId,

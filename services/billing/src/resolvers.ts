@@ -6,12 +6,13 @@ import {
   pageSize,
   requireOrganizationAccess,
   toConnection,
+  withId,
   type PageArgs,
   type Resolvers,
   type SubgraphContext,
 } from '@omurga/shared';
 import type { BillingLoaders } from './loaders.ts';
-import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models.ts';
+import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<BillingLoaders>;
 
@@ -26,8 +27,6 @@ const DurationScalar = new GraphQLScalarType({
   parseValue: duration,
   parseLiteral: (ast) => duration(ast.kind === Kind.STRING ? ast.value : undefined),
 });
-
-const withId = <T extends { _id: { toString(): string } }>(doc: T) => ({ ...doc, id: doc._id.toString() });
 
 export function billingResolvers(models: BillingModels): Resolvers {
   return {

@@ -3,8 +3,8 @@ import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocume
 
 export function consentLoaders(models: ConsentModels) {
   return {
-    legalDocumentVersion: entityLoader((ids) => models.LegalDocumentVersion.find({ _id: { $in: ids } }).lean<LegalDocumentVersionDoc[]>()),
-    dataSubjectRequest: entityLoader((ids) => models.DataSubjectRequest.find({ _id: { $in: ids } }).lean<DataSubjectRequestDoc[]>()),
+    legalDocumentVersion: entityLoader<LegalDocumentVersionDoc>(models.LegalDocumentVersion),
+    dataSubjectRequest: entityLoader<DataSubjectRequestDoc>(models.DataSubjectRequest),
     consentEventsOfUser: groupLoader(
       (userIds) => models.ConsentEvent.find({ userId: { $in: userIds } }).sort({ at: 1, _id: 1 }).lean<ConsentEventDoc[]>(),
       (e) => e.userId,

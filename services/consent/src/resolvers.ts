@@ -1,10 +1,8 @@
-import { DateTimeScalar, badUserInput, canAccessPerson, isLocale, requireAuthenticated, forbidden, type Resolvers, type SubgraphContext } from '@omurga/shared';
+import { DateTimeScalar, badUserInput, canAccessPerson, isLocale, requireAuthenticated, forbidden, withId, type Resolvers, type SubgraphContext } from '@omurga/shared';
 import type { ConsentLoaders } from './loaders.ts';
 import type { ConsentEventDoc, ConsentModels, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
-
-const withId = <T extends { _id: { toString(): string } }>(doc: T) => ({ ...doc, id: doc._id.toString() });
 
 /** The latest event per channel and purpose is the consent's current state (CON-3). */
 export function currentConsents(events: readonly ConsentEventDoc[]) {

@@ -3,7 +3,7 @@ import type { SupportModels, TicketDoc } from './models.ts';
 
 export function supportLoaders(models: SupportModels) {
   return {
-    ticket: entityLoader((ids) => models.Ticket.find({ _id: { $in: ids } }).lean<TicketDoc[]>()),
+    ticket: entityLoader<TicketDoc>(models.Ticket),
   };
 }
 export type SupportLoaders = ReturnType<typeof supportLoaders>;

@@ -5,6 +5,7 @@ import {
   pageSize,
   requireOrganizationAccess,
   toConnection,
+  withId,
   type PageArgs,
   type Resolvers,
   type SubgraphContext,
@@ -14,13 +15,11 @@ import type { SupportModels, TicketDoc } from './models.ts';
 
 type Ctx = SubgraphContext<SupportLoaders>;
 
-const view = (ticket: TicketDoc) => ({ ...ticket, id: ticket._id.toString() });
-
 export function supportResolvers(models: SupportModels): Resolvers {
   const findVisible = async (id: string, ctx: Ctx) => {
     const ticket = await ctx.loaders.ticket.load(id);
     // Another organisation's ticket is indistinguishable from a missing one.
-    return ticket && canAccessOrganization(ctx, ticket.organizationId) ? view(ticket) : null;
+    return ticket && canAccessOrganization(ctx, ticket.organizationId) ? withId(ticket) : null;
   };
   return {
     DateTime: DateTimeScalar,
@@ -34,7 +33,7 @@ export function supportResolvers(models: SupportModels): Resolvers {
         const filter: Record<string, unknown> = { organizationId: id };
         if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
         const rows = await models.Ticket.find(filter).sort({ _id: -1 }).limit(size + 1).lean<TicketDoc[]>();
-        return toConnection(rows.map(view), size, (ticket) => ticket.id);
+        return toConnection(rows.map(withId), size, (ticket) => ticket.id);
       },
     },
     Ticket: {

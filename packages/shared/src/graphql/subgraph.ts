@@ -39,8 +39,11 @@ export interface RunningSubgraph extends RunningService {
   db: Connection;
 }
 
-export async function startSubgraph<L>(definition: SubgraphDefinition<L>, config: PlatformConfig): Promise<RunningSubgraph> {
-  const logger = createLogger(definition.name, config.logLevel);
+export async function startSubgraph<L>(
+  definition: SubgraphDefinition<L>,
+  config: PlatformConfig,
+  logger: Logger = createLogger(definition.name, config.logLevel),
+): Promise<RunningSubgraph> {
   const db = await connectDatabase(config, definition.name);
   const parts = await definition.setup({ db, config, logger });
   const verify = parts.verifier ?? createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
@@ -74,7 +77,7 @@ export async function startSubgraph<L>(definition: SubgraphDefinition<L>, config
 export async function runSubgraph<L>(definition: SubgraphDefinition<L>, config: PlatformConfig): Promise<void> {
   const logger = createLogger(definition.name, config.logLevel);
   try {
-    const running = await startSubgraph(definition, config);
+    const running = await startSubgraph(definition, config, logger);
     exitOnSignals(logger, () => running.close());
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
