@@ -1,7 +1,7 @@
 // `./platform start`: the whole platform in the foreground on embedded defaults.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { portsWithOffset, startStack } from './stack.ts';
+import { DEFAULT_PORTS, portBlock, startStack } from './stack.ts';
 import { terminalOutput } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,8 +21,8 @@ console.log(`Starting the platform (data in ${path.relative(process.cwd(), dataD
 
 const stackPromise = startStack({
   dataDir,
-  // OMURGA_PORT_OFFSET moves every port, for a second platform on one machine.
-  ports: portsWithOffset(Number(process.env.OMURGA_PORT_OFFSET ?? 0)),
+  // OMURGA_PORT_BASE puts every port in one block, for a second platform on one machine.
+  ports: process.env.OMURGA_PORT_BASE ? portBlock(Number(process.env.OMURGA_PORT_BASE)) : DEFAULT_PORTS,
   output: terminalOutput(logDir, new Set(['ferretdb', 'temporal', 'mail'])),
   mongodbUri: process.env.MONGODB_URI,
   extraEnv: operator,

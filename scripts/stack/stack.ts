@@ -37,9 +37,32 @@ export const DEFAULT_PORTS: StackPorts = {
   mailWeb: 8025,
 };
 
-/** Every port moved by `offset`, for a second stack beside the default one. */
-export function portsWithOffset(offset: number): StackPorts {
-  return Object.fromEntries(Object.entries(DEFAULT_PORTS).map(([name, port]) => [name, port + offset])) as unknown as StackPorts;
+// Linux hands out client-side ports from 32768 up, so a port of ours up there
+// can be taken by any outgoing connection at the moment we want to listen.
+const EPHEMERAL_PORTS_START = 32_768;
+
+/**
+ * Seventeen consecutive ports from `base`, for a second stack beside the
+ * default one (the tests' stacks). They must stay below the ephemeral range.
+ */
+export function portBlock(base: number): StackPorts {
+  if (!Number.isInteger(base) || base < 1024 || base + 16 >= EPHEMERAL_PORTS_START) {
+    throw new Error(`port base ${base} must be an integer from 1024 to ${EPHEMERAL_PORTS_START - 17}`);
+  }
+  return {
+    gateway: base,
+    accounts: base + 1,
+    billing: base + 2,
+    consent: base + 3,
+    support: base + 4,
+    workerHealth: base + 10,
+    temporal: base + 11,
+    temporalHttp: base + 12,
+    temporalUi: base + 13,
+    database: base + 14,
+    smtp: base + 15,
+    mailWeb: base + 16,
+  };
 }
 
 export interface StackOptions {

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { fileOutput } from '../../scripts/stack/processes.ts';
-import { portsWithOffset, startStack } from '../../scripts/stack/stack.ts';
+import { portBlock, startStack } from '../../scripts/stack/stack.ts';
 import { E2E_OPERATOR, type StackInfo } from './stack-info.ts';
 
 // The suite's own stack on its own ports and a fresh data directory, so it
 // runs beside a developer's `./platform start` and never sees stale data.
-const ports = portsWithOffset(20_000);
+const ports = portBlock(24_000);
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omurga-e2e-'));

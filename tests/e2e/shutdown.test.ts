@@ -29,11 +29,11 @@ const alive = (pid: number) => {
   }
 };
 
-async function startPlatform(offset: number) {
+async function startPlatform(portBase: number) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omurga-shutdown-'));
   const child = spawn(process.execPath, ['scripts/stack/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, OMURGA_DATA_DIR: dataDir, OMURGA_PORT_OFFSET: String(offset), MONGODB_URI: '' },
+    env: { ...process.env, OMURGA_DATA_DIR: dataDir, OMURGA_PORT_BASE: String(portBase), MONGODB_URI: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -57,7 +57,7 @@ async function waitUntilGone(pids: number[], timeoutMs: number) {
 
 describe('./platform start shutdown', () => {
   it('stops every process on Ctrl-C (SIGINT) and exits 0', { timeout: 120_000 }, async () => {
-    const platform = await startPlatform(30_000);
+    const platform = await startPlatform(25_000);
     expect(platform.processes.length).toBe(9); // ferretdb, temporal, mail, 4 subgraphs, worker, gateway
     platform.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => platform.child.once('exit', resolve));
@@ -68,7 +68,7 @@ describe('./platform start shutdown', () => {
   });
 
   it('leaves nothing behind even when the supervisor is SIGKILLed', { timeout: 120_000 }, async () => {
-    const platform = await startPlatform(31_000);
+    const platform = await startPlatform(26_000);
     expect(platform.processes.length).toBe(9);
     platform.child.kill('SIGKILL');
     expect(await waitUntilGone(platform.processes, 10_000)).toEqual([]);
