@@ -50,8 +50,11 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
     // An invalid token is refused here, before any subgraph is asked; every
     // subgraph verifies the token again on its own.
     contextFailureStatus: 401,
+    // The caller's address as express sees it through trusted proxies only
+    // (a client cannot spoof X-Forwarded-For past the gateway); subgraphs
+    // trust the gateway's value, which per-IP login throttling relies on.
     context: async (req) => ({
-      ...(await buildRequestContext(req.headers, req.socket.remoteAddress, verify)),
+      ...(await buildRequestContext({ ...req.headers, 'x-forwarded-for': req.ip }, req.socket.remoteAddress, verify)),
       headers: req.headers,
     }),
     readiness: Object.fromEntries(

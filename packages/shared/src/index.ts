@@ -3,6 +3,7 @@ export * from './auth/context.ts';
 export * from './auth/guards.ts';
 export * from './auth/principal.ts';
 export * from './auth/verifier.ts';
+export * from './business-days.ts';
 export * from './config.ts';
 export * from './db.ts';
 export * from './errors.ts';

@@ -1,3 +1,12 @@
 // Every workflow the worker runs. This file is the worker's workflow bundle
 // entry: it may import only deterministic code (no I/O, no Node APIs).
 export { sendEmailWorkflow } from './send-email.ts';
+export {
+  documentDeadlineWorkflow,
+  documentRequestStateQuery,
+  documentRequestWithdrawnSignal,
+  documentsSubmittedSignal,
+  type DocumentDeadlineOutcome,
+  type DocumentRequestState,
+} from './document-deadline.ts';
+export { licensedResourceHoldWorkflow } from './licensed-resource-hold.ts';

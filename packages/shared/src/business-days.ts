@@ -1,0 +1,78 @@
+import Holidays from 'date-holidays';
+
+/**
+ * Turkish business days (SPEC ACC-7): not Saturday or Sunday, and not a
+ * `public` holiday per date-holidays. Arife half-days are not `public`, so
+ * they stay business days. Days are calendar days in Europe/Istanbul.
+ */
+
+// Turkey has been on fixed UTC+03:00 with no DST since 2016.
+const ISTANBUL_OFFSET_MS = 3 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+const holidays = new Holidays('TR', { types: ['public'] });
+const holidayDaysByYear = new Map<number, ReadonlySet<string>>();
+
+/** Days since 1970-01-01 of the Istanbul calendar day containing `instant`. */
+const istanbulDayNumber = (instant: Date): number => Math.floor((instant.getTime() + ISTANBUL_OFFSET_MS) / DAY_MS);
+
+/** 'YYYY-MM-DD' of a day number (the day number is Istanbul-based, the formatting is plain calendar arithmetic). */
+const isoDay = (dayNumber: number): string => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+
+/**
+ * Calendar days of the public holidays listed for `year` (may spill into the
+ * next year). Religious holidays start at sunset of the eve in date-holidays
+ * (Ramazan Bayramı 2026: 19 Mar 15:00Z to 23 Mar 09:00Z, 3.75 days), so the
+ * first day comes from `date` and the length is the whole days of the span.
+ */
+function holidayDaysOf(year: number): ReadonlySet<string> {
+  let days = holidayDaysByYear.get(year);
+  if (!days) {
+    const set = new Set<string>();
+    for (const h of holidays.getHolidays(year)) {
+      const first = Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`) / DAY_MS;
+      const length = Math.floor((h.end.getTime() - h.start.getTime()) / DAY_MS);
+      for (let i = 0; i < length; i++) set.add(isoDay(first + i));
+    }
+    days = set;
+    holidayDaysByYear.set(year, days);
+  }
+  return days;
+}
+
+function isBusinessDayNumber(dayNumber: number): boolean {
+  const weekday = new Date(dayNumber * DAY_MS).getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  const day = isoDay(dayNumber);
+  const year = Number(day.slice(0, 4));
+  return !holidayDaysOf(year).has(day) && !holidayDaysOf(year - 1).has(day);
+}
+
+function assertValidInstant(instant: Date): void {
+  if (Number.isNaN(instant.getTime())) throw new RangeError('Invalid date');
+}
+
+/** Whether the Istanbul calendar day containing `day` is a Turkish business day. */
+export function isTurkishBusinessDay(day: Date): boolean {
+  assertValidInstant(day);
+  return isBusinessDayNumber(istanbulDayNumber(day));
+}
+
+/**
+ * The deadline `days` business days after `from`: the end of the Nth full
+ * business day after the Istanbul calendar day of `from` (the day of the
+ * request itself never counts), i.e. 00:00 Istanbul of the next calendar day.
+ * With `days` = 0 it is the end of the day of `from`.
+ */
+export function addTurkishBusinessDays(from: Date, days: number): Date {
+  assertValidInstant(from);
+  if (!Number.isInteger(days) || days < 0) {
+    throw new RangeError(`Business days must be a non-negative integer, got ${days}`);
+  }
+  let dayNumber = istanbulDayNumber(from);
+  for (let counted = 0; counted < days; ) {
+    dayNumber += 1;
+    if (isBusinessDayNumber(dayNumber)) counted += 1;
+  }
+  return new Date((dayNumber + 1) * DAY_MS - ISTANBUL_OFFSET_MS);
+}

@@ -1,0 +1,57 @@
+import { requireUser, withId, type Resolvers } from '@omurga/shared';
+import { consumeActionToken, issueActionToken } from '../action-tokens.ts';
+import type { AccountsDeps, Ctx } from '../deps.ts';
+import { emailAddress } from '../inputs.ts';
+import type { UserDoc } from '../models.ts';
+import { verifyPassword } from '../passwords.ts';
+import { THROTTLE_RULES } from '../throttle.ts';
+import { failure, ok } from './payloads.ts';
+
+/**
+ * ACC-8: a new address takes effect only when confirmed from that address;
+ * the current address is told at the request and again at the change.
+ */
+export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
+  const { models, outbox, throttle } = deps;
+  return {
+    Mutation: {
+      requestEmailChange: async (_: unknown, args: { newEmail: string; password: string }, ctx: Ctx) => {
+        const principal = requireUser(ctx);
+        const user = await models.User.findById(principal.userId).lean<UserDoc>();
+        if (!user) return failure(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
+        const throttleKey = `login:account:${user.email}`;
+        const wait = await throttle.blockedFor(throttleKey, THROTTLE_RULES.loginPerAccount);
+        if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
+        if (!(await verifyPassword(user.passwordHash ?? undefined, args.password))) {
+          await throttle.hit(throttleKey, THROTTLE_RULES.loginPerAccount);
+          return failure(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
+        }
+        const parsed = emailAddress.safeParse(args.newEmail);
+        if (!parsed.success) return failure(ctx.locale, 'INVALID_EMAIL', ['newEmail']);
+        if (parsed.data === user.email) return failure(ctx.locale, 'SAME_EMAIL', ['newEmail']);
+        // Whether the new address is taken is only revealed at confirmation, to its holder.
+        const { token, id } = await issueActionToken(models, 'EMAIL_CHANGE', { email: parsed.data, userId: user._id });
+        await Promise.all([
+          outbox.send('confirmEmailChange', id, parsed.data, user.locale, { name: user.firstName, link: outbox.link('/confirm-email-change', token) }),
+          outbox.send('emailChangeRequested', id, user.email, user.locale, { name: user.firstName, newEmail: parsed.data }),
+        ]);
+        return ok;
+      },
+
+      confirmEmailChange: async (_: unknown, { token }: { token: string }, ctx: Ctx) => {
+        const used = await consumeActionToken(models, 'EMAIL_CHANGE', token);
+        const user = used?.userId ? await models.User.findById(used.userId).lean<UserDoc>() : null;
+        if (!used || !user) return failure(ctx.locale, 'INVALID_OR_EXPIRED_TOKEN', ['token']);
+        try {
+          await models.User.updateOne({ _id: user._id }, { $set: { email: used.email, emailVerifiedAt: new Date() } });
+        } catch (error) {
+          if ((error as { code?: number }).code === 11000) return failure(ctx.locale, 'EMAIL_TAKEN', ['token']);
+          throw error;
+        }
+        await outbox.send('emailChanged', used._id.toString(), user.email, user.locale, { name: user.firstName, newEmail: used.email });
+        const updated = (await models.User.findById(user._id).lean<UserDoc>())!;
+        return { user: withId(updated), userErrors: [] };
+      },
+    },
+  };
+}

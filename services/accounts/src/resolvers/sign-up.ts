@@ -1,0 +1,115 @@
+import { Types } from 'mongoose';
+import { withId, type Resolvers } from '@omurga/shared';
+import { newCustomerCode, withUniqueCode } from '../customer-codes.ts';
+import type { AccountsDeps, Ctx } from '../deps.ts';
+import { signUpInput, type SignUpInput } from '../inputs.ts';
+import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
+import { passwordProblem } from '../password-policy.ts';
+import { hashPassword } from '../passwords.ts';
+import { THROTTLE_RULES } from '../throttle.ts';
+import { sendVerificationEmail } from '../verification-email.ts';
+import { failure, invalidInput } from './payloads.ts';
+
+type Rejection = { userErrors: ReturnType<typeof failure>['userErrors'] };
+
+/** Checks the accepted legal documents; a rejection, or the documents accepted. */
+export async function checkAcceptances(deps: AccountsDeps, ids: readonly string[], ctx: Ctx, field: string[]): Promise<Rejection | CurrentDocument[]> {
+  try {
+    const { missing, accepted } = await missingAcceptances(deps.legalDocuments, ids);
+    if (missing[0]) return failure(ctx.locale, 'DOCUMENT_NOT_ACCEPTED', field, { kind: missing[0] });
+    return accepted;
+  } catch (error) {
+    deps.logger.error({ err: error }, 'legal documents unavailable');
+    return failure(ctx.locale, 'LEGAL_DOCUMENTS_UNAVAILABLE', field);
+  }
+}
+
+/** ACC-1, ACC-2, ACC-3: a person, their organisation (they own it) and a verification e-mail. */
+export function signUpResolvers(deps: AccountsDeps): Resolvers {
+  const { models, throttle } = deps;
+  return {
+    Mutation: {
+      signUp: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
+        const parsed = signUpInput.safeParse(input);
+        if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
+        const data = parsed.data;
+        const problem = passwordProblem(data.password, data);
+        if (problem) return failure(ctx.locale, problem, ['input', 'password'], { min: 10, max: 128 });
+        const accepted = await checkAcceptances(deps, data.acceptedDocumentVersionIds, ctx, ['input', 'acceptedDocumentVersionIds']);
+        if (!Array.isArray(accepted)) return accepted;
+        let partnerId: Types.ObjectId | null = null;
+        if (data.referralPartnerCode) {
+          const partner = await models.Partner.findById(data.referralPartnerCode.toUpperCase()).lean();
+          if (!partner) return failure(ctx.locale, 'UNKNOWN_PARTNER_CODE', ['input', 'referralPartnerCode']);
+          partnerId = partner.organizationId;
+        }
+        const ipKey = `signup:ip:${ctx.ip ?? 'unknown'}`;
+        const wait = await throttle.blockedFor(ipKey, THROTTLE_RULES.signUpPerIp);
+        if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
+        await throttle.hit(ipKey, THROTTLE_RULES.signUpPerIp);
+        // The contract names EMAIL_TAKEN: sign-up is the one door that tells
+        // whether an address has an account, and it is throttled per address.
+        if (await models.User.exists({ email: data.email })) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
+        const created = await createAccount(deps, data, accepted, partnerId, ctx);
+        if (!created) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
+        await sendVerificationEmail(deps, created.user);
+        return { user: withId(created.user), organization: withId(created.organization), userErrors: [] };
+      },
+    },
+  };
+}
+
+/**
+ * Writes the person, the organisation and the owner membership. Without
+ * multi-document transactions the steps are ordered so that a crash leaves
+ * at worst an unverified person without an organisation, which sign-up
+ * cleans up on the spot; null when the e-mail was taken concurrently.
+ */
+async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: CurrentDocument[], partnerId: Types.ObjectId | null, ctx: Ctx) {
+  const { models } = deps;
+  const now = new Date();
+  const userId = new Types.ObjectId();
+  try {
+    await models.User.create({
+      _id: userId,
+      email: data.email,
+      passwordHash: await hashPassword(data.password),
+      firstName: data.firstName,
+      lastName: data.lastName,
+      phone: data.phone,
+      locale: data.locale ?? ctx.locale,
+      ageConfirmedAt: now,
+      acceptedDocuments: accepted.map((doc) => ({ versionId: doc.id, kind: doc.kind, acceptedAt: now })),
+      marketingEmailOptIn: data.marketingEmailOptIn,
+      signUpIp: ctx.ip ?? null,
+    });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) return null;
+    throw error;
+  }
+  try {
+    const organization = await withUniqueCode(newCustomerCode, (customerCode) =>
+      models.Organization.create({
+        name: data.companyName,
+        customerCode,
+        customerType: data.customerType,
+        status: 'PENDING_VERIFICATION',
+        statusHistory: [{ from: null, to: 'PENDING_VERIFICATION', reason: 'SIGNED_UP', actor: `user:${userId.toString()}`, at: now }],
+        nationalId: data.nationalId,
+        taxId: data.taxId,
+        taxOffice: data.taxOffice,
+        billingAddress: data.billingAddress,
+        promoCode: data.promoCode,
+        ownerCount: 1,
+        ...(data.customerType === 'CORPORATE' ? { authorityDeclaredBy: userId.toString(), authorityDeclaredAt: now } : {}),
+        referredByPartnerId: partnerId,
+      }),
+    );
+    await models.Membership.create({ userId, organizationId: organization._id, role: 'OWNER' });
+    const user = (await models.User.findById(userId).lean())!;
+    return { user, organization: organization.toObject() };
+  } catch (error) {
+    await models.User.deleteOne({ _id: userId });
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import type { AccountsModels } from './models.ts';
+
+export interface ThrottleRule {
+  /** failures allowed inside one window */
+  limit: number;
+  windowMs: number;
+}
+
+/** ACC-4 login throttling, and limits on the other doors an attacker could hammer. */
+export const THROTTLE_RULES = {
+  loginPerAccount: { limit: 5, windowMs: 15 * 60_000 },
+  loginPerIp: { limit: 30, windowMs: 15 * 60_000 },
+  signUpPerIp: { limit: 20, windowMs: 60 * 60_000 },
+  passwordResetPerAccount: { limit: 3, windowMs: 60 * 60_000 },
+  apiKeyPerIp: { limit: 30, windowMs: 15 * 60_000 },
+} satisfies Record<string, ThrottleRule>;
+
+/**
+ * Fixed-window counters in accounts' own database, so every instance sees the
+ * same counts. Keys are derived from what the caller typed (the normalised
+ * e-mail), never from whether an account exists, so throttling reveals nothing.
+ */
+export function createThrottle(models: AccountsModels) {
+  const windowStart = (rule: ThrottleRule) => new Date(Date.now() - rule.windowMs);
+  return {
+    /** minutes until the key may try again, or 0 when it is not blocked */
+    async blockedFor(key: string, rule: ThrottleRule): Promise<number> {
+      const row = await models.Throttle.findOne({ _id: key, windowStartedAt: { $gt: windowStart(rule) } }).lean();
+      if (!row || row.count < rule.limit) return 0;
+      return Math.max(1, Math.ceil((row.windowStartedAt.getTime() + rule.windowMs - Date.now()) / 60_000));
+    },
+    async hit(key: string, rule: ThrottleRule): Promise<void> {
+      const counted = await models.Throttle.updateOne({ _id: key, windowStartedAt: { $gt: windowStart(rule) } }, { $inc: { count: 1 } });
+      if (counted.matchedCount) return;
+      // No live window: start one (a concurrent start may win; then count in it).
+      try {
+        await models.Throttle.updateOne({ _id: key }, { $set: { windowStartedAt: new Date(), count: 1 } }, { upsert: true });
+      } catch {
+        await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 } });
+      }
+    },
+    async clear(key: string): Promise<void> {
+      await models.Throttle.deleteOne({ _id: key });
+    },
+  };
+}
+
+export type Throttle = ReturnType<typeof createThrottle>;

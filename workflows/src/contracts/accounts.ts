@@ -1,0 +1,70 @@
+/**
+ * What the accounts service offers to workflows: activities it registers on
+ * its own task queue (TASK_QUEUES.accounts). Workflows call these through
+ * `proxyActivities<AccountsActivities>({ taskQueue: TASK_QUEUES.accounts })`;
+ * the accounts service implements them against its own database. Every
+ * activity is idempotent: running it twice leaves the same state as once.
+ */
+
+export const SUSPENSION_REASONS = ['NON_PAYMENT', 'MISSING_DOCUMENTS', 'ABUSE', 'CHARGEBACK', 'TERMS_VIOLATION'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
+
+export type AccountStatus = 'PENDING_VERIFICATION' | 'ACTIVE' | 'SUSPENDED' | 'TERMINATED' | 'ERASED';
+
+/** Who asked for a change: a workflow (its workflow ID), an operator or a customer's user (their user ID). */
+export interface ChangeActor {
+  kind: 'workflow' | 'operator' | 'user';
+  id: string;
+}
+
+export interface OrganizationState {
+  organizationId: string;
+  status: AccountStatus;
+  /** every suspension currently in force; the organisation is SUSPENDED while this is non-empty */
+  suspensionReasons: SuspensionReason[];
+}
+
+/** Raised (non-retryable) when a change is not allowed from the current state, e.g. erasing an active organisation. */
+export const INVALID_TRANSITION = 'InvalidTransition';
+/** Raised (non-retryable) when the organisation does not exist. */
+export const ORGANIZATION_NOT_FOUND = 'OrganizationNotFound';
+
+export interface AccountsActivities {
+  /** Adds a suspension for `reason` (a no-op when already suspended for it). */
+  suspendOrganization(input: { organizationId: string; reason: SuspensionReason; note?: string; actor: ChangeActor }): Promise<OrganizationState>;
+  /** Lifts the suspension for `reason`, or every suspension when `reason` is omitted. */
+  reinstateOrganization(input: { organizationId: string; reason?: SuspensionReason; actor: ChangeActor }): Promise<OrganizationState>;
+  /** Closes the account for good (a no-op when already terminated or erased). */
+  terminateOrganization(input: { organizationId: string; reason: string; actor: ChangeActor }): Promise<OrganizationState>;
+  /** Erases the personal data of a terminated organisation and its sole-member users (KVKK). */
+  eraseOrganizationPersonalData(input: { organizationId: string; actor: ChangeActor }): Promise<OrganizationState>;
+  /** Marks a document request as missed (ACC-7). */
+  expireDocumentRequest(input: { requestId: string }): Promise<void>;
+  /** Puts the organisation's licensed resources on hold until `until` (ISO-8601), ACC-11. */
+  holdLicensedResources(input: { organizationId: string; until: string }): Promise<{ held: number }>;
+  /** Releases the organisation's held resources, so others may claim them again (ACC-11). */
+  releaseLicensedResources(input: { organizationId: string }): Promise<{ released: number }>;
+}
+
+export const documentRequestWorkflowId = (requestId: string) => `document-request/${requestId}`;
+export const licensedResourceHoldWorkflowId = (organizationId: string) => `licensed-resources/${organizationId}`;
+
+/** Input of documentDeadlineWorkflow (ACC-7). */
+export interface DocumentDeadlineInput {
+  requestId: string;
+  organizationId: string;
+  /** ISO-8601 instant: the end of the third Turkish business day after the request */
+  deadline: string;
+}
+
+/** Input of licensedResourceHoldWorkflow (ACC-11). */
+export interface LicensedResourceHoldInput {
+  organizationId: string;
+  /** ISO-8601 instant until which the resources stay reserved for the organisation */
+  holdUntil: string;
+}
+
+export const DOCUMENT_SIGNALS = {
+  submitted: 'documentsSubmitted',
+  withdrawn: 'documentRequestWithdrawn',
+} as const;

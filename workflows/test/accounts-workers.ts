@@ -1,0 +1,95 @@
+import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { AccountsActivities, OrganizationState } from '../src/contracts/accounts.ts';
+import { TASK_QUEUES } from '../src/task-queues.ts';
+
+export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
+
+export interface RecordedCall {
+  activity: keyof AccountsActivities;
+  input: unknown;
+  /** when the server scheduled the call, on its (time-skipped) clock */
+  scheduledAt: number;
+}
+
+/**
+ * A stand-in for the accounts service: records every call with the server
+ * time it was scheduled at, and lets a test await the first call of an activity.
+ */
+export function fakeAccountsActivities(resources = { held: 3, released: 3 }) {
+  const calls: RecordedCall[] = [];
+  const firstCalls = new Map<keyof AccountsActivities, PromiseWithResolvers<void>>();
+  const firstCall = (activity: keyof AccountsActivities) => {
+    let first = firstCalls.get(activity);
+    if (!first) {
+      first = Promise.withResolvers<void>();
+      firstCalls.set(activity, first);
+    }
+    return first;
+  };
+
+  const record = (activity: keyof AccountsActivities, input: unknown) => {
+    calls.push({ activity, input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+    firstCall(activity).resolve();
+  };
+  const state = (organizationId: string, suspended: boolean): OrganizationState => ({
+    organizationId,
+    status: suspended ? 'SUSPENDED' : 'ACTIVE',
+    suspensionReasons: suspended ? ['MISSING_DOCUMENTS'] : [],
+  });
+
+  const activities: AccountsActivities = {
+    async suspendOrganization(input) {
+      record('suspendOrganization', input);
+      return state(input.organizationId, true);
+    },
+    async reinstateOrganization(input) {
+      record('reinstateOrganization', input);
+      return state(input.organizationId, false);
+    },
+    async terminateOrganization(input) {
+      record('terminateOrganization', input);
+      return { ...state(input.organizationId, false), status: 'TERMINATED' };
+    },
+    async eraseOrganizationPersonalData(input) {
+      record('eraseOrganizationPersonalData', input);
+      return { ...state(input.organizationId, false), status: 'ERASED' };
+    },
+    async expireDocumentRequest(input) {
+      record('expireDocumentRequest', input);
+    },
+    async holdLicensedResources(input) {
+      record('holdLicensedResources', input);
+      return { held: resources.held };
+    },
+    async releaseLicensedResources(input) {
+      record('releaseLicensedResources', input);
+      return { released: resources.released };
+    },
+  };
+
+  /** Resolves once `activity` has been called (now or later). */
+  const called = (activity: keyof AccountsActivities): Promise<void> => firstCall(activity).promise;
+
+  return { calls, activities, called };
+}
+
+/**
+ * Runs `body` while two workers poll the test server: the workflow bundle on
+ * TEST_WORKFLOWS_QUEUE, and `activities` on the accounts service's queue.
+ */
+export async function withAccountsWorkers<T>(env: TestWorkflowEnvironment, activities: AccountsActivities, body: () => Promise<T>): Promise<T> {
+  const workflowWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TEST_WORKFLOWS_QUEUE,
+    workflowsPath: fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)),
+  });
+  const accountsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUES.accounts,
+    activities,
+  });
+  return workflowWorker.runUntil(accountsWorker.runUntil(body));
+}
