@@ -31,7 +31,9 @@ export async function issueActionToken(models: AccountsModels, purpose: ActionTo
   const earlier =
     purpose === 'INVITATION'
       ? { purpose, organizationId: target.organizationId, email: target.email }
-      : { purpose, userId: target.userId ?? null, email: target.email };
+      : purpose === 'EMAIL_CHANGE'
+        ? { purpose, userId: target.userId ?? null }
+        : { purpose, userId: target.userId ?? null, email: target.email };
   await models.ActionToken.updateMany({ ...earlier, usedAt: null }, { $set: { usedAt: now } });
   await models.ActionToken.deleteMany({ ...earlier, expiresAt: { $lt: now } });
   const token = randomSecret();

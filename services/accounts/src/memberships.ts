@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { MemberRole } from '@omurga/shared';
+import { isEntityId, type MemberRole } from '@omurga/shared';
 import type { AccountsModels } from './models.ts';
 
 /**
@@ -19,11 +19,24 @@ export async function addMember(models: AccountsModels, organizationId: Types.Ob
   return true;
 }
 
-export type MembershipChangeError = 'NOT_A_MEMBER' | 'LAST_OWNER';
+export type MembershipChangeError = 'NOT_A_MEMBER' | 'LAST_OWNER' | 'NOT_ALLOWED';
 
-export async function changeRole(models: AccountsModels, organizationId: string, userId: string, role: MemberRole | null): Promise<MembershipChangeError | null> {
+/**
+ * Sets (or, with null, removes) a member's role. `mayChange` judges the role
+ * the member holds at the moment of the change, so a concurrent promotion
+ * cannot slip an owner past an admin's limits.
+ */
+export async function changeRole(
+  models: AccountsModels,
+  organizationId: string,
+  userId: string,
+  role: MemberRole | null,
+  mayChange: (current: MemberRole) => boolean = () => true,
+): Promise<MembershipChangeError | null> {
+  if (!isEntityId(userId)) return 'NOT_A_MEMBER';
   const membership = await models.Membership.findOne({ organizationId, userId }).lean();
   if (!membership) return 'NOT_A_MEMBER';
+  if (!mayChange(membership.role)) return 'NOT_ALLOWED';
   if (membership.role === role) return null;
   if (membership.role === 'OWNER') {
     const released = await models.Organization.updateOne({ _id: organizationId, ownerCount: { $gte: 2 } }, { $inc: { ownerCount: -1 } });
@@ -37,7 +50,7 @@ export async function changeRole(models: AccountsModels, organizationId: string,
   if (!applied) {
     // Someone else changed this membership first: give the owner slot back.
     if (membership.role === 'OWNER') await models.Organization.updateOne({ _id: organizationId }, { $inc: { ownerCount: 1 } });
-    return changeRole(models, organizationId, userId, role);
+    return changeRole(models, organizationId, userId, role, mayChange);
   }
   if (role === 'OWNER') await models.Organization.updateOne({ _id: organizationId }, { $inc: { ownerCount: 1 } });
   return null;

@@ -83,6 +83,8 @@ const organizationSchema = new Schema(
     /** ACC-6: every suspension in force; lifting one leaves the others */
     suspensions: { type: [suspensionSchema], default: [] },
     statusHistory: { type: [statusChangeSchema], default: [] },
+    /** when the owner's e-mail was verified; a lifted suspension returns to ACTIVE only if set */
+    verifiedAt: { type: Date, default: null },
     /** owners, counted so that removing the last one can be refused atomically (ACC-5) */
     ownerCount: { type: Number, default: 0 },
     /** TC Kimlik No (INDIVIDUAL, SOLE_PROPRIETOR) */

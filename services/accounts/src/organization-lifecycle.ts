@@ -40,10 +40,13 @@ export function applyChange(org: OrgDocument, change: OrganizationChange, actor:
     org.suspensionReason = org.suspensions[0]?.reason ?? null;
   };
   switch (change.type) {
-    case 'activate':
-      if (org.status !== 'PENDING_VERIFICATION') return false;
+    case 'activate': {
+      const first = !org.verifiedAt;
+      org.verifiedAt ??= now;
+      if (org.status !== 'PENDING_VERIFICATION') return first; // e.g. verified while suspended: active once lifted
       record('ACTIVE', 'EMAIL_VERIFIED');
       return true;
+    }
     case 'suspend': {
       if (CLOSED.has(org.status) || org.suspensions.some((s) => s.reason === change.reason)) return false;
       org.suspensions.push({ reason: change.reason, note: change.note ?? null, actor: actorLabel(actor), since: now });
@@ -76,8 +79,7 @@ export function applyChange(org: OrgDocument, change: OrganizationChange, actor:
 
 /** Where a lifted suspension returns to: the state it was suspended from (an unverified account stays unverified). */
 function statusBeforeSuspension(org: OrgDocument): OrganizationDoc['status'] {
-  const entered = org.statusHistory.findLast((entry) => entry.to === 'SUSPENDED');
-  return entered?.from === 'PENDING_VERIFICATION' ? 'PENDING_VERIFICATION' : 'ACTIVE';
+  return org.verifiedAt || org.statusHistory.some((entry) => entry.to === 'ACTIVE') ? 'ACTIVE' : 'PENDING_VERIFICATION';
 }
 
 export const stateOf = (org: Pick<OrganizationDoc, 'status' | 'suspensions'> & { _id: { toString(): string } }): OrganizationState => ({

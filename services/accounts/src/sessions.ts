@@ -80,10 +80,14 @@ export async function refreshSession(token: string, ctx: RequestContext, models:
         ip: ctx.ip ?? null,
         userAgent: ctx.userAgent ?? null,
       },
-      $push: { rotatedHashes: { $each: [presented], $slice: -REMEMBERED_ROTATIONS } },
+      $push: { rotatedHashes: presented },
     },
     { new: true },
   ).lean<SessionDoc>();
+  if (rotated && rotated.rotatedHashes.length > REMEMBERED_ROTATIONS) {
+    // A separate trim ($push's $slice is not supported by FerretDB); skipped if another rotation came first.
+    await models.Session.updateOne({ _id: rotated._id, currentHash: rotated.currentHash }, { $set: { rotatedHashes: rotated.rotatedHashes.slice(-REMEMBERED_ROTATIONS) } });
+  }
   if (!rotated) {
     const session = await models.Session.findById(parsed.sessionId).lean<SessionDoc>();
     const reuseDetected = !!session && session.rotatedHashes.includes(presented);

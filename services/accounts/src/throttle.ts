@@ -30,13 +30,14 @@ export function createThrottle(models: AccountsModels) {
       return Math.max(1, Math.ceil((row.windowStartedAt.getTime() + rule.windowMs - Date.now()) / 60_000));
     },
     async hit(key: string, rule: ThrottleRule): Promise<void> {
-      const counted = await models.Throttle.updateOne({ _id: key, windowStartedAt: { $gt: windowStart(rule) } }, { $inc: { count: 1 } });
-      if (counted.matchedCount) return;
-      // No live window: start one (a concurrent start may win; then count in it).
+      // An expired window restarts at zero (conditional, so only one of two racing callers resets it)...
+      await models.Throttle.updateOne({ _id: key, windowStartedAt: { $lte: windowStart(rule) } }, { $set: { windowStartedAt: new Date(), count: 0 } });
+      // ...then every failure is one atomic increment, creating the window if there is none.
       try {
-        await models.Throttle.updateOne({ _id: key }, { $set: { windowStartedAt: new Date(), count: 1 } }, { upsert: true });
-      } catch {
-        await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 } });
+        await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 }, $setOnInsert: { windowStartedAt: new Date() } }, { upsert: true });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 } }); // lost the insert race
       }
     },
     async clear(key: string): Promise<void> {

@@ -42,15 +42,20 @@ export function documentResolvers(deps: AccountsDeps): Resolvers {
           uploadedBy: principal.userId,
           uploadedAt: new Date(),
         };
-        const uploadedKinds = new Set([...request.uploads.map((u) => u.kind), args.kind]);
-        const complete = request.kinds.every((kind) => uploadedKinds.has(kind));
-        const updated = await models.DocumentRequest.findOneAndUpdate(
+        const pushed = await models.DocumentRequest.findOneAndUpdate(
           { _id: request._id, status: { $in: ['PENDING', 'EXPIRED'] } },
-          { $push: { uploads: upload }, ...(complete ? { $set: { status: 'SUBMITTED' } } : {}) },
+          { $push: { uploads: upload } },
           { new: true },
         ).lean<DocumentRequestDoc>();
-        if (!updated) return failure(ctx.locale, 'REQUEST_CLOSED', ['requestId']);
-        if (complete) {
+        if (!pushed) return failure(ctx.locale, 'REQUEST_CLOSED', ['requestId']);
+        // Judged on the stored uploads, so two kinds uploaded at once still complete the request.
+        const uploadedKinds = new Set(pushed.uploads.map((u) => u.kind));
+        const complete = pushed.kinds.every((kind) => uploadedKinds.has(kind));
+        const closed = complete
+          ? await models.DocumentRequest.updateOne({ _id: request._id, status: { $in: ['PENDING', 'EXPIRED'] } }, { $set: { status: 'SUBMITTED' } })
+          : null;
+        const updated = complete ? { ...pushed, status: 'SUBMITTED' as const } : pushed;
+        if (closed?.modifiedCount) {
           // The workflow cancels the pending suspension, or lifts it if the deadline has passed.
           await temporal.workflow
             .getHandle(documentRequestWorkflowId(args.requestId))

@@ -5,7 +5,7 @@ import { emailAddress } from '../inputs.ts';
 import type { UserDoc } from '../models.ts';
 import { verifyPassword } from '../passwords.ts';
 import { THROTTLE_RULES } from '../throttle.ts';
-import { failure, ok } from './payloads.ts';
+import { failure, ok, refused } from './payloads.ts';
 
 /**
  * ACC-8: a new address takes effect only when confirmed from that address;
@@ -18,17 +18,17 @@ export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
       requestEmailChange: async (_: unknown, args: { newEmail: string; password: string }, ctx: Ctx) => {
         const principal = requireUser(ctx);
         const user = await models.User.findById(principal.userId).lean<UserDoc>();
-        if (!user) return failure(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
+        if (!user) return refused(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
         const throttleKey = `login:account:${user.email}`;
         const wait = await throttle.blockedFor(throttleKey, THROTTLE_RULES.loginPerAccount);
-        if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
+        if (wait) return refused(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
         if (!(await verifyPassword(user.passwordHash ?? undefined, args.password))) {
           await throttle.hit(throttleKey, THROTTLE_RULES.loginPerAccount);
-          return failure(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
+          return refused(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
         }
         const parsed = emailAddress.safeParse(args.newEmail);
-        if (!parsed.success) return failure(ctx.locale, 'INVALID_EMAIL', ['newEmail']);
-        if (parsed.data === user.email) return failure(ctx.locale, 'SAME_EMAIL', ['newEmail']);
+        if (!parsed.success) return refused(ctx.locale, 'INVALID_EMAIL', ['newEmail']);
+        if (parsed.data === user.email) return refused(ctx.locale, 'SAME_EMAIL', ['newEmail']);
         // Whether the new address is taken is only revealed at confirmation, to its holder.
         const { token, id } = await issueActionToken(models, 'EMAIL_CHANGE', { email: parsed.data, userId: user._id });
         await Promise.all([
@@ -48,6 +48,10 @@ export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
           if ((error as { code?: number }).code === 11000) return failure(ctx.locale, 'EMAIL_TAKEN', ['token']);
           throw error;
         }
+        await models.ActionToken.updateMany(
+          { userId: user._id, purpose: { $in: ['PASSWORD_RESET', 'EMAIL_VERIFICATION', 'EMAIL_CHANGE'] }, usedAt: null },
+          { $set: { usedAt: new Date() } },
+        );
         await outbox.send('emailChanged', used._id.toString(), user.email, user.locale, { name: user.firstName, newEmail: used.email });
         const updated = (await models.User.findById(user._id).lean<UserDoc>())!;
         return { user: withId(updated), userErrors: [] };

@@ -63,11 +63,16 @@ export function entityResolvers(_deps: AccountsDeps): Resolvers {
       emailVerified: (user: UserDoc) => user.emailVerifiedAt != null,
       memberships: async (user: { id: string }, _: unknown, ctx: Ctx) => {
         const rows = await ctx.loaders.membershipsOfUser.load(user.id);
-        return rows.map((m: MembershipDoc) => ({ organizationId: m.organizationId.toString(), role: m.role }));
+        // A colleague sees only the organisations the viewer shares, never the person's others.
+        const all = canAccessPerson(ctx, user.id, [...PEOPLE_READERS]);
+        return rows
+          .map((m: MembershipDoc) => ({ organizationId: m.organizationId.toString(), role: m.role }))
+          .filter((m) => all || canAccessOrganization(ctx, m.organizationId));
       },
     },
     Membership: {
       organization: async (m: { organizationId: string }, _: unknown, ctx: Ctx) => {
+        // Reached only through User.memberships, which already left out what the viewer may not see.
         const org = await ctx.loaders.organization.load(m.organizationId);
         return org && withId(org);
       },

@@ -11,7 +11,7 @@ import { passwordProblem } from '../password-policy.ts';
 import { hashPassword } from '../passwords.ts';
 import { accessTokenFor, startSession } from '../sessions.ts';
 import { MANAGERS, requireMemberRole } from './access.ts';
-import { failure, invalidInput, ok, signedIn } from './payloads.ts';
+import { failure, invalidInput, ok, refused, signedIn } from './payloads.ts';
 import { checkAcceptances } from './sign-up.ts';
 
 /** Only an owner may make someone an owner; admins manage everyone else. */
@@ -40,6 +40,10 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
         const data = parsed.data;
         const invitation = await peekActionToken(models, 'INVITATION', data.token);
         if (!invitation?.organizationId || !invitation.role) return failure(ctx.locale, 'INVALID_OR_EXPIRED_TOKEN', ['input', 'token']);
+        const org = await models.Organization.findById(invitation.organizationId).lean();
+        // ACC-2: whoever takes ownership of a company declares authority to bind it.
+        const declaresAuthority = invitation.role === 'OWNER' && org?.customerType === 'CORPORATE' && !org.authorityDeclaredBy;
+        if (declaresAuthority && data.authorityConfirmed !== true) return failure(ctx.locale, 'AUTHORITY_CONFIRMATION_REQUIRED', ['input', 'authorityConfirmed']);
         const existing = await models.User.findOne({ email: invitation.email }).lean<UserDoc>();
         if (existing) {
           // One login per person: an existing account joins, it is never duplicated.
@@ -84,10 +88,10 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
 
       changeMemberRole: async (_: unknown, args: { organizationId: string; userId: string; role: MemberRole }, ctx: Ctx) => {
         const actor = await requireMemberRole(deps, ctx, args.organizationId, MANAGERS);
-        const target = await models.Membership.findOne({ organizationId: args.organizationId, userId: Types.ObjectId.isValid(args.userId) ? args.userId : null }).lean();
-        if (target && (!mayAssign(actor.role, args.role) || !mayAssign(actor.role, target.role))) throw badUserInput(ctx.locale, 'role');
-        const problem = await changeRole(models, args.organizationId, args.userId, args.role);
-        return problem ? failure(ctx.locale, problem, ['userId']) : ok;
+        if (!MEMBER_ROLES.includes(args.role) || !mayAssign(actor.role, args.role)) throw badUserInput(ctx.locale, 'role');
+        const problem = await changeRole(models, args.organizationId, args.userId, args.role, (current) => mayAssign(actor.role, current));
+        if (problem === 'NOT_ALLOWED') throw badUserInput(ctx.locale, 'userId');
+        return problem ? refused(ctx.locale, problem, ['userId']) : ok;
       },
 
       removeMember: async (_: unknown, args: { organizationId: string; userId: string }, ctx: Ctx) => {
@@ -95,10 +99,9 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
         // Anyone may leave; managers may remove others (admins cannot remove owners).
         const leaving = principal.kind === 'user' && principal.userId === args.userId;
         const actor = await requireMemberRole(deps, ctx, args.organizationId, leaving ? MEMBER_ROLES : MANAGERS);
-        const target = await models.Membership.findOne({ organizationId: args.organizationId, userId: Types.ObjectId.isValid(args.userId) ? args.userId : null }).lean();
-        if (target && !leaving && !mayAssign(actor.role, target.role)) throw badUserInput(ctx.locale, 'userId');
-        const problem = await changeRole(models, args.organizationId, args.userId, null);
-        return problem ? failure(ctx.locale, problem, ['userId']) : ok;
+        const problem = await changeRole(models, args.organizationId, args.userId, null, (current) => leaving || mayAssign(actor.role, current));
+        if (problem === 'NOT_ALLOWED') throw badUserInput(ctx.locale, 'userId');
+        return problem ? refused(ctx.locale, problem, ['userId']) : ok;
       },
     },
   };
@@ -107,6 +110,10 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
   async function joinOrganization(organizationId: Types.ObjectId, userId: Types.ObjectId, role: MemberRole) {
     await addMember(models, organizationId, userId, role);
     if (role === 'OWNER') {
+      await models.Organization.updateOne(
+        { _id: organizationId, customerType: 'CORPORATE', authorityDeclaredBy: null },
+        { $set: { authorityDeclaredBy: userId.toString(), authorityDeclaredAt: new Date() } },
+      );
       await changeOrganization(models, organizationId.toString(), { type: 'activate' }, { kind: 'user', id: userId.toString() });
     }
   }

@@ -148,12 +148,18 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
         });
         const requestId = request._id.toString();
         const input: DocumentDeadlineInput = { requestId, organizationId: args.organizationId, deadline: deadline.toISOString() };
-        await temporal.workflow.start('documentDeadlineWorkflow', {
-          taskQueue: TASK_QUEUES.workflows,
-          workflowId: documentRequestWorkflowId(requestId),
-          args: [input],
-          searchAttributes: { OrganizationId: [args.organizationId], CustomerCode: [org.customerCode] },
-        });
+        try {
+          await temporal.workflow.start('documentDeadlineWorkflow', {
+            taskQueue: TASK_QUEUES.workflows,
+            workflowId: documentRequestWorkflowId(requestId),
+            args: [input],
+            searchAttributes: { OrganizationId: [args.organizationId], CustomerCode: [org.customerCode] },
+          });
+        } catch (error) {
+          // No deadline without its workflow: the request is withdrawn and the operator sees the failure.
+          await models.DocumentRequest.updateOne({ _id: request._id }, { $set: { status: 'WITHDRAWN' } });
+          throw error;
+        }
         await recordAudit(models, ctx, { action: 'requestDocuments', targetType: 'Organization', targetId: args.organizationId, after: { requestId, kinds, deadline } });
         const owners = await models.Membership.find({ organizationId: org._id, role: { $in: ['OWNER', 'ADMIN'] } }).lean();
         const people = await models.User.find({ _id: { $in: owners.map((m) => m.userId) } }).lean();

@@ -20,7 +20,7 @@ import type { OrganizationDoc } from '../models.ts';
 import { THROTTLE_RULES } from '../throttle.ts';
 import { issueAccessToken } from '../tokens.ts';
 import { MANAGERS, requireMemberRole } from './access.ts';
-import { failure, invalidInput, ok } from './payloads.ts';
+import { failure, invalidInput, ok, refused } from './payloads.ts';
 
 /** A partner token holding `scope`, or FORBIDDEN: partners reach their referred customers and nothing else (ACC-9). */
 export function requirePartner(ctx: Ctx, scope: PartnerScope) {
@@ -64,13 +64,13 @@ export function partnerResolvers(deps: AccountsDeps): Resolvers {
 
       revokeApiKey: async (_: unknown, args: { organizationId: string; keyId: string }, ctx: Ctx) => {
         await requireMemberRole(deps, ctx, args.organizationId, MANAGERS);
-        if (!Types.ObjectId.isValid(args.keyId)) return failure(ctx.locale, 'INVALID_API_KEY', ['keyId']);
+        if (!Types.ObjectId.isValid(args.keyId)) return refused(ctx.locale, 'INVALID_API_KEY', ['keyId']);
         const result = await models.ApiKey.updateOne(
           { _id: args.keyId, organizationId: args.organizationId, revokedAt: null },
           { $set: { revokedAt: new Date() } },
         );
         const exists = result.matchedCount || (await models.ApiKey.exists({ _id: args.keyId, organizationId: args.organizationId }));
-        return exists ? ok : failure(ctx.locale, 'INVALID_API_KEY', ['keyId']);
+        return exists ? ok : refused(ctx.locale, 'INVALID_API_KEY', ['keyId']);
       },
 
       exchangeApiKey: async (_: unknown, { apiKey }: { apiKey: string }, ctx: Ctx) => {
@@ -95,6 +95,8 @@ export function partnerResolvers(deps: AccountsDeps): Resolvers {
 
       createCustomerOrganization: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
         const partner = requirePartner(ctx, 'customers:write');
+        const partnerOrg = await models.Organization.findById(partner.partnerOrganizationId, { status: 1 }).lean();
+        if (partnerOrg?.status !== 'ACTIVE') return failure(ctx.locale, 'ACCOUNT_SUSPENDED', null);
         const parsed = referredCustomerInput.safeParse(input);
         if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
         const data = parsed.data;

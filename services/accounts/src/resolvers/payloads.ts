@@ -22,3 +22,9 @@ export const signedIn = (user: UserDoc, tokens: Omit<SessionTokens, 'refreshToke
 });
 
 export const ok = { ok: true, userErrors: [] };
+
+/** A refused MutationResult. */
+export const refused = (locale: Locale, code: string, field: readonly string[] | null, params?: Record<string, string | number>) => ({
+  ok: false,
+  ...failure(locale, code, field, params),
+});

@@ -12,6 +12,8 @@ export function resourceResolvers(deps: AccountsDeps): Resolvers {
     Mutation: {
       addLicensedResource: async (_: unknown, args: { organizationId: string; kind: LicensedResourceKind; value: string }, ctx: Ctx) => {
         await requireMemberRole(deps, ctx, args.organizationId, MANAGERS);
+        const org = await deps.models.Organization.findById(args.organizationId, { status: 1 }).lean();
+        if (org?.status === 'TERMINATED' || org?.status === 'ERASED') return failure(ctx.locale, 'INVALID_TRANSITION', ['organizationId']);
         if (!LICENSED_RESOURCE_KINDS.includes(args.kind)) return failure(ctx.locale, 'INVALID_VALUE', ['kind']);
         const value = normalizeResource(args.kind, args.value.slice(0, 300));
         if (!value) return failure(ctx.locale, 'INVALID_RESOURCE', ['value'], { kind: args.kind });

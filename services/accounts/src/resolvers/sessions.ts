@@ -4,12 +4,11 @@ import { consumeActionToken, issueActionToken, peekActionToken } from '../action
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { emailAddress } from '../inputs.ts';
 import type { UserDoc } from '../models.ts';
-import { changeOrganization } from '../organization-lifecycle.ts';
 import { passwordProblem } from '../password-policy.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { refreshSession, revokeAllSessions, revokeSession, startSession } from '../sessions.ts';
 import { THROTTLE_RULES } from '../throttle.ts';
-import { sendVerificationEmail } from '../verification-email.ts';
+import { markEmailVerified, sendVerificationEmail } from '../verification-email.ts';
 import { failure, invalidInput, signedIn } from './payloads.ts';
 
 const logInInput = z.object({
@@ -20,6 +19,21 @@ const logInInput = z.object({
 /** ACC-3, ACC-4: verification, sign-in, refresh, sign-out and password reset. */
 export function sessionResolvers(deps: AccountsDeps): Resolvers {
   const { models, keys, config, throttle, outbox } = deps;
+
+  /**
+   * Always true, and answered before looking the address up: the work for an
+   * existing account happens after the response, so neither the answer nor
+   * its timing tells whether the address has an account (ACC-4).
+   */
+  async function answerWithoutEnumeration(email: string, purpose: string, work: (address: string) => Promise<void>): Promise<true> {
+    const parsed = emailAddress.safeParse(email);
+    if (!parsed.success) return true;
+    const key = `${purpose}:${parsed.data}`;
+    if (await throttle.blockedFor(key, THROTTLE_RULES.passwordResetPerAccount)) return true;
+    await throttle.hit(key, THROTTLE_RULES.passwordResetPerAccount);
+    void work(parsed.data).catch((error: unknown) => deps.logger.error({ err: error, purpose }, 'could not send the e-mail'));
+    return true;
+  }
 
   return {
     Mutation: {
@@ -67,39 +81,24 @@ export function sessionResolvers(deps: AccountsDeps): Resolvers {
         const used = await consumeActionToken(models, 'EMAIL_VERIFICATION', token);
         const user = used?.userId ? await models.User.findOne({ _id: used.userId, email: used.email }).lean<UserDoc>() : null;
         if (!used || !user) return failure(ctx.locale, 'INVALID_OR_EXPIRED_TOKEN', ['token']);
-        await models.User.updateOne({ _id: user._id, emailVerifiedAt: null }, { $set: { emailVerifiedAt: new Date() } });
-        const owned = await models.Membership.find({ userId: user._id, role: 'OWNER' }).lean();
-        for (const membership of owned) {
-          await changeOrganization(models, membership.organizationId.toString(), { type: 'activate' }, { kind: 'user', id: user._id.toString() });
-        }
+        await markEmailVerified(models, user);
         const verified = { ...user, emailVerifiedAt: user.emailVerifiedAt ?? new Date() };
         return signedIn(verified, await startSession(verified, ctx, models, keys, config));
       },
 
-      resendVerificationEmail: async (_: unknown, { email }: { email: string }) => {
-        const parsed = emailAddress.safeParse(email);
-        if (!parsed.success) return true;
-        const key = `verify:${parsed.data}`;
-        if (await throttle.blockedFor(key, THROTTLE_RULES.passwordResetPerAccount)) return true;
-        await throttle.hit(key, THROTTLE_RULES.passwordResetPerAccount);
-        const user = await models.User.findOne({ email: parsed.data, emailVerifiedAt: null }).lean<UserDoc>();
-        if (user?.passwordHash) await sendVerificationEmail(deps, user);
-        return true;
-      },
+      resendVerificationEmail: (_: unknown, { email }: { email: string }) =>
+        answerWithoutEnumeration(email, 'verify', async (address) => {
+          const user = await models.User.findOne({ email: address, emailVerifiedAt: null }).lean<UserDoc>();
+          if (user?.passwordHash) await sendVerificationEmail(deps, user);
+        }),
 
-      requestPasswordReset: async (_: unknown, { email }: { email: string }) => {
-        const parsed = emailAddress.safeParse(email);
-        if (!parsed.success) return true;
-        const key = `reset:${parsed.data}`;
-        if (await throttle.blockedFor(key, THROTTLE_RULES.passwordResetPerAccount)) return true;
-        await throttle.hit(key, THROTTLE_RULES.passwordResetPerAccount);
-        const user = await models.User.findOne({ email: parsed.data, erasedAt: null }).lean<UserDoc>();
-        if (user) {
+      requestPasswordReset: (_: unknown, { email }: { email: string }) =>
+        answerWithoutEnumeration(email, 'reset', async (address) => {
+          const user = await models.User.findOne({ email: address, erasedAt: null }).lean<UserDoc>();
+          if (!user) return;
           const { token, id } = await issueActionToken(models, 'PASSWORD_RESET', { email: user.email, userId: user._id });
           await outbox.send('passwordReset', id, user.email, user.locale, { name: user.firstName, link: outbox.link('/reset-password', token) });
-        }
-        return true;
-      },
+        }),
 
       resetPassword: (_: unknown, { token, newPassword }: { token: string; newPassword: string }, ctx: Ctx) =>
         resetPassword(deps, token, newPassword, ctx),
@@ -114,17 +113,16 @@ export function sessionResolvers(deps: AccountsDeps): Resolvers {
 async function resetPassword(deps: AccountsDeps, token: string, newPassword: string, ctx: Ctx) {
   const { models, keys, config } = deps;
   const pending = await peekActionToken(models, 'PASSWORD_RESET', token);
-  const owner = pending?.userId ? await models.User.findById(pending.userId).lean<UserDoc>() : null;
+  // The link is bound to the address it went to: after an e-mail change it no longer works.
+  const owner = pending?.userId ? await models.User.findOne({ _id: pending.userId, email: pending.email, erasedAt: null }).lean<UserDoc>() : null;
   if (!pending || !owner) return failure(ctx.locale, 'INVALID_OR_EXPIRED_TOKEN', ['token']);
   const problem = passwordProblem(newPassword, owner);
   if (problem) return failure(ctx.locale, problem, ['newPassword'], { min: 10, max: 128 });
   const used = await consumeActionToken(models, 'PASSWORD_RESET', token);
   if (!used) return failure(ctx.locale, 'INVALID_OR_EXPIRED_TOKEN', ['token']);
   // The link came to this address, so it is verified too (an operator's first password, say).
-  await models.User.updateOne(
-    { _id: owner._id },
-    { $set: { passwordHash: await hashPassword(newPassword), emailVerifiedAt: owner.emailVerifiedAt ?? new Date() } },
-  );
+  await models.User.updateOne({ _id: owner._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
+  await markEmailVerified(models, owner);
   await revokeAllSessions(models, owner._id, 'PASSWORD_RESET');
   await deps.throttle.clear(`login:account:${owner.email}`);
   const user = (await models.User.findById(owner._id).lean<UserDoc>())!;

@@ -30,6 +30,10 @@ export function signUpResolvers(deps: AccountsDeps): Resolvers {
   return {
     Mutation: {
       signUp: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
+        const ipKey = `signup:ip:${ctx.ip ?? 'unknown'}`;
+        const wait = await throttle.blockedFor(ipKey, THROTTLE_RULES.signUpPerIp);
+        if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
+        await throttle.hit(ipKey, THROTTLE_RULES.signUpPerIp);
         const parsed = signUpInput.safeParse(input);
         if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
         const data = parsed.data;
@@ -43,12 +47,9 @@ export function signUpResolvers(deps: AccountsDeps): Resolvers {
           if (!partner) return failure(ctx.locale, 'UNKNOWN_PARTNER_CODE', ['input', 'referralPartnerCode']);
           partnerId = partner.organizationId;
         }
-        const ipKey = `signup:ip:${ctx.ip ?? 'unknown'}`;
-        const wait = await throttle.blockedFor(ipKey, THROTTLE_RULES.signUpPerIp);
-        if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
-        await throttle.hit(ipKey, THROTTLE_RULES.signUpPerIp);
         // The contract names EMAIL_TAKEN: sign-up is the one door that tells
-        // whether an address has an account, and it is throttled per address.
+        // whether an address has an account, so every attempt counts against
+        // the caller's IP (partner-code guessing too).
         if (await models.User.exists({ email: data.email })) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
         const created = await createAccount(deps, data, accepted, partnerId, ctx);
         if (!created) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
