@@ -79,7 +79,8 @@ export function applyChange(org: OrgDocument, change: OrganizationChange, actor:
 
 /** Where a lifted suspension returns to: the state it was suspended from (an unverified account stays unverified). */
 function statusBeforeSuspension(org: OrgDocument): OrganizationDoc['status'] {
-  return org.verifiedAt || org.statusHistory.some((entry) => entry.to === 'ACTIVE') ? 'ACTIVE' : 'PENDING_VERIFICATION';
+  const entered = org.statusHistory.findLast((entry) => entry.to === 'SUSPENDED');
+  return entered?.from === 'PENDING_VERIFICATION' && !org.verifiedAt ? 'PENDING_VERIFICATION' : 'ACTIVE';
 }
 
 export const stateOf = (org: Pick<OrganizationDoc, 'status' | 'suspensions'> & { _id: { toString(): string } }): OrganizationState => ({

@@ -7,17 +7,19 @@ function validator(name: 'tckimlik' | 'vkn'): Validator {
   return found;
 }
 const tckimlik = validator('tckimlik');
+/** People type numbers with spaces, dots or dashes. */
+const compact = (value: string) => value.replace(/[\s.-]/g, '');
 const vkn = validator('vkn');
 
 /** A TC Kimlik No (11 digits, two check digits) in its compact form, or null when invalid (ACC-1). */
 export function normalizeNationalId(value: string): string | null {
-  const result = tckimlik.validate(value);
+  const result = tckimlik.validate(compact(value));
   return result.isValid ? result.compact : null;
 }
 
 /** A VKN (10 digits, check digit) in its compact form, or null when invalid (ACC-1). */
 export function normalizeTaxId(value: string): string | null {
-  const result = vkn.validate(value);
+  const result = vkn.validate(compact(value));
   return result.isValid ? result.compact : null;
 }
 
