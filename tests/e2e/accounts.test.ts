@@ -1,7 +1,9 @@
 // Issue 3 (accounts): the whole identity flow through the gateway, with real
 // SMTP into the mail catcher, real Temporal and the real database.
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '@omurga/shared';
+import { connectDatabase, loadConfig } from '@omurga/shared';
+import { accountsActivities } from '../../services/accounts/src/activities.ts';
+import { accountsModels } from '../../services/accounts/src/models.ts';
 import { connectTemporalClient, documentRequestWorkflowId } from '@omurga/workflows';
 import {
   AUTH_FIELDS,
@@ -473,5 +475,31 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
     const dpoToken = set.data!.resetPassword.accessToken as string;
     expect(errorCodes(await graphql(gw, 'mutation($o: ID!) { suspendOrganization(id: $o, reason: "ABUSE") { status } }', { token: dpoToken, variables: { o: customer.organizationId } }))).toEqual(['FORBIDDEN']);
     expect(errorCodes(await graphql(gw, '{ operatorAuditLog { edges { node { id } } } }', { token: dpoToken }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('erases a terminated organisation\'s personal data through the internal activity, idempotently (ACC-6, KVKK)', async () => {
+    const customer = await signUpAndVerify(stack);
+    const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
+    try {
+      const activities = accountsActivities(accountsModels(db));
+      const actor = { kind: 'workflow' as const, id: 'test/erasure' };
+      await expect(activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor })).rejects.toThrow(/only a terminated organisation/);
+      expect(await activities.terminateOrganization({ organizationId: customer.organizationId, reason: 'closed', actor })).toMatchObject({ status: 'TERMINATED' });
+      const erased = await activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor });
+      expect(erased).toEqual({ organizationId: customer.organizationId, status: 'ERASED', suspensionReasons: [] });
+      expect(await activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor })).toEqual(erased);
+
+      const models = accountsModels(db);
+      const user = await models.User.findById(customer.userId).lean();
+      expect(user).toMatchObject({ firstName: '-', lastName: '-', phone: null, passwordHash: null });
+      expect(user!.email).not.toBe(customer.email);
+      const org = await models.Organization.findById(customer.organizationId).lean();
+      expect(org).toMatchObject({ nationalId: null, billingAddress: null, customerCode: customer.customerCode });
+      expect((await logIn(customer.email, customer.password)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+      const refresh = await graphql(gw, REFRESH, { variables: { r: customer.refreshToken } });
+      expect(refresh.data!.refreshSession.userErrors[0].code).toBe('INVALID_REFRESH_TOKEN');
+    } finally {
+      await db.close();
+    }
   });
 });
