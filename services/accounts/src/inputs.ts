@@ -52,6 +52,15 @@ export const customerIdentityFields = {
   billingAddress: addressInput,
 };
 
+export type CustomerIdentity = {
+  companyName: string;
+  customerType: (typeof CUSTOMER_TYPES)[number];
+  nationalId: string | null;
+  taxId: string | null;
+  taxOffice: string | null;
+  billingAddress: z.infer<typeof addressInput>;
+};
+
 type IdentityShape = { customerType: (typeof CUSTOMER_TYPES)[number]; nationalId: string | null; taxId: string | null; taxOffice: string | null };
 
 export function checkCustomerIdentity<T extends IdentityShape>(value: T, ctx: z.RefinementCtx): T {

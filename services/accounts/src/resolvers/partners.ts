@@ -11,7 +11,7 @@ import {
   type Resolvers,
 } from '@omurga/shared';
 import { PARTNER_SCOPES, authenticateApiKey, createApiKey, type PartnerScope } from '../api-keys.ts';
-import { newCustomerCode, withUniqueCode } from '../customer-codes.ts';
+import { createPendingOrganization } from '../new-organization.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { referredCustomerInput } from '../inputs.ts';
 import { sendInvitation } from '../invitations.ts';
@@ -100,21 +100,11 @@ export function partnerResolvers(deps: AccountsDeps): Resolvers {
         const parsed = referredCustomerInput.safeParse(input);
         if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
         const data = parsed.data;
-        const now = new Date();
-        const organization = await withUniqueCode(newCustomerCode, (customerCode) =>
-          models.Organization.create({
-            name: data.companyName,
-            customerCode,
-            customerType: data.customerType,
-            status: 'PENDING_VERIFICATION',
-            statusHistory: [{ from: null, to: 'PENDING_VERIFICATION', reason: 'OPENED_BY_PARTNER', actor: `partner:${partner.keyId}`, at: now }],
-            nationalId: data.nationalId,
-            taxId: data.taxId,
-            taxOffice: data.taxOffice,
-            billingAddress: data.billingAddress,
-            referredByPartnerId: new Types.ObjectId(partner.partnerOrganizationId),
-          }),
-        );
+        const organization = await createPendingOrganization(models, data, {
+          reason: 'OPENED_BY_PARTNER',
+          actor: `partner:${partner.keyId}`,
+          referredByPartnerId: new Types.ObjectId(partner.partnerOrganizationId),
+        });
         await sendInvitation(deps, {
           organizationId: organization._id,
           email: data.ownerEmail,

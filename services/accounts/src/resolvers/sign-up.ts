@@ -1,9 +1,9 @@
 import { Types } from 'mongoose';
 import { withId, type Resolvers } from '@omurga/shared';
-import { newCustomerCode, withUniqueCode } from '../customer-codes.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { signUpInput, type SignUpInput } from '../inputs.ts';
 import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
+import { createPendingOrganization } from '../new-organization.ts';
 import { passwordProblem } from '../password-policy.ts';
 import { hashPassword } from '../passwords.ts';
 import { THROTTLE_RULES } from '../throttle.ts';
@@ -89,22 +89,15 @@ async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: Cu
     throw error;
   }
   try {
-    const organization = await withUniqueCode(newCustomerCode, (customerCode) =>
-      models.Organization.create({
-        name: data.companyName,
-        customerCode,
-        customerType: data.customerType,
-        status: 'PENDING_VERIFICATION',
-        statusHistory: [{ from: null, to: 'PENDING_VERIFICATION', reason: 'SIGNED_UP', actor: `user:${userId.toString()}`, at: now }],
-        nationalId: data.nationalId,
-        taxId: data.taxId,
-        taxOffice: data.taxOffice,
-        billingAddress: data.billingAddress,
+    const organization = await createPendingOrganization(
+      models,
+      data,
+      { reason: 'SIGNED_UP', actor: `user:${userId.toString()}`, referredByPartnerId: partnerId },
+      {
         promoCode: data.promoCode,
         ownerCount: 1,
         ...(data.customerType === 'CORPORATE' ? { authorityDeclaredBy: userId.toString(), authorityDeclaredAt: now } : {}),
-        referredByPartnerId: partnerId,
-      }),
+      },
     );
     await models.Membership.create({ userId, organizationId: organization._id, role: 'OWNER' });
     const user = (await models.User.findById(userId).lean())!;
