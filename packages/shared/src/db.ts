@@ -21,3 +21,8 @@ export async function pingDatabase(connection: Connection): Promise<void> {
   if (!connection.db) throw new Error('database not connected');
   await connection.db.command({ ping: 1 });
 }
+
+/** True for MongoDB's (and FerretDB's) duplicate-key error: a unique index refused the write. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000;
+}

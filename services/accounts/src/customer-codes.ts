@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from '@omurga/shared';
 import { randomInt } from 'node:crypto';
 
 // No 0/O, 1/I/L: codes are read out over the phone to support (ACC-3).
@@ -21,7 +22,7 @@ export async function withUniqueCode<T>(generate: () => string, create: (code: s
     try {
       return await create(generate());
     } catch (error) {
-      if ((error as { code?: number }).code !== 11000 || attempt >= attempts) throw error;
+      if (!isDuplicateKeyError(error) || attempt >= attempts) throw error;
     }
   }
 }

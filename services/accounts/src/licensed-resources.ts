@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from '@omurga/shared';
 import type { Types } from 'mongoose';
 import { normalizePhone } from './turkish-identity.ts';
 import type { AccountsModels, LICENSED_RESOURCE_KINDS } from './models.ts';
@@ -36,7 +37,7 @@ export async function claimResource(models: AccountsModels, organizationId: Type
     const created = await models.LicensedResource.create({ organizationId, kind, value, status: 'ACTIVE', claim: claimOf(kind, value) });
     return created.toObject();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return null;
+    if (isDuplicateKeyError(error)) return null;
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { isEntityId, type MemberRole } from '@omurga/shared';
+import { isEntityId, type MemberRole, isDuplicateKeyError } from '@omurga/shared';
 import type { AccountsModels } from './models.ts';
 
 /**
@@ -12,7 +12,7 @@ export async function addMember(models: AccountsModels, organizationId: Types.Ob
   try {
     await models.Membership.create({ organizationId, userId, role });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false; // already a member: one login per person
+    if (isDuplicateKeyError(error)) return false; // already a member: one login per person
     throw error;
   }
   if (role === 'OWNER') await models.Organization.updateOne({ _id: organizationId }, { $inc: { ownerCount: 1 } });

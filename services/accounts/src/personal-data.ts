@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { AccountsModels } from './models.ts';
+import { revokeAllSessions } from './sessions.ts';
 
 /**
  * KVKK erasure of a terminated organisation (ACC-6 ERASED). Removes what
@@ -53,7 +54,7 @@ async function eraseUser(models: AccountsModels, userId: Types.ObjectId): Promis
     },
   );
   await Promise.all([
-    models.Session.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: new Date(), revokedReason: 'ERASED' } }),
+    revokeAllSessions(models, userId, 'ERASED'),
     models.ActionToken.deleteMany({ userId }),
   ]);
 }

@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from '@omurga/shared';
 import type { AccountsModels } from './models.ts';
 
 export interface ThrottleRule {
@@ -20,6 +21,9 @@ export const THROTTLE_RULES = {
  * same counts. Keys are derived from what the caller typed (the normalised
  * e-mail), never from whether an account exists, so throttling reveals nothing.
  */
+/** The per-address login counter, shared by every door that checks a password. */
+export const loginAccountKey = (email: string) => `login:account:${email}`;
+
 export function createThrottle(models: AccountsModels) {
   const windowStart = (rule: ThrottleRule) => new Date(Date.now() - rule.windowMs);
   return {
@@ -36,7 +40,7 @@ export function createThrottle(models: AccountsModels) {
       try {
         await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 }, $setOnInsert: { windowStartedAt: new Date() } }, { upsert: true });
       } catch (error) {
-        if ((error as { code?: number }).code !== 11000) throw error;
+        if (!isDuplicateKeyError(error)) throw error;
         await models.Throttle.updateOne({ _id: key }, { $inc: { count: 1 } }); // lost the insert race
       }
     },

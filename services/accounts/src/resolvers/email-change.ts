@@ -1,10 +1,10 @@
-import { requireUser, withId, type Resolvers } from '@omurga/shared';
+import { requireUser, withId, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
 import { consumeActionToken, issueActionToken } from '../action-tokens.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { emailAddress } from '../inputs.ts';
 import type { UserDoc } from '../models.ts';
 import { verifyPassword } from '../passwords.ts';
-import { THROTTLE_RULES } from '../throttle.ts';
+import { THROTTLE_RULES, loginAccountKey } from '../throttle.ts';
 import { failure, ok, refused } from './payloads.ts';
 
 /**
@@ -19,7 +19,7 @@ export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
         const principal = requireUser(ctx);
         const user = await models.User.findById(principal.userId).lean<UserDoc>();
         if (!user) return refused(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
-        const throttleKey = `login:account:${user.email}`;
+        const throttleKey = loginAccountKey(user.email);
         const wait = await throttle.blockedFor(throttleKey, THROTTLE_RULES.loginPerAccount);
         if (wait) return refused(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
         if (!(await verifyPassword(user.passwordHash ?? undefined, args.password))) {
@@ -45,7 +45,7 @@ export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
         try {
           await models.User.updateOne({ _id: user._id }, { $set: { email: used.email, emailVerifiedAt: new Date() } });
         } catch (error) {
-          if ((error as { code?: number }).code === 11000) return failure(ctx.locale, 'EMAIL_TAKEN', ['token']);
+          if (isDuplicateKeyError(error)) return failure(ctx.locale, 'EMAIL_TAKEN', ['token']);
           throw error;
         }
         await models.ActionToken.updateMany(

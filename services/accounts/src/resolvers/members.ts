@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { MEMBER_ROLES, badUserInput, type MemberRole, type Resolvers } from '@omurga/shared';
+import { MEMBER_ROLES, badUserInput, type MemberRole, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
 import { consumeActionToken, peekActionToken } from '../action-tokens.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { acceptInvitationInput, emailAddress } from '../inputs.ts';
@@ -79,7 +79,7 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
           });
           user = created.toObject();
         } catch (error) {
-          if ((error as { code?: number }).code === 11000) return failure(ctx.locale, 'SIGN_IN_REQUIRED', ['input', 'token']);
+          if (isDuplicateKeyError(error)) return failure(ctx.locale, 'SIGN_IN_REQUIRED', ['input', 'token']);
           throw error;
         }
         await joinOrganization(invitation.organizationId, user._id, invitation.role);

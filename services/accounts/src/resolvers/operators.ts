@@ -15,6 +15,7 @@ import {
   type OperatorRole,
   type PageArgs,
   type Resolvers,
+  isDuplicateKeyError,
 } from '@omurga/shared';
 import {
   SUSPENSION_REASONS,
@@ -186,7 +187,7 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
           return code;
         }).catch(async (error: { code?: number }) => {
           // Approved concurrently: the unique organisation index kept one code.
-          if (error.code !== 11000) throw error;
+          if (!isDuplicateKeyError(error)) throw error;
           return (await models.Partner.findOne({ organizationId: org._id }).lean())!._id;
         });
         await models.Organization.updateOne({ _id: org._id }, { $set: { partnerCode } });
@@ -208,7 +209,7 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
           const created = await models.User.create({ email: email.data, firstName, lastName, operatorRoles: roles, locale: ctx.locale });
           operatorId = created._id;
         } catch (error) {
-          if ((error as { code?: number }).code === 11000) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
+          if (isDuplicateKeyError(error)) return failure(ctx.locale, 'EMAIL_TAKEN', ['input', 'email']);
           throw error;
         }
         // The new operator sets a password through a reset link (3 days), so no one else ever knows it.

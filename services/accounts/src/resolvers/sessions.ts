@@ -7,7 +7,7 @@ import type { UserDoc } from '../models.ts';
 import { passwordProblem } from '../password-policy.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { refreshSession, revokeAllSessions, revokeSession, startSession } from '../sessions.ts';
-import { THROTTLE_RULES } from '../throttle.ts';
+import { THROTTLE_RULES, loginAccountKey } from '../throttle.ts';
 import { markEmailVerified, sendVerificationEmail } from '../verification-email.ts';
 import { failure, invalidInput, signedIn } from './payloads.ts';
 
@@ -41,7 +41,7 @@ export function sessionResolvers(deps: AccountsDeps): Resolvers {
         const parsed = logInInput.safeParse(input);
         if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
         const { email, password } = parsed.data;
-        const accountKey = `login:account:${email}`;
+        const accountKey = loginAccountKey(email);
         const ipKey = `login:ip:${ctx.ip ?? 'unknown'}`;
         const wait = Math.max(
           await throttle.blockedFor(accountKey, THROTTLE_RULES.loginPerAccount),
@@ -124,7 +124,7 @@ async function resetPassword(deps: AccountsDeps, token: string, newPassword: str
   await models.User.updateOne({ _id: owner._id }, { $set: { passwordHash: await hashPassword(newPassword) } });
   await markEmailVerified(models, owner);
   await revokeAllSessions(models, owner._id, 'PASSWORD_RESET');
-  await deps.throttle.clear(`login:account:${owner.email}`);
+  await deps.throttle.clear(loginAccountKey(owner.email));
   const user = (await models.User.findById(owner._id).lean<UserDoc>())!;
   return signedIn(user, await startSession(user, ctx, models, keys, config));
 }

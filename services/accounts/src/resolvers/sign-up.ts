@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { withId, type Resolvers } from '@omurga/shared';
+import { withId, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { signUpInput, type SignUpInput } from '../inputs.ts';
 import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
@@ -85,7 +85,7 @@ async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: Cu
       signUpIp: ctx.ip ?? null,
     });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return null;
+    if (isDuplicateKeyError(error)) return null;
     throw error;
   }
   try {
