@@ -13,6 +13,7 @@ import {
   type SubgraphName,
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
+import { invoicePdfProxy } from './invoice-pdf-proxy.ts';
 
 interface GatewayContext extends RequestContext {
   headers: IncomingHttpHeaders;
@@ -57,6 +58,7 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
       ...(await buildRequestContext({ ...req.headers, 'x-forwarded-for': req.ip }, req.socket.remoteAddress, verify)),
       headers: req.headers,
     }),
+    routes: (app) => invoicePdfProxy(app, config.subgraphs.billing.url),
     readiness: Object.fromEntries(
       SUBGRAPHS.map((name) => [
         name,

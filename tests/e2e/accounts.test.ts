@@ -503,3 +503,23 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
     }
   });
 });
+
+describe('billing profile activity (issue 4)', () => {
+  it('gives billing the organisation\'s name, customer code and owner contacts in their language; unknown organisations fail for good', async () => {
+    const customer = await signUpAndVerify(stack, { companyName: 'Profil Yazılım' });
+    const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
+    try {
+      const activities = accountsActivities(accountsModels(db));
+      expect(await activities.organizationBillingProfile({ organizationId: customer.organizationId })).toEqual({
+        organizationId: customer.organizationId,
+        name: 'Profil Yazılım',
+        customerCode: customer.customerCode,
+        referredByPartnerId: null,
+        contacts: [{ email: customer.email, locale: 'tr' }],
+      });
+      await expect(activities.organizationBillingProfile({ organizationId: '0123456789abcdef01234567' })).rejects.toMatchObject({ type: 'OrganizationNotFound', nonRetryable: true });
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -8,7 +8,8 @@ import { E2E_OPERATOR, type StackInfo } from './stack-info.ts';
 
 // The suite's own stack on its own ports and a fresh data directory, so it
 // runs beside a developer's `./platform start` and never sees stale data.
-const ports = portBlock(24_000);
+// OMURGA_E2E_PORT_BASE moves it, so two suites can run side by side.
+const ports = portBlock(Number(process.env.OMURGA_E2E_PORT_BASE ?? 24_000));
 
 export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'omurga-e2e-'));

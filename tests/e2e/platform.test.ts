@@ -8,7 +8,7 @@ import { connectDatabase, loadConfig } from '@omurga/shared';
 import { TASK_QUEUES, connectTemporalClient, emailWorkflowId } from '@omurga/workflows';
 import { accountsModels } from '../../services/accounts/src/models.ts';
 import { hashPassword } from '../../services/accounts/src/passwords.ts';
-import { billingModels } from '../../services/billing/src/models.ts';
+import { billingModels } from '../../services/billing/src/models/index.ts';
 import { consentModels } from '../../services/consent/src/models.ts';
 import { supportModels } from '../../services/support/src/models.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
@@ -64,13 +64,16 @@ beforeAll(async () => {
   await accounts.Membership.create({ userId: user._id, organizationId: orgA!._id, role: 'OWNER' });
 
   const policy = await billing.ContractPolicy.create({
-    code: 'omnichannel-saas', version: 1, name: 'Omnichannel SaaS', trialRequiresPaymentMethod: false,
+    code: 'platform-test-policy', version: 1, name: 'Omnichannel SaaS', trialRequiresPaymentMethod: false,
     billingPeriod: 'P1M', collectionMethod: 'CARD_AUTO', maxCollectionAttempts: 3, retryInterval: 'P1D',
     dataDeletionAfterTermination: 'P14D', cancellationNotice: 'P30D', termsChangeNotice: 'PT0S',
   });
-  const plan = await billing.Plan.create({ code: 'PRO_HUB', name: 'PRO HUB', policyId: policy._id, prices: [{ amountMinor: 99_900, currency: 'TRY' }] });
-  await billing.Subscription.create({ organizationId: fixture.orgA, planId: plan._id, status: 'ACTIVE', history: [{ at: new Date(), type: 'ACTIVATED' }] });
-  await billing.Subscription.create({ organizationId: fixture.orgB, planId: plan._id, status: 'TRIALING' });
+  const plan = await billing.Plan.create({
+    code: 'PLATFORM-TEST', version: 1, name: 'PRO HUB', policyCode: policy.code, prices: [{ amountMinor: 99_900, currency: 'TRY' }],
+  });
+  const pinned = { planCode: plan.code, currency: 'TRY', planId: plan._id, policyId: policy._id };
+  await billing.Subscription.create({ organizationId: fixture.orgA, ...pinned, status: 'ACTIVE', history: [{ at: new Date(), type: 'ACTIVATED' }] });
+  await billing.Subscription.create({ organizationId: fixture.orgB, ...pinned, status: 'TRIALING' });
 
   await consent.ConsentEvent.create([
     { userId: user._id.toString(), channel: 'EMAIL', purpose: 'marketing', granted: true, at: new Date(Date.now() - 60_000), source: 'API' },
@@ -115,7 +118,7 @@ describe('federated gateway', () => {
     expect(me.memberships).toHaveLength(1);
     const org = me.memberships[0].organization;
     expect(org.name).toBe('Anadolu Yazılım A.Ş.');
-    expect(org.subscriptions).toEqual([{ status: 'ACTIVE', plan: { code: 'PRO_HUB', policy: { code: 'omnichannel-saas', billingPeriod: 'P1M' } } }]); // billing
+    expect(org.subscriptions).toEqual([{ status: 'ACTIVE', plan: { code: 'PLATFORM-TEST', policy: { code: 'platform-test-policy', billingPeriod: 'P1M' } } }]); // billing
     const ticket = org.tickets.edges[0].node; // support
     expect(ticket.subject).toBe('Fatura sorusu');
     expect(ticket.messages.map((m: { body: string }) => m.body)).toEqual(['Faturam nerede?', 'Panelden indirebilirsiniz.']);

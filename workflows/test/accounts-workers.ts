@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { AccountsActivities, OrganizationState } from '../src/contracts/accounts.ts';
+import type { OrganizationBillingProfile } from '../src/contracts/billing.ts';
 import { TASK_QUEUES } from '../src/task-queues.ts';
 
 export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
@@ -14,11 +15,20 @@ export interface RecordedCall {
   scheduledAt: number;
 }
 
+/** What the fake answers to organizationBillingProfile, for any organisation. */
+export const DEFAULT_BILLING_PROFILE: Omit<OrganizationBillingProfile, 'organizationId'> = {
+  name: 'Test Org',
+  customerCode: 'MUS-TEST-0001',
+  referredByPartnerId: null,
+  contacts: [{ email: 'billing@example.test', locale: 'tr' }],
+};
+
 /**
  * A stand-in for the accounts service: records every call with the server
  * time it was scheduled at, and lets a test await the first call of an activity.
+ * `profile` overrides parts of DEFAULT_BILLING_PROFILE.
  */
-export function fakeAccountsActivities(resources = { held: 3, released: 3 }) {
+export function fakeAccountsActivities(resources = { held: 3, released: 3 }, profile: Partial<Omit<OrganizationBillingProfile, 'organizationId'>> = {}) {
   const calls: RecordedCall[] = [];
   const firstCalls = new Map<keyof AccountsActivities, PromiseWithResolvers<void>>();
   const firstCall = (activity: keyof AccountsActivities) => {
@@ -67,6 +77,10 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }) {
     async releaseLicensedResources(input) {
       record('releaseLicensedResources', input);
       return { released: resources.released };
+    },
+    async organizationBillingProfile(input) {
+      record('organizationBillingProfile', input);
+      return { ...DEFAULT_BILLING_PROFILE, ...profile, organizationId: input.organizationId };
     },
   };
 

@@ -4,6 +4,7 @@ export * from './auth/guards.ts';
 export * from './auth/principal.ts';
 export * from './auth/verifier.ts';
 export * from './business-days.ts';
+export * from './durations.ts';
 export * from './config.ts';
 export * from './db.ts';
 export * from './errors.ts';

@@ -1,5 +1,5 @@
 import { entityLoader, groupLoader } from '@omurga/shared';
-import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models.ts';
+import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 
 export function billingLoaders(models: BillingModels) {
   return {

@@ -1,14 +1,52 @@
-import type { SubgraphDefinition } from '@omurga/shared';
+import { createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
+import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
+import { billingActivities } from './activities.ts';
+import { loadBillingConfig } from './billing-config.ts';
+import { seedCatalogue } from './catalogue-seed.ts';
+import { createBillingOutbox } from './emails.ts';
+import { invoicePdfRenderer } from './invoices/pdf.ts';
+import { invoicePdfRoutes } from './invoices/pdf-route.ts';
 import { billingLoaders, type BillingLoaders } from './loaders.ts';
-import { billingModels } from './models.ts';
-import { billingResolvers } from './resolvers.ts';
+import { billingModels } from './models/index.ts';
+import { selectPaymentProvider } from './payments/select-provider.ts';
+import { billingResolvers } from './resolvers/index.ts';
 
 export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
   name: 'billing',
   schemaFile: new URL('./schema.graphql', import.meta.url),
-  async setup({ db }) {
+  async setup({ db, config, logger }) {
     const models = billingModels(db);
     await Promise.all(Object.values(models).map((model) => model.init()));
-    return { resolvers: billingResolvers(models), loaders: () => billingLoaders(models) };
+    const seeded = await seedCatalogue(models);
+    if (seeded.policiesInserted || seeded.plansInserted) logger.info(seeded, 'catalogue presets seeded');
+    const { seller, ...settings } = loadBillingConfig();
+    const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
+    const payments = selectPaymentProvider(process.env, db);
+    const temporal = await connectServiceTemporal({
+      service: 'billing',
+      taskQueue: TASK_QUEUES.billing,
+      config,
+      logger,
+      activities: (client) =>
+        billingActivities({
+          models,
+          provider: payments.provider,
+          providerTimeoutMs: payments.timeoutMs,
+          outbox: createBillingOutbox({ models, temporal: client, logger }),
+          ...settings,
+        }),
+    });
+    return {
+      resolvers: billingResolvers({ models, temporal: temporal.client }),
+      loaders: () => billingLoaders(models),
+      verifier,
+      routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller) }),
+      readiness: {
+        temporal: async () => {
+          if (!temporal.running()) throw new Error('activity worker not running');
+        },
+      },
+      close: () => temporal.close(),
+    };
   },
 };

@@ -6,6 +6,8 @@
  * activity is idempotent: running it twice leaves the same state as once.
  */
 
+import type { OrganizationBillingProfile } from './billing.ts';
+
 export const SUSPENSION_REASONS = ['NON_PAYMENT', 'MISSING_DOCUMENTS', 'ABUSE', 'CHARGEBACK', 'TERMS_VIOLATION'] as const;
 export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 
@@ -44,6 +46,8 @@ export interface AccountsActivities {
   holdLicensedResources(input: { organizationId: string; until: string }): Promise<{ held: number }>;
   /** Releases the organisation's held resources, so others may claim them again (ACC-11). */
   releaseLicensedResources(input: { organizationId: string }): Promise<{ released: number }>;
+  /** Who the organisation is for billing: name, customer code, referring partner, and its owners' and BILLING members' addresses. */
+  organizationBillingProfile(input: { organizationId: string }): Promise<OrganizationBillingProfile>;
 }
 
 export const documentRequestWorkflowId = (requestId: string) => `document-request/${requestId}`;

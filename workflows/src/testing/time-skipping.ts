@@ -1,14 +1,25 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../search-attributes.ts';
 
 /**
  * Temporal's Java time-skipping test server, which ./platform fetches into its
  * cache and exposes as OMURGA_TEST_SERVER_BIN. Workflow tests use it to cross
- * 14-day trials or 3-business-day deadlines in seconds.
+ * 14-day trials or 3-business-day deadlines in seconds. The platform's search
+ * attributes are registered as the dev server registers them.
  */
+const INDEXED_VALUE_TYPE_KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType
+
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = process.env.OMURGA_TEST_SERVER_BIN;
   if (!path) {
     throw new Error('OMURGA_TEST_SERVER_BIN is not set: run the tests through `./platform test`, which provides the test server');
   }
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(
+      Object.keys(SEARCH_ATTRIBUTES).map((name) => [name, INDEXED_VALUE_TYPE_KEYWORD]),
+    ),
+  });
+  return env;
 }

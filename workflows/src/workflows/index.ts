@@ -10,3 +10,18 @@ export {
   type DocumentRequestState,
 } from './document-deadline.ts';
 export { licensedResourceHoldWorkflow } from './licensed-resource-hold.ts';
+export {
+  subscriptionWorkflow,
+  cancelSignal,
+  planChangedSignal,
+  paymentMethodUpdatedSignal,
+  invoicePaidSignal,
+  chargebackSignal,
+  chargebackResolvedSignal,
+  upcomingQuery,
+  subscriptionStateQuery,
+  scheduleOrganizationErasure,
+  type SubscriptionOutcome,
+} from './billing/subscription-lifecycle.ts';
+export { invoiceCollectionWorkflow } from './billing/invoice-collection.ts';
+export { organizationErasureWorkflow } from './billing/organization-erasure.ts';

@@ -1,0 +1,278 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { addDuration } from '@omurga/shared';
+import {
+  BILLING_INVALID_STATE,
+  BILLING_NOT_FOUND,
+  type BillingActivities,
+  type IssuedInvoice,
+  type PinnedPeriod,
+  type PolicyTerms,
+} from '@omurga/workflows';
+import { accruePartnerCommission } from './commissions.ts';
+import type { BillingOutbox } from './emails.ts';
+import { composeInvoice } from './invoice-lines.ts';
+import { invoiceDueAt } from './invoices/due-date.ts';
+import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts';
+import { transitionInvoice } from './invoices/status.ts';
+import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import { chargeInvoice } from './payments/charge-invoice.ts';
+import type { PaymentProvider } from './payments/provider.ts';
+import { markUsageBilled, usageForPeriod } from './usage.ts';
+
+export interface BillingActivityDeps {
+  models: BillingModels;
+  provider: PaymentProvider;
+  providerTimeoutMs: number;
+  outbox: BillingOutbox;
+  invoicePrefix: string;
+  commissionRateBasisPoints: number;
+}
+
+const notFound = (what: string) => ApplicationFailure.nonRetryable(`${what} not found`, BILLING_NOT_FOUND);
+const invalidState = (message: string) => ApplicationFailure.nonRetryable(message, BILLING_INVALID_STATE);
+
+export function policyTerms(policy: PolicyDoc): PolicyTerms {
+  return {
+    id: policy._id.toString(),
+    code: policy.code,
+    version: policy.version,
+    trialPeriod: policy.trialPeriod ?? null,
+    trialRequiresPaymentMethod: policy.trialRequiresPaymentMethod,
+    trialEndAction: policy.trialEndAction as PolicyTerms['trialEndAction'],
+    billingPeriod: policy.billingPeriod,
+    collectionMethod: policy.collectionMethod as PolicyTerms['collectionMethod'],
+    paymentDueAfter: policy.paymentDueAfter ?? null,
+    paymentDueInBusinessDays: policy.paymentDueInBusinessDays,
+    maxCollectionAttempts: policy.maxCollectionAttempts,
+    retryInterval: policy.retryInterval,
+    suspendAfter: policy.suspendAfter ?? null,
+    terminateAfter: policy.terminateAfter ?? null,
+    terminationNotice: policy.terminationNotice ?? null,
+    dataDeletionAfterTermination: policy.dataDeletionAfterTermination,
+    resourceHoldPeriod: policy.resourceHoldPeriod ?? null,
+    cancellationNotice: policy.cancellationNotice,
+    termsChangeNotice: policy.termsChangeNotice,
+    lateInterestMonthlyBasisPoints: policy.lateInterestMonthlyBasisPoints ?? null,
+    lateFees: policy.lateFees.map(({ amountMinor, currency }) => ({ amountMinor, currency })),
+    firstInvoiceStampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
+  };
+}
+
+/** The newest version of a plan and of its policy: what a period begun now pins. */
+export async function currentPlanAndPolicy(models: BillingModels, planCode: string): Promise<{ plan: PlanDoc; policy: PolicyDoc } | null> {
+  const plan = await models.Plan.findOne({ code: planCode }).sort({ version: -1 }).lean<PlanDoc>();
+  if (!plan) return null;
+  const policy = await models.ContractPolicy.findOne({ code: plan.policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
+  return policy ? { plan, policy } : null;
+}
+
+function priceIn(plan: PlanDoc, currency: string) {
+  const price = plan.prices.find((p) => p.currency === currency);
+  if (!price) throw invalidState(`plan ${plan.code} v${plan.version} has no ${currency} price`);
+  return { amountMinor: price.amountMinor, currency };
+}
+
+/** BIL-3 … BIL-11: what the subscription workflows do to billing's data. */
+export function billingActivities(deps: BillingActivityDeps): BillingActivities {
+  const { models } = deps;
+
+  async function loadSubscription(subscriptionId: string): Promise<SubscriptionDoc> {
+    const subscription = await models.Subscription.findById(subscriptionId).lean<SubscriptionDoc>();
+    if (!subscription) throw notFound(`subscription ${subscriptionId}`);
+    return subscription;
+  }
+  async function loadInvoice(invoiceId: string): Promise<InvoiceDoc> {
+    const invoice = await models.Invoice.findById(invoiceId).lean<InvoiceDoc>();
+    if (!invoice) throw notFound(`invoice ${invoiceId}`);
+    return invoice;
+  }
+  async function pinOf(subscription: SubscriptionDoc, kind: PinnedPeriod['kind']): Promise<PinnedPeriod> {
+    const [plan, policy, account] = await Promise.all([
+      models.Plan.findById(subscription.planId).lean<PlanDoc>(),
+      models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
+      models.BillingAccount.findById(subscription.organizationId).lean(),
+    ]);
+    if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscription._id}`);
+    return {
+      subscriptionId: subscription._id.toString(),
+      organizationId: subscription.organizationId,
+      periodIndex: subscription.periodIndex,
+      kind,
+      periodStart: subscription.currentPeriodStart!.toISOString(),
+      periodEnd: subscription.currentPeriodEnd!.toISOString(),
+      planCode: plan.code,
+      planVersion: plan.version,
+      currency: subscription.currency,
+      price: priceIn(plan, subscription.currency),
+      policy: policyTerms(policy),
+      hasPaymentMethod: Boolean(account?.paymentMethod),
+      confirmed: subscription.confirmed,
+    };
+  }
+
+  return {
+    async beginPeriod({ subscriptionId, periodIndex, periodStart, kind }) {
+      const subscription = await loadSubscription(subscriptionId);
+      const start = new Date(periodStart);
+      // Already begun (a retried activity or a replayed run): return the same pin.
+      if (subscription.periodIndex === periodIndex && subscription.currentPeriodStart?.getTime() === start.getTime()) {
+        return pinOf(subscription, kind);
+      }
+      // BIL-7: a scheduled plan change, and any new plan or policy version, take effect now.
+      const planCode = subscription.pendingPlanCode ?? subscription.planCode;
+      const current = await currentPlanAndPolicy(models, planCode);
+      if (!current) throw notFound(`plan ${planCode}`);
+      const { plan, policy } = current;
+      priceIn(plan, subscription.currency);
+      const length = kind === 'TRIAL' ? policy.trialPeriod : policy.billingPeriod;
+      if (!length) throw invalidState(`policy ${policy.code} v${policy.version} has no trial`);
+      const end = new Date(addDuration(start.getTime(), length));
+      const updated = await models.Subscription.findOneAndUpdate(
+        { _id: subscriptionId },
+        {
+          $set: {
+            planCode: plan.code,
+            planId: plan._id,
+            policyId: policy._id,
+            periodIndex,
+            currentPeriodStart: start,
+            currentPeriodEnd: end,
+            pendingPlanCode: null,
+            ...(kind === 'TRIAL' ? { trialEndsAt: end } : {}),
+          },
+        },
+        { returnDocument: 'after' },
+      ).lean<SubscriptionDoc>();
+      return pinOf(updated!, kind);
+    },
+
+    async recordSubscriptionEvent({ subscriptionId, status, type, detail, at }) {
+      const eventKey = `${type}@${at}`;
+      await models.Subscription.updateOne(
+        { _id: subscriptionId, eventKeys: { $ne: eventKey } },
+        {
+          $push: { history: { at: new Date(at), type, detail: detail ?? null, status: status ?? null }, eventKeys: eventKey },
+          ...(status ? { $set: { status } } : {}),
+        },
+      );
+    },
+
+    async issueInvoice({ subscriptionId, periodIndex, issuedAt, customer }) {
+      const key = `subscription/${subscriptionId}/period/${periodIndex}`;
+      const existing = await models.Invoice.findOne({ key }).lean<InvoiceDoc>();
+      if (existing) return issued(existing);
+
+      const subscription = await loadSubscription(subscriptionId);
+      const [plan, policy] = await Promise.all([
+        models.Plan.findById(subscription.planId).lean<PlanDoc>(),
+        models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
+      ]);
+      if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscriptionId}`);
+      const currency = subscription.currency;
+      const issuedAtDate = new Date(issuedAt);
+      const firstInvoice = !(await models.Invoice.exists({ subscriptionId: subscription._id }));
+      const usage = await usageForPeriod(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate);
+      // Invoices paid after their due date whose late charges no invoice has billed yet [004 §6.3, 001 §5.3.1].
+      const overdue = (
+        await models.Invoice.find({ organizationId: subscription.organizationId, lateChargesBilledOn: null, status: 'PAID' }).lean<InvoiceDoc[]>()
+      ).filter((invoice) => invoice.paidAt && invoice.paidAt > invoice.dueAt);
+      const lateFee = policy.lateFees.find((fee) => fee.currency === currency);
+
+      const composed = composeInvoice({
+        currency,
+        plan: { code: plan.code, name: plan.name, price: priceIn(plan, currency) },
+        addOns: subscription.addOns.flatMap(({ code, quantity }) => {
+          const addOn = plan.addOns.find((a) => a.code === code);
+          const unitPrice = addOn?.prices.find((p) => p.currency === currency);
+          return addOn && unitPrice ? [{ code, name: addOn.name, unitPrice: { amountMinor: unitPrice.amountMinor, currency }, quantity }] : [];
+        }),
+        usage: usage.flatMap(({ meterCode, quantity }) => {
+          const meter = plan.meters.find((m) => m.code === meterCode);
+          const unitPrice = meter?.unitPrices.find((p) => p.currency === currency);
+          if (!meter || !unitPrice) return [];
+          return [{ meterCode, name: meter.name, unit: meter.unit, quantity, includedQuantity: meter.includedQuantity, unitPriceMicros: unitPrice.amountMicros, prepaid: meter.prepaid }];
+        }),
+        oneOffFees: firstInvoice
+          ? subscription.oneOffFeeCodes.flatMap((code) => {
+              const fee = plan.oneOffFees.find((f) => f.code === code);
+              const price = fee?.prices.find((p) => p.currency === currency);
+              return fee && price ? [{ code, name: fee.name, price: { amountMinor: price.amountMinor, currency } }] : [];
+            })
+          : [],
+        overdue: overdue
+          .filter((invoice) => invoice.currency === currency && invoice.paidAt)
+          .map((invoice) => ({ invoiceNumber: invoice.number, total: invoice.total, dueAt: invoice.dueAt, paidAt: invoice.paidAt! })),
+        lateInterestMonthlyBasisPoints: policy.lateInterestMonthlyBasisPoints ?? null,
+        lateFee: lateFee ? { amountMinor: lateFee.amountMinor, currency } : null,
+        stampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
+        firstInvoice,
+      });
+
+      const settled = composed.total.amountMinor === 0;
+      // Plain objects, not mongoose subdocuments: the inferred document type is stricter than what create() accepts.
+      const draft = {
+          organizationId: subscription.organizationId,
+          customer,
+          subscriptionId: subscription._id,
+          periodIndex,
+          key,
+          status: settled ? 'PAID' : 'OPEN',
+          currency,
+          lines: composed.lines,
+          subtotal: composed.subtotal,
+          taxRateBasisPoints: composed.taxRateBasisPoints,
+          tax: composed.tax,
+          total: composed.total,
+          collectionMethod: policy.collectionMethod,
+          issuedAt: issuedAtDate,
+          dueAt: invoiceDueAt(issuedAtDate, {
+            collectionMethod: policy.collectionMethod as PolicyTerms['collectionMethod'],
+            paymentDueAfter: policy.paymentDueAfter ?? null,
+            paymentDueInBusinessDays: policy.paymentDueInBusinessDays,
+          }),
+          paidAt: settled ? issuedAtDate : null,
+          paymentReference: null,
+          lateChargesBilledOn: null,
+          statusHistory: [{ from: null, to: settled ? 'PAID' : 'OPEN', at: issuedAtDate, reason: 'ISSUED' }],
+        } as unknown as InvoiceDraft;
+      const invoice = await issueNumberedInvoice(models, draft, { prefix: deps.invoicePrefix, issuedAt: issuedAtDate });
+      // Bookkeeping after the invoice exists; repeating it is harmless.
+      await markUsageBilled(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate, invoice._id.toString());
+      if (overdue.length) {
+        await models.Invoice.updateMany({ _id: { $in: overdue.map((o) => o._id) }, lateChargesBilledOn: null }, { $set: { lateChargesBilledOn: invoice._id } });
+      }
+      return issued(invoice);
+    },
+
+    chargeInvoice: (input) => chargeInvoice({ models, provider: deps.provider, timeoutMs: deps.providerTimeoutMs }, input),
+
+    async writeOffInvoice({ invoiceId, at }) {
+      await loadInvoice(invoiceId);
+      await transitionInvoice(models, invoiceId, 'UNCOLLECTIBLE', { at: new Date(at), reason: 'TERMINATED_FOR_NON_PAYMENT' });
+    },
+
+    async invoicePaid({ invoiceId }) {
+      return (await loadInvoice(invoiceId)).status === 'PAID';
+    },
+
+    async accruePartnerCommission({ invoiceId, partnerId }) {
+      return accruePartnerCommission(models, { invoiceId, partnerId, rateBasisPoints: deps.commissionRateBasisPoints });
+    },
+
+    async sendBillingEmail(input) {
+      const subscription = await loadSubscription(input.subscriptionId);
+      await deps.outbox.send({ ...input, organizationId: subscription.organizationId });
+    },
+  };
+}
+
+function issued(invoice: InvoiceDoc): IssuedInvoice {
+  return {
+    invoiceId: invoice._id.toString(),
+    number: invoice.number,
+    total: { amountMinor: invoice.total.amountMinor, currency: invoice.total.currency },
+    issuedAt: invoice.issuedAt.toISOString(),
+    dueAt: invoice.dueAt.toISOString(),
+    settled: invoice.status === 'PAID' && invoice.total.amountMinor === 0,
+  };
+}

@@ -1,0 +1,163 @@
+import type { InvoiceLine } from './models/invoices.ts';
+import {
+  applyBasisPoints,
+  applyPpm,
+  assertSameCurrency,
+  divideRounded,
+  formatMoney,
+  KDV_RATE_BASIS_POINTS,
+  microsToMinor,
+  minorToMicros,
+  money,
+  multiplyMoney,
+  sumMoney,
+  type Money,
+} from './money.ts';
+
+/**
+ * The lines and totals of one invoice (BIL-8), as a pure function of what is
+ * billed. Every amount is in the invoice's currency (anything else is
+ * rejected); each line is rounded once, KDV once on the subtotal (BIL-2).
+ */
+
+export interface ComposeInvoiceInput {
+  currency: string;
+  plan: { code: string; name: string; price: Money };
+  addOns?: { code: string; name: string; unitPrice: Money; quantity: number }[];
+  /** the period's metered usage; only quantity above `includedQuantity` is billed */
+  usage?: {
+    meterCode: string;
+    name: string;
+    unit: string;
+    quantity: number;
+    includedQuantity: number;
+    unitPriceMicros: number;
+    /** drawn from the prepaid balance instead (BIL-9), so not on the invoice */
+    prepaid: boolean;
+  }[];
+  oneOffFees?: { code: string; name: string; price: Money }[];
+  /**
+   * Earlier invoices paid late whose late charges this invoice bills: interest
+   * pro rata by whole days late [004 §6.3] and the fixed fee [001 §5.3.1].
+   * `paidAt` is when it was paid (or the cut-off, for one still unpaid).
+   */
+  overdue?: { invoiceNumber: string; total: Money; dueAt: Date; paidAt: Date }[];
+  lateInterestMonthlyBasisPoints?: number | null;
+  lateFee?: Money | null;
+  /** the customer's share of stamp duty, billed on the first invoice only [000 §8.7] */
+  stampDutyPpm?: number | null;
+  firstInvoice?: boolean;
+  /** default KDV 20 % */
+  taxRateBasisPoints?: number;
+}
+
+export interface ComposedInvoice {
+  lines: InvoiceLine[];
+  subtotal: Money;
+  taxRateBasisPoints: number;
+  tax: Money;
+  total: Money;
+}
+
+const DAY_MS = 86_400_000;
+/** Late interest is quoted per month and charged per day as 1/30 of it. */
+const DAYS_PER_INTEREST_MONTH = 30n;
+
+/** Whole days from `dueAt` to `paidAt` (0 if paid on time). Turkey keeps UTC+3 all year, so a day is 24 h. */
+export function wholeDaysLate(dueAt: Date, paidAt: Date): number {
+  return Math.max(0, Math.floor((paidAt.getTime() - dueAt.getTime()) / DAY_MS));
+}
+
+/** total × bp/10 000 × days/30, rounded once (half away from zero). */
+export function lateInterest(total: Money, monthlyBasisPoints: number, daysLate: number): Money {
+  if (!Number.isSafeInteger(monthlyBasisPoints) || !Number.isSafeInteger(daysLate)) {
+    throw new RangeError('basis points and days must be integers');
+  }
+  const numerator = BigInt(total.amountMinor) * BigInt(monthlyBasisPoints) * BigInt(daysLate);
+  return money(Number(divideRounded(numerator, 10_000n * DAYS_PER_INTEREST_MONTH)), total.currency);
+}
+
+function assertQuantity(quantity: number, what: string): void {
+  if (!Number.isSafeInteger(quantity) || quantity < 0) throw new RangeError(`${what}: quantity must be a non-negative integer, got ${quantity}`);
+}
+
+function percent(basisPoints: number): string {
+  return `${basisPoints / 100} %`;
+}
+
+export function composeInvoice(input: ComposeInvoiceInput): ComposedInvoice {
+  const { currency } = input;
+  money(0, currency); // rejects an unsupported currency up front
+  const lines: InvoiceLine[] = [];
+  const line = (kind: InvoiceLine['kind'], code: string, description: string, quantity: number, unitAmountMicros: number, amount: Money) => {
+    assertSameCurrency(amount, currency);
+    lines.push({ kind, code, description, quantity, unitAmountMicros, amount: { amountMinor: amount.amountMinor, currency } });
+  };
+  const unitMicros = (price: Money) => minorToMicros(price.amountMinor, price.currency);
+
+  assertSameCurrency(input.plan.price, currency);
+  line('PLAN', input.plan.code, input.plan.name, 1, unitMicros(input.plan.price), input.plan.price);
+
+  for (const addOn of input.addOns ?? []) {
+    assertSameCurrency(addOn.unitPrice, currency);
+    assertQuantity(addOn.quantity, addOn.code);
+    if (addOn.quantity === 0) continue;
+    line('ADD_ON', addOn.code, addOn.name, addOn.quantity, unitMicros(addOn.unitPrice), multiplyMoney(addOn.unitPrice, addOn.quantity));
+  }
+
+  for (const meter of input.usage ?? []) {
+    if (meter.prepaid) continue;
+    assertQuantity(meter.quantity, meter.meterCode);
+    assertQuantity(meter.includedQuantity, meter.meterCode);
+    if (!Number.isSafeInteger(meter.unitPriceMicros)) throw new RangeError(`${meter.meterCode}: unitPriceMicros must be an integer`);
+    const billable = Math.max(0, meter.quantity - meter.includedQuantity);
+    if (billable === 0) continue;
+    const amount = money(microsToMinor(BigInt(meter.unitPriceMicros) * BigInt(billable), currency), currency);
+    const included = meter.includedQuantity > 0 ? ` above ${meter.includedQuantity} included` : '';
+    line('USAGE', meter.meterCode, `${meter.name} (${billable} ${meter.unit}${included})`, billable, meter.unitPriceMicros, amount);
+  }
+
+  for (const fee of input.oneOffFees ?? []) {
+    assertSameCurrency(fee.price, currency);
+    line('ONE_OFF_FEE', fee.code, fee.name, 1, unitMicros(fee.price), fee.price);
+  }
+
+  const interestBp = input.lateInterestMonthlyBasisPoints ?? null;
+  const lateFee = input.lateFee ?? null;
+  if (lateFee) assertSameCurrency(lateFee, currency);
+  for (const late of input.overdue ?? []) {
+    assertSameCurrency(late.total, currency);
+    const days = wholeDaysLate(late.dueAt, late.paidAt);
+    if (days === 0) continue;
+    if (interestBp) {
+      const interest = lateInterest(late.total, interestBp, days);
+      const description = `Late interest on ${late.invoiceNumber}: ${days} days at ${percent(interestBp)} a month`;
+      if (interest.amountMinor !== 0) line('LATE_INTEREST', late.invoiceNumber, description, 1, unitMicros(interest), interest);
+    }
+    if (lateFee && lateFee.amountMinor !== 0) {
+      line('LATE_FEE', late.invoiceNumber, `Late payment fee for ${late.invoiceNumber}`, 1, unitMicros(lateFee), lateFee);
+    }
+  }
+
+  const stampDutyPpm = input.stampDutyPpm ?? null;
+  if (input.firstInvoice && stampDutyPpm) {
+    const base = sumMoney(
+      lines.map((l) => l.amount),
+      currency,
+    );
+    const duty = applyPpm(base, stampDutyPpm);
+    const description = `Stamp duty, customer's share: ${stampDutyPpm / 10_000} % of ${formatMoney(base, 'en')}`;
+    if (duty.amountMinor !== 0) line('STAMP_DUTY', 'STAMP_DUTY', description, 1, unitMicros(duty), duty);
+  }
+
+  // KDV law art. 24(c): interest, late fees and duties passed on are part of
+  // the KDV base, so every line is in the subtotal.
+  const subtotal = sumMoney(
+    lines.map((l) => l.amount),
+    currency,
+  );
+  const taxRateBasisPoints = input.taxRateBasisPoints ?? KDV_RATE_BASIS_POINTS;
+  const tax = applyBasisPoints(subtotal, taxRateBasisPoints);
+  const total = money(subtotal.amountMinor + tax.amountMinor, currency);
+  return { lines, subtotal, taxRateBasisPoints, tax, total };
+}

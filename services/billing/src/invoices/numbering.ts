@@ -1,0 +1,97 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isDuplicateKeyError } from '@omurga/shared';
+import { DateTime } from 'luxon';
+import type { Types } from 'mongoose';
+import type { BillingModels, InvoiceDoc } from '../models/index.ts';
+
+/**
+ * Invoice numbers in the GİB e-invoice shape (BIL-8): a 3-character prefix,
+ * the 4-digit issue year and a 9-digit sequence, e.g. OMR2026000000001.
+ * A series is prefix + year; its sequence starts at 1 every year.
+ */
+export const INVOICE_NUMBER_PATTERN = /^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$/;
+export const INVOICE_PREFIX_PATTERN = /^[A-Z0-9]{3}$/;
+export const MAX_INVOICE_SEQUENCE = 999_999_999;
+
+/** How often one issue may lose the race for a sequence before giving up (each loss means another invoice took one). */
+const MAX_ATTEMPTS = 100;
+const ZONE = 'Europe/Istanbul';
+
+function assertPrefix(prefix: string): void {
+  if (!INVOICE_PREFIX_PATTERN.test(prefix)) throw new RangeError(`invoice prefix must be 3 characters A-Z or 0-9, got ${JSON.stringify(prefix)}`);
+}
+
+/** The year an invoice issued at `issuedAt` is numbered in: the calendar year in Turkey. */
+export function invoiceYear(issuedAt: Date): number {
+  if (Number.isNaN(issuedAt.getTime())) throw new RangeError('Invalid date');
+  return DateTime.fromJSDate(issuedAt, { zone: ZONE }).year;
+}
+
+export function invoiceSeries(prefix: string, year: number): string {
+  assertPrefix(prefix);
+  if (!Number.isInteger(year) || year < 2000 || year > 2099) throw new RangeError(`invoice year must be 2000-2099, got ${year}`);
+  return `${prefix}${year}`;
+}
+
+export function formatInvoiceNumber(prefix: string, year: number, sequence: number): string {
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence > MAX_INVOICE_SEQUENCE) {
+    throw new RangeError(`invoice sequence must be 1-${MAX_INVOICE_SEQUENCE}, got ${sequence}`);
+  }
+  return `${invoiceSeries(prefix, year)}${String(sequence).padStart(9, '0')}`;
+}
+
+/** Sub-document arrays as plain arrays, as callers build them. */
+type PlainArrays<T> = { [K in keyof T]: T[K] extends Types.DocumentArray<infer Item> ? Item[] : T[K] };
+
+/** Every invoice field except the ones numbering assigns (and the ones the database assigns). */
+export type InvoiceDraft = PlainArrays<Omit<InvoiceDoc, '_id' | 'series' | 'sequence' | 'number' | 'createdAt' | 'updatedAt'>>;
+
+export interface NumberingOptions {
+  prefix: string;
+  /** decides the series' year (in Europe/Istanbul); usually the draft's issuedAt */
+  issuedAt: Date;
+}
+
+/**
+ * Inserts the invoice with the next number of its series and returns it.
+ *
+ * A number exists only because an invoice holds it: the next sequence is the
+ * series' highest plus one, and the insert claims it under the unique
+ * (series, sequence) and number indexes, so concurrent issues can neither
+ * share a number nor leave a gap. A loser of that race reads the new highest
+ * and tries again. Works on FerretDB too (one single-document insert, no
+ * transactions). Idempotent by the draft's `key`: issuing the same key again
+ * returns the invoice that holds it and takes no number.
+ */
+export async function issueNumberedInvoice(
+  models: Pick<BillingModels, 'Invoice'>,
+  draft: InvoiceDraft,
+  options: NumberingOptions,
+): Promise<InvoiceDoc> {
+  const year = invoiceYear(options.issuedAt);
+  const series = invoiceSeries(options.prefix, year);
+  const existing = await findByKey(models, draft.key);
+  if (existing) return existing;
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const highest = await models.Invoice.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>();
+    const sequence = (highest?.sequence ?? 0) + 1;
+    const number = formatInvoiceNumber(options.prefix, year, sequence);
+    try {
+      const created = await models.Invoice.create({ ...draft, series, sequence, number });
+      return created.toObject() as InvoiceDoc;
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // Which index refused the write is not reported alike by MongoDB and
+      // FerretDB, so ask: the key (an idempotent re-issue that raced us) or the number.
+      const holder = await findByKey(models, draft.key);
+      if (holder) return holder;
+      await sleep(Math.floor(Math.random() * Math.min(2 * attempt, 20)));
+    }
+  }
+  throw new Error(`could not take an invoice number in series ${series} after ${MAX_ATTEMPTS} attempts`);
+}
+
+function findByKey(models: Pick<BillingModels, 'Invoice'>, key: string): Promise<InvoiceDoc | null> {
+  return models.Invoice.findOne({ key }).lean<InvoiceDoc>();
+}

@@ -1,0 +1,26 @@
+import type { Connection } from 'mongoose';
+import { planSchema, policySchema } from './catalogue.ts';
+import { invoiceSchema } from './invoices.ts';
+import { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
+import { billingAccountSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
+
+export * from './catalogue.ts';
+export * from './common.ts';
+export * from './invoices.ts';
+export * from './payments.ts';
+export * from './subscriptions.ts';
+
+export function billingModels(db: Connection) {
+  return {
+    ContractPolicy: db.model('ContractPolicy', policySchema),
+    Plan: db.model('Plan', planSchema),
+    Subscription: db.model('Subscription', subscriptionSchema),
+    BillingAccount: db.model('BillingAccount', billingAccountSchema),
+    UsageRecord: db.model('UsageRecord', usageRecordSchema),
+    Invoice: db.model('Invoice', invoiceSchema),
+    PaymentAttempt: db.model('PaymentAttempt', paymentAttemptSchema),
+    PartnerCommission: db.model('PartnerCommission', partnerCommissionSchema),
+    BillingEmail: db.model('BillingEmail', billingEmailSchema),
+  };
+}
+export type BillingModels = ReturnType<typeof billingModels>;

@@ -1,0 +1,72 @@
+import { Schema, type InferSchemaType } from 'mongoose';
+import { moneySchema, type WithId } from './common.ts';
+
+export const INVOICE_STATUSES = ['DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+export const INVOICE_LINE_KINDS = ['PLAN', 'ADD_ON', 'USAGE', 'ONE_OFF_FEE', 'LATE_INTEREST', 'LATE_FEE', 'STAMP_DUTY'] as const;
+export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
+
+const lineSchema = new Schema(
+  {
+    kind: { type: String, enum: INVOICE_LINE_KINDS, required: true },
+    code: { type: String, required: true },
+    description: { type: String, required: true },
+    quantity: { type: Number, required: true },
+    /** unit price in millionths of the major unit, so sub-cent rates stay exact */
+    unitAmountMicros: { type: Number, required: true },
+    amount: { type: moneySchema, required: true },
+  },
+  { _id: false },
+);
+
+const statusChangeSchema = new Schema(
+  { from: { type: String, default: null }, to: { type: String, required: true }, at: { type: Date, required: true }, reason: { type: String, default: null } },
+  { _id: false },
+);
+
+/**
+ * An invoice (BIL-8). Its number exists only once the invoice does: numbers
+ * are taken by inserting the invoice with the next sequence of its series,
+ * under a unique index, so there are no gaps and no duplicates.
+ */
+const invoiceSchema = new Schema(
+  {
+    organizationId: { type: String, required: true },
+    /** the buyer as printed, frozen at issue */
+    customer: {
+      type: new Schema({ name: { type: String, required: true }, customerCode: { type: String, default: null } }, { _id: false }),
+      default: null,
+    },
+    subscriptionId: { type: Schema.Types.ObjectId, default: null },
+    periodIndex: { type: Number, default: null },
+    /** idempotency key of the issue, e.g. subscription/<id>/period/<n> */
+    key: { type: String, required: true },
+    series: { type: String, required: true }, // prefix + year, e.g. OMR2026
+    sequence: { type: Number, required: true },
+    number: { type: String, required: true },
+    status: { type: String, enum: INVOICE_STATUSES, required: true },
+    currency: { type: String, required: true },
+    lines: { type: [lineSchema], default: [] },
+    subtotal: { type: moneySchema, required: true },
+    taxRateBasisPoints: { type: Number, required: true },
+    tax: { type: moneySchema, required: true },
+    total: { type: moneySchema, required: true },
+    collectionMethod: { type: String, required: true },
+    issuedAt: { type: Date, required: true },
+    dueAt: { type: Date, required: true },
+    paidAt: { type: Date, default: null },
+    paymentReference: { type: String, default: null },
+    /** the later invoice that billed this one's late interest and fee */
+    lateChargesBilledOn: { type: Schema.Types.ObjectId, default: null },
+    statusHistory: { type: [statusChangeSchema], default: [] },
+  },
+  { timestamps: true, collection: 'invoices' },
+);
+invoiceSchema.index({ number: 1 }, { unique: true });
+invoiceSchema.index({ key: 1 }, { unique: true });
+invoiceSchema.index({ series: 1, sequence: -1 }, { unique: true });
+invoiceSchema.index({ organizationId: 1, _id: -1 });
+
+export type InvoiceDoc = WithId<InferSchemaType<typeof invoiceSchema>>;
+export type InvoiceLine = InferSchemaType<typeof lineSchema>;
+export { invoiceSchema };

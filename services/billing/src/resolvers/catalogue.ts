@@ -1,0 +1,205 @@
+import { GraphQLError } from 'graphql';
+import { z } from 'zod';
+import { ErrorCode, isDuplicateKeyError, isIsoDuration, requireOperator, userErrorsFromZod, withId, type Locale } from '@omurga/shared';
+import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '@omurga/workflows';
+import { t } from '../messages.ts';
+import type { PlanDoc, PolicyDoc } from '../models/index.ts';
+import { SUPPORTED_CURRENCIES } from '../money.ts';
+import type { BillingDeps, Ctx } from './deps.ts';
+
+const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/, { message: 'INVALID_CODE' });
+const duration = z.string().refine(isIsoDuration, { message: 'INVALID_DURATION' });
+const currency = z.enum(SUPPORTED_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
+const nonNegative = z.number().int().min(0, { message: 'MUST_NOT_BE_NEGATIVE' });
+const price = z.object({ currency, amountMinor: nonNegative });
+const microPrice = z.object({ currency, amountMicros: nonNegative });
+const uniqueCodes = <T extends { code?: string; currency?: string }>(items: T[], key: 'code' | 'currency') =>
+  new Set(items.map((item) => item[key])).size === items.length;
+const prices = z.array(price).refine((list) => uniqueCodes(list, 'currency'), { message: 'DUPLICATE_CODE' });
+
+const policyInput = z.object({
+  code,
+  name: z.string().trim().min(1).max(200),
+  seedReference: z.string().max(500).nullish(),
+  trialPeriod: duration.nullish(),
+  trialRequiresPaymentMethod: z.boolean(),
+  trialEndAction: z.enum(TRIAL_END_ACTIONS).nullish(),
+  billingPeriod: duration,
+  collectionMethod: z.enum(COLLECTION_METHODS),
+  paymentDueAfter: duration.nullish(),
+  paymentDueInBusinessDays: z.boolean().nullish(),
+  maxCollectionAttempts: z.number().int().min(1, { message: 'MUST_BE_POSITIVE' }).max(10),
+  retryInterval: duration,
+  suspendAfter: duration.nullish(),
+  terminateAfter: duration.nullish(),
+  terminationNotice: duration.nullish(),
+  dataDeletionAfterTermination: duration,
+  resourceHoldPeriod: duration.nullish(),
+  cancellationNotice: duration,
+  termsChangeNotice: duration,
+  lateInterestMonthlyBasisPoints: nonNegative.max(10_000).nullish(),
+  lateFees: prices.nullish(),
+  firstInvoiceStampDutyPpm: nonNegative.max(1_000_000).nullish(),
+});
+
+const planInput = z.object({
+  code,
+  name: z.string().trim().min(1).max(200),
+  policyCode: code,
+  prices: prices.refine((list) => list.length > 0, { message: 'REQUIRED' }),
+  addOns: z
+    .array(z.object({ code, name: z.string().trim().min(1).max(200), prices }))
+    .refine((list) => uniqueCodes(list, 'code'), { message: 'DUPLICATE_CODE' })
+    .nullish(),
+  meters: z
+    .array(
+      z.object({
+        code,
+        name: z.string().trim().min(1).max(200),
+        unit: z.string().trim().min(1).max(40),
+        includedQuantity: nonNegative.nullish(),
+        unitPrices: z.array(microPrice),
+        prepaid: z.boolean().nullish(),
+      }),
+    )
+    .refine((list) => uniqueCodes(list, 'code'), { message: 'DUPLICATE_CODE' })
+    .nullish(),
+  oneOffFees: z
+    .array(z.object({ code, name: z.string().trim().min(1).max(200), prices }))
+    .refine((list) => uniqueCodes(list, 'code'), { message: 'DUPLICATE_CODE' })
+    .nullish(),
+  prepaidMinimums: prices.nullish(),
+});
+
+/** createContractPolicy / createPlan return the object itself, so bad input is a BAD_USER_INPUT error naming the fields. */
+function rejectInput(error: z.ZodError, locale: Locale): never {
+  const problems = userErrorsFromZod(error, t, locale, ['input']);
+  throw new GraphQLError(problems.map((p) => `${p.field?.join('.')}: ${p.message}`).join('; '), {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, userErrors: problems },
+  });
+}
+function rejectField(locale: Locale, field: string, messageCode: string): never {
+  throw new GraphQLError(`input.${field}: ${t(messageCode, locale)}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, userErrors: [{ code: messageCode, field: ['input', field], message: t(messageCode, locale) }] },
+  });
+}
+
+/** Adds a new version: one more than the code's newest, retried if a concurrent creation took that number. */
+async function insertVersion<T>(latest: () => Promise<{ version: number } | null>, insert: (version: number) => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const version = ((await latest())?.version ?? 0) + 1;
+    try {
+      return await insert(version);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+  throw new Error('could not allocate a version');
+}
+
+const durationOrNull = (value: string | null | undefined) => value ?? null;
+
+/** BIL-1, SPEC §1: the versioned catalogue. */
+export function catalogueResolvers({ models }: BillingDeps) {
+  const latestPolicy = (policyCode: string) => models.ContractPolicy.findOne({ code: policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
+
+  return {
+    Query: {
+      plans: async () => {
+        // The newest version of each active plan code.
+        const rows = await models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>();
+        const newest = new Map<string, PlanDoc>();
+        for (const plan of rows) if (!newest.has(plan.code)) newest.set(plan.code, plan);
+        return [...newest.values()].filter((plan) => plan.active).map(withId);
+      },
+      contractPolicies: async (_: unknown, __: unknown, ctx: Ctx) => {
+        requireOperator(ctx, 'BILLING_ADMIN');
+        return (await models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>()).map(withId);
+      },
+    },
+    Mutation: {
+      createContractPolicy: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
+        const operator = requireOperator(ctx, 'BILLING_ADMIN');
+        const parsed = policyInput.safeParse(input);
+        if (!parsed.success) rejectInput(parsed.error, ctx.locale);
+        const p = parsed.data;
+        const created = await insertVersion(
+          () => latestPolicy(p.code),
+          (version) =>
+            models.ContractPolicy.create({
+              ...p,
+              version,
+              seedReference: p.seedReference ?? null,
+              trialPeriod: durationOrNull(p.trialPeriod),
+              trialEndAction: p.trialEndAction ?? 'CONVERT',
+              paymentDueAfter: durationOrNull(p.paymentDueAfter),
+              paymentDueInBusinessDays: p.paymentDueInBusinessDays ?? false,
+              suspendAfter: durationOrNull(p.suspendAfter),
+              terminateAfter: durationOrNull(p.terminateAfter),
+              terminationNotice: durationOrNull(p.terminationNotice),
+              resourceHoldPeriod: durationOrNull(p.resourceHoldPeriod),
+              lateInterestMonthlyBasisPoints: p.lateInterestMonthlyBasisPoints ?? null,
+              lateFees: p.lateFees ?? [],
+              firstInvoiceStampDutyPpm: p.firstInvoiceStampDutyPpm ?? null,
+              createdBy: operator.userId,
+            }),
+        );
+        return withId(created.toObject());
+      },
+      createPlan: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
+        const operator = requireOperator(ctx, 'BILLING_ADMIN');
+        const parsed = planInput.safeParse(input);
+        if (!parsed.success) rejectInput(parsed.error, ctx.locale);
+        const p = parsed.data;
+        if (!(await latestPolicy(p.policyCode))) rejectField(ctx.locale, 'policyCode', 'POLICY_NOT_FOUND');
+        const created = await insertVersion(
+          () => models.Plan.findOne({ code: p.code }).sort({ version: -1 }).lean<PlanDoc>(),
+          (version) =>
+            models.Plan.create({
+              ...p,
+              version,
+              addOns: p.addOns ?? [],
+              meters: (p.meters ?? []).map((m) => ({ ...m, includedQuantity: m.includedQuantity ?? 0, prepaid: m.prepaid ?? false })),
+              oneOffFees: p.oneOffFees ?? [],
+              prepaidMinimums: p.prepaidMinimums ?? [],
+              createdBy: operator.userId,
+            }),
+        );
+        return withId(created.toObject());
+      },
+    },
+    Plan: {
+      __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
+        const plan = await ctx.loaders.plan.load(id);
+        return plan && withId(plan);
+      },
+      /** the newest version of the plan's policy: what a period begun now would pin */
+      policy: async (plan: PlanDoc) => {
+        const policy = await latestPolicy(plan.policyCode);
+        return policy && withId(policy);
+      },
+      interval: (plan: PlanDoc & { policy?: unknown }) => intervalOf(plan),
+    },
+    ContractPolicy: {
+      __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
+        const policy = await ctx.loaders.policy.load(id);
+        return policy && withId(policy);
+      },
+    },
+  };
+
+  async function intervalOf(plan: PlanDoc) {
+    const policy = await latestPolicy(plan.policyCode);
+    switch (policy?.billingPeriod) {
+      case 'P30D':
+        return 'DAYS_30';
+      case 'P1M':
+        return 'MONTH';
+      case 'P1Y':
+      case 'P12M':
+        return 'YEAR';
+      default:
+        return null;
+    }
+  }
+}

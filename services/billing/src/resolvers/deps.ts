@@ -1,0 +1,19 @@
+import type { Client } from '@temporalio/client';
+import type { MemberRole, OperatorRole, SubgraphContext } from '@omurga/shared';
+import type { BillingLoaders } from '../loaders.ts';
+import type { BillingModels } from '../models/index.ts';
+
+export interface BillingDeps {
+  models: BillingModels;
+  temporal: Client;
+}
+
+export type Ctx = SubgraphContext<BillingLoaders>;
+
+/** Who may see and pay invoices: OWNER, ADMIN, BILLING members and billing operators. READ_ONLY and AGENT see subscription status only. */
+export const INVOICE_ACCESS = {
+  roles: ['OWNER', 'ADMIN', 'BILLING'] as readonly MemberRole[],
+  operatorRoles: ['BILLING_ADMIN'] as readonly OperatorRole[],
+};
+/** Who may change an organisation's subscriptions and payment method. */
+export const BILLING_WRITE_ACCESS = { write: true, ...INVOICE_ACCESS };

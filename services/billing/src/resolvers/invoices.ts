@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import {
+  canAccessOrganization,
+  decodeCursor,
+  isEntityId,
+  pageSize,
+  requireOperator,
+  requireOrganizationAccess,
+  toConnection,
+  withId,
+  type PageArgs,
+} from '@omurga/shared';
+import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '@omurga/workflows';
+import { markInvoicePaid } from '../invoices/status.ts';
+import type { InvoiceDoc } from '../models/index.ts';
+import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
+import { failure } from './payloads.ts';
+
+const reference = z.string().trim().min(1).max(200);
+
+/** BIL-8: invoices, read by billing roles; payments and chargebacks recorded by billing operators. */
+export function invoiceResolvers({ models, temporal }: BillingDeps) {
+  const tellSubscription = async (invoice: InvoiceDoc, name: string, payload?: unknown) => {
+    if (!invoice.subscriptionId) return;
+    await temporal.workflow
+      .getHandle(subscriptionWorkflowId(invoice.subscriptionId.toString()))
+      .signal(name, ...(payload === undefined ? [] : [payload]));
+  };
+  const findInvoice = async (invoiceId: string) => (isEntityId(invoiceId) ? models.Invoice.findById(invoiceId).lean<InvoiceDoc>() : null);
+
+  return {
+    Query: {
+      invoice: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        if (!isEntityId(id)) return null;
+        const invoice = await ctx.loaders.invoice.load(id);
+        return invoice && canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) ? withId(invoice) : null;
+      },
+    },
+    Mutation: {
+      recordInvoicePayment: async (_: unknown, args: { invoiceId: string; reference: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'BILLING_ADMIN');
+        if (!reference.safeParse(args.reference).success) return failure(ctx.locale, 'REQUIRED', ['reference']);
+        const invoice = await findInvoice(args.invoiceId);
+        if (!invoice) return failure(ctx.locale, 'INVOICE_NOT_FOUND', ['invoiceId']);
+        const changed = await markInvoicePaid(models, invoice._id, { at: new Date(), reference: args.reference.trim(), reason: 'PAYMENT_RECORDED' });
+        if (!changed) return failure(ctx.locale, 'INVOICE_ALREADY_PAID', ['invoiceId']);
+        // The subscription restores service at once if it was overdue (BIL-6).
+        await tellSubscription(invoice, SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() }).catch(() => undefined);
+        return { invoice: withId((await findInvoice(args.invoiceId))!), userErrors: [] };
+      },
+      reportChargeback: async (_: unknown, args: { invoiceId: string; reason: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'BILLING_ADMIN');
+        if (!reference.safeParse(args.reason).success) return failure(ctx.locale, 'REQUIRED', ['reason']);
+        const invoice = await findInvoice(args.invoiceId);
+        if (!invoice) return failure(ctx.locale, 'INVOICE_NOT_FOUND', ['invoiceId']);
+        if (invoice.status !== 'PAID') return failure(ctx.locale, 'INVOICE_NOT_PAID', ['invoiceId']);
+        // BIL-10: the subscription's workflow suspends at once.
+        await tellSubscription(invoice, SUBSCRIPTION_SIGNALS.chargeback, { invoiceId: invoice._id.toString(), reason: args.reason.trim() });
+        return { invoice: withId(invoice), userErrors: [] };
+      },
+      resolveChargeback: async (_: unknown, args: { invoiceId: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'BILLING_ADMIN');
+        const invoice = await findInvoice(args.invoiceId);
+        if (!invoice) return failure(ctx.locale, 'INVOICE_NOT_FOUND', ['invoiceId']);
+        await tellSubscription(invoice, SUBSCRIPTION_SIGNALS.chargebackResolved);
+        return { invoice: withId(invoice), userErrors: [] };
+      },
+    },
+    Organization: {
+      invoices: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
+        requireOrganizationAccess(ctx, id, INVOICE_ACCESS);
+        const size = pageSize(args, ctx.locale);
+        const filter: Record<string, unknown> = { organizationId: id };
+        if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
+        const rows = await models.Invoice.find(filter).sort({ _id: -1 }).limit(size + 1).lean<InvoiceDoc[]>();
+        return toConnection(rows.map(withId), size, (invoice) => invoice.id);
+      },
+    },
+    Invoice: {
+      __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
+        const invoice = await ctx.loaders.invoice.load(id);
+        return invoice && canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) ? withId(invoice) : null;
+      },
+      organization: (invoice: InvoiceDoc) => ({ __typename: 'Organization', id: invoice.organizationId }),
+      subscription: async (invoice: InvoiceDoc, _: unknown, ctx: Ctx) => {
+        if (!invoice.subscriptionId) return null;
+        const subscription = await ctx.loaders.subscription.load(invoice.subscriptionId.toString());
+        return subscription && withId(subscription);
+      },
+      pdfUrl: (invoice: InvoiceDoc & { id: string }) => `/invoices/${invoice.id}/pdf`,
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { z } from 'zod';
+import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
+import {
+  SUBSCRIPTION_QUERIES,
+  SUBSCRIPTION_SIGNALS,
+  subscriptionWorkflowId,
+  type LifecycleEvent,
+  type SubscriptionStatus,
+} from '@omurga/workflows';
+import { currentPlanAndPolicy } from '../activities.ts';
+import type { SubscriptionDoc } from '../models/index.ts';
+import { isSupportedCurrency } from '../money.ts';
+import { openSubscription } from '../open-subscription.ts';
+import { requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
+import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
+import { failure } from './payloads.ts';
+
+/** Statuses after which nothing more happens to a subscription. */
+const FINAL: readonly SubscriptionStatus[] = ['CANCELED', 'TERMINATED'];
+
+// A provider token is opaque, but a card number must never be stored [000 §6.8, 003 §6.4.4-5].
+const CARD_NUMBER = /(?:\d[ -]?){13,19}/;
+const paymentToken = z.string().trim().min(3).max(200);
+
+export function subscriptionResolvers({ models, temporal }: BillingDeps) {
+  const workflow = (subscriptionId: string) => temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId));
+
+  async function signal(subscriptionId: string, name: string, payload?: unknown) {
+    await workflow(subscriptionId).signal(name, ...(payload === undefined ? [] : [payload]));
+  }
+
+  /** The subscription, if the caller may change it; otherwise a not-found that reveals nothing. */
+  async function writableSubscription(id: string, ctx: Ctx): Promise<SubscriptionDoc | null> {
+    requireAuthenticated(ctx);
+    if (!isEntityId(id)) return null;
+    const subscription = await models.Subscription.findById(id).lean<SubscriptionDoc>();
+    if (!subscription || !canAccessOrganization(ctx, subscription.organizationId)) return null;
+    requireOrganizationAccess(ctx, subscription.organizationId, BILLING_WRITE_ACCESS);
+    return subscription;
+  }
+
+  /** Validates and stores a payment method token, returning a userError code or null. */
+  function tokenProblem(token: string): string | null {
+    if (CARD_NUMBER.test(token)) return 'CARD_NUMBER_NOT_ACCEPTED';
+    return paymentToken.safeParse(token).success ? null : 'INVALID_PAYMENT_TOKEN';
+  }
+  async function storePaymentMethod(organizationId: string, token: string) {
+    await models.BillingAccount.updateOne(
+      { _id: organizationId },
+      { $set: { paymentMethod: { provider: token.startsWith('sandbox_') ? 'sandbox' : 'iyzico', token: token.trim(), addedAt: new Date() } } },
+      { upsert: true },
+    );
+  }
+
+  return {
+    Query: {
+      subscription: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        if (!isEntityId(id)) return null;
+        const subscription = await ctx.loaders.subscription.load(id);
+        // Someone else's subscription looks exactly like a missing one: no enumeration.
+        if (!subscription || !canAccessOrganization(ctx, subscription.organizationId)) return null;
+        return withId(subscription);
+      },
+    },
+    Mutation: {
+      setPaymentMethod: async (_: unknown, args: { organizationId: string; paymentMethodToken: string }, ctx: Ctx) => {
+        requireOrganizationAccess(ctx, args.organizationId, BILLING_WRITE_ACCESS);
+        const problem = tokenProblem(args.paymentMethodToken);
+        if (problem) return { ok: false, ...failure(ctx.locale, problem, ['paymentMethodToken']) };
+        await storePaymentMethod(args.organizationId, args.paymentMethodToken);
+        // Live subscriptions retry an overdue charge at once with the new method (BIL-6).
+        const live = await models.Subscription.find({ organizationId: args.organizationId, status: { $nin: FINAL } }, { _id: 1 }).lean();
+        await Promise.all(live.map((s) => signal(s._id.toString(), SUBSCRIPTION_SIGNALS.paymentMethodUpdated).catch(() => undefined)));
+        return { ok: true, userErrors: [] };
+      },
+
+      startSubscription: async (_: unknown, { input }: { input: StartInput }, ctx: Ctx) => {
+        requireOrganizationAccess(ctx, input.organizationId, BILLING_WRITE_ACCESS);
+        const { locale } = ctx;
+        if (!isSupportedCurrency(input.currency)) return failure(locale, 'UNSUPPORTED_CURRENCY', ['input', 'currency']);
+        const current = await currentPlanAndPolicy(models, input.planCode);
+        if (!current || !current.plan.active) return failure(locale, 'PLAN_NOT_FOUND', ['input', 'planCode']);
+        const { plan, policy } = current;
+        if (!plan.prices.some((p) => p.currency === input.currency)) return failure(locale, 'NO_PRICE_IN_CURRENCY', ['input', 'currency'], { currency: input.currency });
+        for (const [index, addOn] of (input.addOns ?? []).entries()) {
+          if (!plan.addOns.some((a) => a.code === addOn.code)) return failure(locale, 'UNKNOWN_ADD_ON', ['input', 'addOns', String(index), 'code']);
+          if (!Number.isInteger(addOn.quantity) || addOn.quantity < 1) return failure(locale, 'MUST_BE_POSITIVE', ['input', 'addOns', String(index), 'quantity']);
+        }
+        for (const [index, fee] of (input.oneOffFees ?? []).entries()) {
+          if (!plan.oneOffFees.some((f) => f.code === fee)) return failure(locale, 'UNKNOWN_ONE_OFF_FEE', ['input', 'oneOffFees', String(index)]);
+        }
+        if (input.paymentMethodToken) {
+          const problem = tokenProblem(input.paymentMethodToken);
+          if (problem) return failure(locale, problem, ['input', 'paymentMethodToken']);
+        }
+        const account = await models.BillingAccount.findById(input.organizationId).lean();
+        const hasPaymentMethod = Boolean(input.paymentMethodToken || account?.paymentMethod);
+        const needsCard = policy.trialPeriod ? policy.trialRequiresPaymentMethod : policy.collectionMethod === 'CARD_AUTO';
+        if (needsCard && !hasPaymentMethod) return failure(locale, 'PAYMENT_METHOD_REQUIRED', ['input', 'paymentMethodToken']);
+        if (await models.Subscription.exists({ organizationId: input.organizationId, planCode: plan.code, status: { $nin: FINAL } })) {
+          return failure(locale, 'SUBSCRIPTION_EXISTS', ['input', 'planCode']);
+        }
+        if (input.paymentMethodToken) await storePaymentMethod(input.organizationId, input.paymentMethodToken);
+
+        const principal = requireAuthenticated(ctx);
+        const created = await openSubscription(models, temporal, {
+          organizationId: input.organizationId,
+          plan,
+          policy,
+          currency: input.currency,
+          addOns: input.addOns ?? [],
+          oneOffFees: input.oneOffFees ?? [],
+          startedBy: 'userId' in principal ? principal.userId : null,
+          now: new Date(),
+        });
+        return { subscription: withId(created), userErrors: [] };
+      },
+
+      cancelSubscription: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        const subscription = await writableSubscription(id, ctx);
+        if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
+        if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
+        if (subscription.cancelAtPeriodEnd) return { subscription: withId(subscription), userErrors: [] };
+        const updated = await requestCancellation(models, temporal, subscription, new Date());
+        return { subscription: withId(updated), userErrors: [] };
+      },
+
+      changePlan: async (_: unknown, { id, planCode }: { id: string; planCode: string }, ctx: Ctx) => {
+        const subscription = await writableSubscription(id, ctx);
+        if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
+        if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
+        const target = await currentPlanAndPolicy(models, planCode);
+        if (!target || !target.plan.active) return failure(ctx.locale, 'PLAN_NOT_FOUND', ['planCode']);
+        if (!target.plan.prices.some((p) => p.currency === subscription.currency)) {
+          return failure(ctx.locale, 'NO_PRICE_IN_CURRENCY', ['planCode'], { currency: subscription.currency });
+        }
+        if (planCode === subscription.planCode && !subscription.pendingPlanCode) return failure(ctx.locale, 'SAME_PLAN', ['planCode']);
+        const updated = await schedulePlanChange(models, temporal, subscription, planCode, new Date());
+        return { subscription: withId(updated), userErrors: [] };
+      },
+    },
+    BillingSubscription: {
+      __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
+        const subscription = await ctx.loaders.subscription.load(id);
+        return subscription && canAccessOrganization(ctx, subscription.organizationId) ? withId(subscription) : null;
+      },
+      organization: (s: SubscriptionDoc) => ({ __typename: 'Organization', id: s.organizationId }),
+      plan: async (s: SubscriptionDoc, _: unknown, ctx: Ctx) => {
+        const plan = await ctx.loaders.plan.load(s.planId.toString());
+        return plan && withId(plan);
+      },
+      history: (s: SubscriptionDoc) => [...s.history].sort((a, b) => a.at.getTime() - b.at.getTime()),
+      /** BIL-3: asked from the workflow itself, so it is exactly what will happen. */
+      upcoming: async (s: SubscriptionDoc & { id: string }): Promise<LifecycleEvent[]> => {
+        if (FINAL.includes(s.status as SubscriptionStatus)) return [];
+        try {
+          return await workflow(s.id).query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError || (error as Error).name === 'QueryNotRegisteredError') return [];
+          throw error;
+        }
+      },
+    },
+    Organization: {
+      subscriptions: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
+        // Every member (READ_ONLY too) and every operator sees subscription status.
+        requireOrganizationAccess(ctx, id);
+        return (await ctx.loaders.subscriptionsOfOrganization.load(id)).map(withId);
+      },
+    },
+  };
+}
+
+interface StartInput {
+  organizationId: string;
+  planCode: string;
+  currency: string;
+  paymentMethodToken?: string | null;
+  addOns?: { code: string; quantity: number }[] | null;
+  oneOffFees?: string[] | null;
+}

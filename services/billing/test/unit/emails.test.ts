@@ -1,0 +1,175 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Client } from '@temporalio/client';
+import type { Logger } from '@omurga/shared';
+import { BILLING_EMAIL_KINDS, TASK_QUEUES, type BillingEmailKind } from '@omurga/workflows';
+import { REQUIRED_PARAMS, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
+import type { BillingModels } from '../../src/models/index.ts';
+
+const EVERY_PARAM = {
+  planName: 'Omnichannel Pro',
+  newPlanName: 'Omnichannel Kurumsal',
+  trialEndsAt: '2026-03-14T21:00:00.000Z',
+  invoiceNumber: 'OMR2026000000042',
+  amountMinor: '123456',
+  currency: 'TRY',
+  dueAt: '2026-03-15T21:30:00.000Z', // already 16 March in Istanbul
+  nextAttemptAt: '2026-03-18T11:30:00.000Z',
+  suspendAt: '2026-03-22T09:00:00.000Z',
+  terminateAt: '2026-04-05T09:00:00.000Z',
+  dataDeletionAt: '2026-05-05T09:00:00.000Z',
+  effectiveAt: '2026-04-01T00:00:00.000Z',
+  reason: 'NON_PAYMENT',
+};
+const TURKISH_LETTERS = /[çğıöşüÇĞİÖŞÜ]/;
+const BROKEN = /undefined|null|NaN|Invalid Date|\[object/;
+const INVOICE_KINDS: BillingEmailKind[] = ['INVOICE_ISSUED', 'PAYMENT_SUCCEEDED', 'PAYMENT_FAILED', 'PAYMENT_REMINDER', 'PAYMENT_OVERDUE'];
+
+describe('billing e-mail templates', () => {
+  describe.each(BILLING_EMAIL_KINDS)('%s', (kind) => {
+    it.each(['tr', 'en'] as const)('renders in %s with every param, without gaps', (locale) => {
+      const email = renderBillingEmail(kind, locale, EVERY_PARAM);
+      expect(email.missing).toEqual([]);
+      expect(email.subject.trim()).not.toBe('');
+      expect(email.text.trim()).not.toBe('');
+      expect(`${email.subject}\n${email.text}`).not.toMatch(BROKEN);
+      expect(email.text).not.toContain(locale === 'tr' ? '(belirtilmedi)' : '(not given)');
+      if (locale === 'tr') expect(`${email.subject} ${email.text}`).toMatch(TURKISH_LETTERS);
+      if (INVOICE_KINDS.includes(kind)) {
+        expect(email.subject).toContain('OMR2026000000042');
+        expect(email.text).toContain(locale === 'tr' ? '1.234,56 ₺' : '₺1,234.56');
+      }
+    });
+
+    it.each(['tr', 'en'] as const)('renders in %s with no params: placeholders, never "undefined", and reports what is missing', (locale) => {
+      const email = renderBillingEmail(kind, locale, {});
+      expect(email.missing).toEqual(REQUIRED_PARAMS[kind]);
+      expect(email.subject.trim()).not.toBe('');
+      expect(`${email.subject}\n${email.text}`).not.toMatch(BROKEN);
+      if (email.missing.length) expect(email.text).toContain(locale === 'tr' ? '(belirtilmedi)' : '(not given)');
+    });
+  });
+
+  it('shows dates in Turkish time and the next attempt with its time (BIL-6)', () => {
+    const issued = renderBillingEmail('INVOICE_ISSUED', 'tr', EVERY_PARAM);
+    expect(issued.text).toContain('Son ödeme tarihi: 16 Mart 2026');
+    const failed = renderBillingEmail('PAYMENT_FAILED', 'tr', EVERY_PARAM);
+    expect(failed.text).toContain('Bir sonraki deneme: 18 Mart 2026 14:30 (TSİ)');
+    const failedEn = renderBillingEmail('PAYMENT_FAILED', 'en', EVERY_PARAM);
+    expect(failedEn.text).toContain('Next attempt: 18 March 2026 at 14:30 (Turkey time)');
+  });
+
+  it('says so when the failed attempt was the last one', () => {
+    const { nextAttemptAt: _, ...lastAttempt } = EVERY_PARAM;
+    const email = renderBillingEmail('PAYMENT_FAILED', 'tr', lastAttempt);
+    expect(email.missing).toEqual([]);
+    expect(email.text).not.toContain('Bir sonraki deneme');
+    expect(email.text).toContain('Otomatik olarak yeniden denemeyeceğiz.');
+  });
+
+  it('leaves out optional sentences whose params are missing', () => {
+    const email = renderBillingEmail('SUBSCRIPTION_SUSPENDED', 'tr', { planName: 'Omnichannel Pro', reason: 'CHARGEBACK' });
+    expect(email.text).toContain('itiraz (ters ibraz)');
+    expect(email.text).not.toContain('Ödenmemiş fatura:');
+    expect(email.text).not.toContain('sonlandırılacak');
+    const full = renderBillingEmail('SUBSCRIPTION_SUSPENDED', 'tr', EVERY_PARAM);
+    expect(full.text).toContain('Ödenmemiş fatura: OMR2026000000042 (1.234,56 ₺)');
+    expect(full.text).toContain('5 Nisan 2026 tarihinde sonlandırılacak');
+  });
+
+  it('shows values it cannot format as given, rather than dropping or mangling them', () => {
+    const email = renderBillingEmail('INVOICE_ISSUED', 'en', { ...EVERY_PARAM, amountMinor: '12.5', currency: 'XYZ', dueAt: 'next Monday' });
+    expect(email.text).toContain('Amount (VAT included): 12.5 XYZ');
+    expect(email.text).toContain('Due date: next Monday');
+  });
+});
+
+/** Just enough of the billing models for the outbox: a subscription, its plan and an invoice. */
+function fakeModels() {
+  const lean = <T>(value: T) => ({ lean: async () => value, sort: () => ({ lean: async () => value }) });
+  const rows: Record<string, unknown>[] = [];
+  const models = {
+    Subscription: { findById: () => lean({ organizationId: 'org-1', planId: 'plan-1', pendingPlanCode: null, trialEndsAt: null, currentPeriodEnd: null, cancelEffectiveAt: null }) },
+    Plan: { findById: () => lean({ name: 'Omnichannel Pro' }), findOne: () => lean(null) },
+    Invoice: {
+      findById: () => lean({ organizationId: 'org-1', number: 'OMR2026000000042', total: { amountMinor: 123456, currency: 'TRY' }, dueAt: new Date('2026-03-15T21:30:00Z') }),
+    },
+    BillingEmail: {
+      create: vi.fn(async (row: Record<string, unknown>) => {
+        if (rows.some((r) => r.key === row.key)) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
+        rows.push(row);
+        return row;
+      }),
+    },
+  };
+  return { models: models as unknown as BillingModels, rows };
+}
+
+function fakeTemporal(fail?: (workflowId: string) => Error | undefined) {
+  const started = new Map<string, unknown>();
+  const start = vi.fn(async (_workflow: string, options: { workflowId: string; args: unknown[] }) => {
+    const failure = fail?.(options.workflowId);
+    if (failure) throw failure;
+    if (started.has(options.workflowId)) throw Object.assign(new Error('already started'), { name: 'WorkflowExecutionAlreadyStartedError' });
+    started.set(options.workflowId, options.args[0]);
+  });
+  return { client: { workflow: { start } } as unknown as Client, start, started };
+}
+
+const logger = { warn: vi.fn(), error: vi.fn(), info: vi.fn() } as unknown as Logger;
+const SUBSCRIPTION_ID = '65f000000000000000000001';
+const INVOICE_ID = '65f000000000000000000002';
+
+describe('billing outbox', () => {
+  const input = {
+    kind: 'PAYMENT_FAILED' as const,
+    key: `invoice/${INVOICE_ID}/attempt/1`,
+    subscriptionId: SUBSCRIPTION_ID,
+    invoiceId: INVOICE_ID,
+    to: [
+      { email: 'Muhasebe@Example.test', locale: 'tr' as const },
+      { email: 'owner@example.test', locale: 'en' as const },
+      { email: 'muhasebe@example.test', locale: 'en' as const },
+    ],
+    params: { nextAttemptAt: '2026-03-18T11:30:00.000Z' },
+  };
+
+  it('queues one e-mail per distinct recipient, in their language, with the invoice facts from the database', async () => {
+    const { models, rows } = fakeModels();
+    const temporal = fakeTemporal();
+    await createBillingOutbox({ models, temporal: temporal.client, logger }).send(input);
+
+    expect(rows.map((r) => r.key)).toEqual([`${input.key}/muhasebe@example.test`, `${input.key}/owner@example.test`]);
+    expect(rows[0]).toMatchObject({ kind: 'PAYMENT_FAILED', organizationId: 'org-1', subscriptionId: SUBSCRIPTION_ID, invoiceId: INVOICE_ID, to: ['muhasebe@example.test'] });
+    expect([...temporal.started.keys()]).toEqual([`email/billing/${input.key}/muhasebe@example.test`, `email/billing/${input.key}/owner@example.test`]);
+    const [turkish, english] = [...temporal.started.values()] as { to: string; subject: string; text: string }[];
+    expect(turkish).toMatchObject({ to: 'muhasebe@example.test', subject: 'Ödeme alınamadı: OMR2026000000042' });
+    expect(turkish!.text).toContain('1.234,56 ₺');
+    expect(english).toMatchObject({ to: 'owner@example.test', subject: 'Payment failed: OMR2026000000042' });
+    expect(temporal.start.mock.calls[0]![1]).toMatchObject({ taskQueue: TASK_QUEUES.workflows, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+  });
+
+  it('sending the same key again starts the same workflow IDs, which the server refuses: no second e-mail', async () => {
+    const { models, rows } = fakeModels();
+    const temporal = fakeTemporal();
+    const outbox = createBillingOutbox({ models, temporal: temporal.client, logger });
+    await outbox.send(input);
+    await outbox.send(input);
+    expect(rows).toHaveLength(2);
+    expect(temporal.start).toHaveBeenCalledTimes(4);
+    expect(temporal.started.size).toBe(2);
+  });
+
+  it('a crash between recording and starting loses nothing: the retry finds the row and still starts the workflow', async () => {
+    const { models, rows } = fakeModels();
+    let temporalDown = true;
+    const temporal = fakeTemporal(() => (temporalDown ? new Error('connection refused') : undefined));
+    const outbox = createBillingOutbox({ models, temporal: temporal.client, logger });
+    await expect(outbox.send(input)).rejects.toThrow('connection refused');
+    expect(rows).toHaveLength(1);
+
+    temporalDown = false;
+    await outbox.send(input);
+    expect(rows).toHaveLength(2);
+    expect(temporal.started.size).toBe(2);
+  });
+});

@@ -1,0 +1,285 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { SUBSCRIPTION_QUERIES } from '@omurga/workflows';
+import type { LifecycleEvent } from '@omurga/workflows';
+import { formatInvoiceNumber, invoiceYear } from '../../services/billing/src/invoices/numbering.ts';
+import type { InvoiceDoc } from '../../services/billing/src/models/index.ts';
+import { addDuration } from '@omurga/shared';
+import { organizationErasureWorkflowId } from '@omurga/workflows';
+import { DAY, HOUR, startBillingWalk, type BillingWalk } from '../support/billing-walk.ts';
+
+// Each seed preset walked through its real durations on the time-skipping
+// server (BIL-3 … BIL-8). Times are hours after the subscription started.
+const stack = inject('stack');
+
+/** BIL-8: gap-free numbers per series, which restarts with each (Istanbul) year. */
+function expectedNumbers(invoices: InvoiceDoc[]): string[] {
+  const next = new Map<number, number>();
+  return invoices.map((invoice) => {
+    const year = invoiceYear(invoice.issuedAt);
+    const sequence = (next.get(year) ?? 0) + 1;
+    next.set(year, sequence);
+    return formatInvoiceNumber('TST', year, sequence);
+  });
+}
+let walk: BillingWalk | undefined;
+afterEach(async () => {
+  await walk?.close();
+  walk = undefined;
+});
+
+describe('ecommerce-license-30d [000]', () => {
+  it('BIL-4/BIL-5: a 14-day trial, then the card is charged every 30 days', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok', oneOffFees: ['INSTALLATION'] });
+
+    await walk.env.sleep(14 * DAY + 75 * DAY);
+    const upcoming = await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
+    await handle.terminate('walk over');
+
+    expect(await walk.timeline(id, startedAt)).toEqual([
+      [0, 'CREATED', 'TRIALING'],
+      [0, 'TRIAL_STARTED', 'TRIALING'],
+      [14 * 24, 'INVOICE_ISSUED', null],
+      [14 * 24, 'INVOICE_PAID', 'ACTIVE'],
+      [44 * 24, 'PERIOD_STARTED', null],
+      [44 * 24, 'INVOICE_ISSUED', null],
+      [44 * 24, 'INVOICE_PAID', 'ACTIVE'],
+      [74 * 24, 'PERIOD_STARTED', null],
+      [74 * 24, 'INVOICE_ISSUED', null],
+      [74 * 24, 'INVOICE_PAID', 'ACTIVE'],
+    ]);
+    const invoices = await walk.invoices();
+    expect(invoices.map((i) => [i.number, i.status, i.lines.map((l) => l.kind)])).toEqual([
+      [expectedNumbers(invoices)[0], 'PAID', ['PLAN', 'ONE_OFF_FEE', 'STAMP_DUTY']],
+      [expectedNumbers(invoices)[1], 'PAID', ['PLAN']],
+      [expectedNumbers(invoices)[2], 'PAID', ['PLAN']],
+    ]);
+    // KDV is 20 % of every subtotal (BIL-2).
+    for (const invoice of invoices) expect(invoice.tax.amountMinor).toBe(Math.round(invoice.subtotal.amountMinor * 0.2));
+    expect(await walk.charges()).toEqual(invoices.map((i) => [i.number, 1, 'SUCCEEDED']));
+    expect(await walk.emails()).toEqual([
+      'TRIAL_STARTED',
+      'INVOICE_ISSUED',
+      'PAYMENT_SUCCEEDED',
+      'INVOICE_ISSUED',
+      'PAYMENT_SUCCEEDED',
+      'INVOICE_ISSUED',
+      'PAYMENT_SUCCEEDED',
+    ]);
+    expect(upcoming).toEqual([{ at: new Date(startedAt + 104 * DAY).toISOString(), type: 'RENEWAL', detail: 'ECOMMERCE-SELF-SERVICE' }]);
+    expect(walk.accountsCalls(startedAt)).toEqual([]);
+  });
+});
+
+describe('dunning', () => {
+  it('BIL-6 [000 §4.7]: three declined attempts, then suspension, termination and erasure scheduled', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_decline' });
+
+    await walk.env.sleep(15 * DAY);
+    const upcoming = await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
+    expect(await handle.result()).toEqual({ status: 'TERMINATED', periodIndex: 1, reason: 'NON_PAYMENT' });
+    // The erasure and resource-hold workflows outlive it; with PT0S delays they act at once.
+    await Promise.all([walk.accounts.called('eraseOrganizationPersonalData'), walk.accounts.called('releaseLicensedResources')]);
+
+    expect(upcoming.map((event) => [Math.round((Date.parse(event.at) - startedAt) / HOUR), event.type, event.detail])).toEqual([
+      [384, 'PAYMENT_ATTEMPT', 'attempt 2 of 3'],
+      [504, 'TERMINATION_NOTICE', null],
+      [672, 'TERMINATION', 'NON_PAYMENT'],
+      [672, 'DATA_ERASURE', null],
+    ]);
+    expect(await walk.timeline(id, startedAt)).toEqual([
+      [0, 'CREATED', 'TRIALING'],
+      [0, 'TRIAL_STARTED', 'TRIALING'],
+      [336, 'INVOICE_ISSUED', null],
+      [336, 'PAYMENT_FAILED', 'PAST_DUE'],
+      [384, 'PAYMENT_FAILED', 'PAST_DUE'],
+      [432, 'PAYMENT_FAILED', 'PAST_DUE'],
+      [432, 'SUSPENDED', 'SUSPENDED'],
+      [672, 'TERMINATED', 'TERMINATED'],
+      [672, 'DATA_ERASURE_SCHEDULED', null],
+    ]);
+    const [invoice] = await walk.invoices();
+    expect(invoice!.status).toBe('UNCOLLECTIBLE');
+    expect(await walk.charges()).toEqual([
+      [invoice!.number, 1, 'DECLINED'],
+      [invoice!.number, 2, 'DECLINED'],
+      [invoice!.number, 3, 'DECLINED'],
+    ]);
+    expect(await walk.emails()).toEqual([
+      'TRIAL_STARTED',
+      'INVOICE_ISSUED',
+      'PAYMENT_FAILED',
+      'PAYMENT_FAILED',
+      'PAYMENT_FAILED',
+      'SUBSCRIPTION_SUSPENDED',
+      'TERMINATION_NOTICE',
+      'SUBSCRIPTION_TERMINATED',
+    ]);
+    const calls = walk.accountsCalls(startedAt);
+    expect(calls.slice(0, 2)).toEqual([
+      [432, 'suspendOrganization', 'NON_PAYMENT'],
+      [672, 'terminateOrganization', 'NON_PAYMENT'],
+    ]);
+    // [000 §7.5]: deleted at once; the website address is released at once too.
+    expect(calls.slice(2).sort()).toEqual([
+      [672, 'eraseOrganizationPersonalData', null],
+      [672, 'holdLicensedResources', null],
+      [672, 'releaseLicensedResources', null],
+    ]);
+    const erasure = await walk.env.client.workflow.getHandle(organizationErasureWorkflowId(walk.organizationId)).describe();
+    expect(erasure.type).toBe('organizationErasureWorkflow');
+  });
+
+  it('BIL-6 [002 §9]: an unpaid bank transfer is suspended at 7 days and terminated at 14', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('CALLCENTER-RENTAL');
+
+    expect(await handle.result()).toEqual({ status: 'TERMINATED', periodIndex: 0, reason: 'NON_PAYMENT' });
+
+    expect(await walk.timeline(id, startedAt)).toEqual([
+      [0, 'CREATED', 'ACTIVE'],
+      [0, 'INVOICE_ISSUED', null],
+      [168, 'PAYMENT_OVERDUE', 'PAST_DUE'],
+      [168, 'SUSPENDED', 'SUSPENDED'],
+      [336, 'TERMINATED', 'TERMINATED'],
+      [336, 'DATA_ERASURE_SCHEDULED', null],
+    ]);
+    const [invoice] = await walk.invoices();
+    expect(invoice!.dueAt.getTime() - invoice!.issuedAt.getTime()).toBe(7 * DAY);
+    expect(invoice!.status).toBe('UNCOLLECTIBLE');
+    expect(await walk.charges()).toEqual([]);
+    // The collection workflow's reminders and the subscription's notices (same instants may interleave).
+    expect((await walk.emails()).sort()).toEqual(
+      ['INVOICE_ISSUED', 'PAYMENT_REMINDER', 'PAYMENT_OVERDUE', 'SUBSCRIPTION_SUSPENDED', 'TERMINATION_NOTICE', 'SUBSCRIPTION_TERMINATED'].sort(),
+    );
+    expect(walk.accountsCalls(startedAt).slice(0, 2)).toEqual([
+      [168, 'suspendOrganization', 'NON_PAYMENT'],
+      [336, 'terminateOrganization', 'NON_PAYMENT'],
+    ]);
+  });
+
+  it('BIL-6: paying the overdue transfer during grace restores the service at once', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('CALLCENTER-RENTAL');
+
+    await walk.env.sleep(9 * DAY);
+    await walk.payOpenInvoice();
+    await walk.env.sleep(HOUR);
+    const state = await handle.query<{ status: string }>(SUBSCRIPTION_QUERIES.state);
+    await handle.terminate('walk over');
+
+    expect(state.status).toBe('ACTIVE');
+    expect((await walk.timeline(id, startedAt)).slice(2)).toEqual([
+      [168, 'PAYMENT_OVERDUE', 'PAST_DUE'],
+      [168, 'SUSPENDED', 'SUSPENDED'],
+      [216, 'PAYMENT_RECOVERED', 'ACTIVE'],
+    ]);
+    expect(walk.accountsCalls(startedAt)).toEqual([
+      [168, 'suspendOrganization', 'NON_PAYMENT'],
+      [216, 'reinstateOrganization', 'NON_PAYMENT'],
+    ]);
+    expect((await walk.emails()).at(-1)).toBe('SUBSCRIPTION_RESTORED');
+  });
+});
+
+describe('cancellation and changes (BIL-7)', () => {
+  it('[004 §13] a yearly plan canceled 20 days before its end, inside the 30-day notice, ends a year later', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ENTERPRISE-CALLCENTER', { token: 'sandbox_ok' });
+    const firstEnd = addDuration(startedAt, 'P1Y');
+    const secondEnd = addDuration(firstEnd, 'P1Y');
+
+    await walk.env.sleep(firstEnd - 20 * DAY - startedAt);
+    const canceled = await walk.cancel(id);
+    expect(canceled.cancelEffectiveAt?.getTime()).toBe(secondEnd);
+    await walk.env.sleep(HOUR);
+    expect(await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming)).toEqual([
+      { at: new Date(firstEnd).toISOString(), type: 'RENEWAL', detail: 'ENTERPRISE-CALLCENTER' },
+      { at: new Date(secondEnd).toISOString(), type: 'CANCELLATION', detail: 'at the end of the next period' },
+    ]);
+    expect(await handle.result()).toEqual({ status: 'CANCELED', periodIndex: 1, reason: 'CANCELED_BY_CUSTOMER' });
+
+    const timeline = await walk.timeline(id, startedAt);
+    expect(timeline.map(([, type, status]) => [type, status])).toEqual([
+      ['CREATED', 'INCOMPLETE'],
+      ['INVOICE_ISSUED', null],
+      ['INVOICE_PAID', 'ACTIVE'],
+      ['CANCELLATION_REQUESTED', null],
+      ['PERIOD_STARTED', null],
+      ['INVOICE_ISSUED', null],
+      ['INVOICE_PAID', 'ACTIVE'],
+      ['CANCELED', 'CANCELED'],
+    ]);
+    expect(timeline.at(-1)![0]).toBe(Math.round((secondEnd - startedAt) / HOUR));
+    expect((await walk.invoices()).map((i) => i.status)).toEqual(['PAID', 'PAID']);
+  });
+
+  it('[004 §13] canceled 40 days before its end, the notice is met and it ends with the current year', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ENTERPRISE-CALLCENTER', { token: 'sandbox_ok' });
+    const firstEnd = addDuration(startedAt, 'P1Y');
+
+    await walk.env.sleep(firstEnd - 40 * DAY - startedAt);
+    expect((await walk.cancel(id)).cancelEffectiveAt?.getTime()).toBe(firstEnd);
+    expect(await handle.result()).toEqual({ status: 'CANCELED', periodIndex: 0, reason: 'CANCELED_BY_CUSTOMER' });
+    expect((await walk.invoices()).length).toBe(1);
+    expect((await walk.timeline(id, startedAt)).at(-1)).toEqual([Math.round((firstEnd - startedAt) / HOUR), 'CANCELED', 'CANCELED']);
+  });
+
+  it('[003 §6.4.6] a plan change takes effect at the end of the period, and a trial needs the customer to subscribe', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('CRM-MONTHLY');
+    await walk.env.sleep(DAY);
+    await walk.changePlan(id, 'CALL-CENTER-MONTHLY'); // choosing a package during the trial subscribes [003 §7.2.2]
+    await walk.env.sleep(14 * DAY);
+    await walk.payOpenInvoice();
+    await walk.env.sleep(5 * DAY);
+    await walk.changePlan(id, 'PRO-HUB-MONTHLY');
+    await walk.env.sleep(HOUR);
+    const periodEnd = (await walk.subscription(id)).currentPeriodEnd!;
+    expect(await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming)).toEqual([
+      { at: periodEnd.toISOString(), type: 'PLAN_CHANGE', detail: 'PRO-HUB-MONTHLY' },
+    ]);
+    await walk.env.sleep(periodEnd.getTime() - (await walk.env.currentTimeMs()) + HOUR);
+    await handle.terminate('walk over');
+
+    const invoices = await walk.invoices();
+    const plans = await Promise.all(['CALL-CENTER-MONTHLY', 'PRO-HUB-MONTHLY'].map(async (code) => (await walk!.plan(code)).plan.prices[0]!));
+    expect(invoices.map((i) => [i.lines[0]!.code, i.lines[0]!.amount])).toEqual([
+      ['CALL-CENTER-MONTHLY', plans[0]],
+      ['PRO-HUB-MONTHLY', plans[1]],
+    ]);
+    expect((await walk.subscription(id)).planCode).toBe('PRO-HUB-MONTHLY');
+    expect(new Date(periodEnd).getTime() - startedAt).toBe(addDuration(startedAt + 14 * DAY, 'P1M') - startedAt);
+  });
+
+  it('[003 §7.2.2] a trial nobody subscribed to ends the membership', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('PRO-HUB-MONTHLY');
+    expect(await handle.result()).toEqual({ status: 'CANCELED', periodIndex: 0, reason: 'TRIAL_ENDED_NOT_SUBSCRIBED' });
+    expect(await walk.timeline(id, startedAt)).toEqual([
+      [0, 'CREATED', 'TRIALING'],
+      [0, 'TRIAL_STARTED', 'TRIALING'],
+      [336, 'TRIAL_ENDED', 'CANCELED'],
+    ]);
+    expect(await walk.invoices()).toEqual([]);
+    expect(await walk.emails()).toEqual(['TRIAL_STARTED', 'TRIAL_ENDED']);
+  });
+
+  it('[003 §6.4.7] a price change applies only from the next period', async () => {
+    walk = await startBillingWalk(stack);
+    const { startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok' });
+    await walk.env.sleep(20 * DAY);
+    const { plan } = await walk.plan('ECOMMERCE-SELF-SERVICE');
+    const { _id, createdAt, updatedAt, ...fields } = plan as typeof plan & { createdAt?: Date; updatedAt?: Date };
+    const newPrice = { amountMinor: plan.prices[0]!.amountMinor + 1_000, currency: plan.prices[0]!.currency };
+    await walk.models.Plan.create({ ...fields, version: plan.version + 1, prices: [newPrice] });
+    await walk.env.sleep(44 * DAY + HOUR - (await walk.env.currentTimeMs() - startedAt));
+    await handle.terminate('walk over');
+
+    const invoices = await walk.invoices();
+    expect(invoices.map((i) => i.lines.find((l) => l.kind === 'PLAN')!.amount)).toEqual([plan.prices[0], newPrice]);
+    expect(invoices.map((i) => Math.round((i.issuedAt.getTime() - startedAt) / DAY))).toEqual([14, 44]);
+  });
+});
