@@ -1,10 +1,8 @@
 import {
   DateTimeScalar,
   canAccessOrganization,
-  decodeCursor,
-  pageSize,
+  newestFirstPage,
   requireOrganizationAccess,
-  toConnection,
   withId,
   type PageArgs,
   type Resolvers,
@@ -29,11 +27,7 @@ export function supportResolvers(models: SupportModels): Resolvers {
     Organization: {
       tickets: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
         requireOrganizationAccess(ctx, id);
-        const size = pageSize(args, ctx.locale);
-        const filter: Record<string, unknown> = { organizationId: id };
-        if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
-        const rows = await models.Ticket.find(filter).sort({ _id: -1 }).limit(size + 1).lean<TicketDoc[]>();
-        return toConnection(rows.map(withId), size, (ticket) => ticket.id);
+        return newestFirstPage<TicketDoc>(models.Ticket, { organizationId: id }, args, ctx.locale);
       },
     },
     Ticket: {

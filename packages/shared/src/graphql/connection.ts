@@ -39,3 +39,24 @@ export function toConnection<T>(rows: T[], size: number, idOf: (row: T) => strin
   const edges = page.map((node) => ({ node, cursor: encodeCursor(idOf(node)) }));
   return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null } };
 }
+
+interface NewestFirstModel<T> {
+  find(filter: Record<string, unknown>): { sort(order: { _id: -1 }): { limit(n: number): { lean<R>(): PromiseLike<R> } } };
+}
+
+/**
+ * One page of `model`'s documents matching `filter`, newest first, as a Relay
+ * connection of rows passed through `toNode` (by default `{ ...row, id }`).
+ */
+export async function newestFirstPage<T extends { _id: { toString(): string } }, N extends { id: string } = T & { id: string }>(
+  model: NewestFirstModel<T>,
+  filter: Record<string, unknown>,
+  args: PageArgs,
+  locale: Locale,
+  toNode: (row: T) => N = (row) => ({ ...row, id: row._id.toString() }) as unknown as N,
+): Promise<Connection<N>> {
+  const size = pageSize(args, locale);
+  const query = args.after ? { ...filter, _id: { $lt: decodeCursor(args.after, locale) } } : filter;
+  const rows = await model.find(query).sort({ _id: -1 }).limit(size + 1).lean<T[]>();
+  return toConnection(rows.map(toNode), size, (node) => node.id);
+}

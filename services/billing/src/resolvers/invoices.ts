@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import {
   canAccessOrganization,
-  decodeCursor,
   isEntityId,
-  pageSize,
+  newestFirstPage,
   requireOperator,
   requireOrganizationAccess,
-  toConnection,
   withId,
   type PageArgs,
 } from '@omurga/shared';
@@ -69,11 +67,7 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
     Organization: {
       invoices: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
         requireOrganizationAccess(ctx, id, INVOICE_ACCESS);
-        const size = pageSize(args, ctx.locale);
-        const filter: Record<string, unknown> = { organizationId: id };
-        if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
-        const rows = await models.Invoice.find(filter).sort({ _id: -1 }).limit(size + 1).lean<InvoiceDoc[]>();
-        return toConnection(rows.map(withId), size, (invoice) => invoice.id);
+        return newestFirstPage<InvoiceDoc>(models.Invoice, { organizationId: id }, args, ctx.locale);
       },
     },
     Invoice: {

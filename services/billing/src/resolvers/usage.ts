@@ -1,4 +1,4 @@
-import { canAccessOrganization, decodeCursor, isEntityId, pageSize, requireOperator, requireOrganizationAccess, toConnection, withId, type PageArgs } from '@omurga/shared';
+import { canAccessOrganization, isEntityId, newestFirstPage, requireOperator, requireOrganizationAccess, withId, type PageArgs } from '@omurga/shared';
 import type { PartnerCommissionDoc, PlanDoc, SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency } from '../money.ts';
 import { prepaidBalances, recordUsage, topUpPrepaidBalance } from '../usage.ts';
@@ -45,11 +45,7 @@ export function usageResolvers({ models }: BillingDeps) {
       },
       partnerCommissions: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
         requireOrganizationAccess(ctx, id, INVOICE_ACCESS);
-        const size = pageSize(args, ctx.locale);
-        const filter: Record<string, unknown> = { partnerId: id };
-        if (args.after) filter._id = { $lt: decodeCursor(args.after, ctx.locale) };
-        const rows = await models.PartnerCommission.find(filter).sort({ _id: -1 }).limit(size + 1).lean<PartnerCommissionDoc[]>();
-        return toConnection(rows.map(withId), size, (commission) => commission.id);
+        return newestFirstPage<PartnerCommissionDoc>(models.PartnerCommission, { partnerId: id }, args, ctx.locale);
       },
     },
     PartnerCommission: {
