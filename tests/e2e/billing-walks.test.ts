@@ -5,6 +5,7 @@ import { formatInvoiceNumber, invoiceYear } from '../../services/billing/src/inv
 import type { InvoiceDoc } from '../../services/billing/src/models/index.ts';
 import { addDuration } from '@omurga/shared';
 import { organizationErasureWorkflowId } from '@omurga/workflows';
+import { recordUsage } from '../../services/billing/src/usage.ts';
 import { DAY, HOUR, startBillingWalk, type BillingWalk } from '../support/billing-walk.ts';
 
 // Each seed preset walked through its real durations on the time-skipping
@@ -34,8 +35,17 @@ describe('ecommerce-license-30d [000]', () => {
 
     await walk.env.sleep(14 * DAY + 75 * DAY);
     const upcoming = await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
+    const description = await handle.describe();
     await handle.terminate('walk over');
 
+    // What operators filter and read in the Temporal UI (SPEC §6).
+    expect(description.searchAttributes).toMatchObject({
+      OrganizationId: [walk.organizationId],
+      CustomerCode: ['MUS-TEST-0001'],
+      PlanCode: ['ECOMMERCE-SELF-SERVICE'],
+      SubscriptionStatus: ['ACTIVE'],
+    });
+    expect(description.memo?.summary).toBe('MUS-TEST-0001 · ECOMMERCE-SELF-SERVICE v1 · ecommerce-license-30d v1 · ACTIVE');
     expect(await walk.timeline(id, startedAt)).toEqual([
       [0, 'CREATED', 'TRIALING'],
       [0, 'TRIAL_STARTED', 'TRIALING'],
@@ -281,5 +291,54 @@ describe('cancellation and changes (BIL-7)', () => {
     const invoices = await walk.invoices();
     expect(invoices.map((i) => i.lines.find((l) => l.kind === 'PLAN')!.amount)).toEqual([plan.prices[0], newPrice]);
     expect(invoices.map((i) => Math.round((i.issuedAt.getTime() - startedAt) / DAY))).toEqual([14, 44]);
+  });
+});
+
+describe('usage, commissions and chargebacks', () => {
+  it('BIL-9/BIL-11: usage above the quota is billed on the next invoice, and the referring partner earns 10 % of each paid subtotal', async () => {
+    walk = await startBillingWalk(stack, { referredByPartnerId: 'PARTNER-1' });
+    const { id, startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok' });
+    await walk.env.sleep(20 * DAY);
+    const { plan } = await walk.plan('ECOMMERCE-SELF-SERVICE');
+    const usage = { organizationId: walk.organizationId, subscriptionId: id, meterCode: 'ORDERS', quantity: 700, eventId: 'orders-march', occurredAt: await walk.now() };
+    expect((await recordUsage(walk.models, usage, plan)).ok).toBe(true);
+    expect((await recordUsage(walk.models, usage, plan)).ok).toBe(true); // the same event again counts once
+    await walk.env.sleep(44 * DAY + HOUR - (await walk.env.currentTimeMs() - startedAt));
+    await handle.terminate('walk over');
+
+    const [first, second] = await walk.invoices();
+    // 700 orders, 500 included, 200 × $0.05 = $10.00 [000 §4.3]
+    expect(second!.lines.map((l) => [l.kind, l.code, l.quantity, l.amount.amountMinor])).toEqual([
+      ['PLAN', 'ECOMMERCE-SELF-SERVICE', 1, plan.prices[0]!.amountMinor],
+      ['USAGE', 'ORDERS', 200, 1_000],
+    ]);
+    const commissions = await walk.models.PartnerCommission.find({ partnerId: 'PARTNER-1' }).sort({ _id: 1 }).lean();
+    expect(commissions.map((c) => [c.invoiceNumber, c.amount.amountMinor])).toEqual([
+      [first!.number, Math.round(first!.subtotal.amountMinor / 10)],
+      [second!.number, Math.round(second!.subtotal.amountMinor / 10)],
+    ]);
+  });
+
+  it('BIL-10: a chargeback suspends at once; its resolution lifts only that suspension', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok' });
+    await walk.env.sleep(15 * DAY);
+    const [invoice] = await walk.invoices();
+    await walk.chargeback(invoice!);
+    await walk.env.sleep(DAY);
+    const suspended = (await walk.subscription(id)).status;
+    await walk.chargeback(invoice!, true);
+    await walk.env.sleep(DAY);
+    await handle.terminate('walk over');
+
+    expect(suspended).toBe('SUSPENDED');
+    expect((await walk.timeline(id, startedAt)).slice(4)).toEqual([
+      [360, 'CHARGEBACK', 'SUSPENDED'],
+      [384, 'CHARGEBACK_RESOLVED', 'ACTIVE'],
+    ]);
+    expect(walk.accountsCalls(startedAt)).toEqual([
+      [360, 'suspendOrganization', 'CHARGEBACK'],
+      [384, 'reinstateOrganization', 'CHARGEBACK'],
+    ]);
   });
 });

@@ -27,7 +27,7 @@ export const DAY = 24 * HOUR;
  * sandbox provider and real SMTP into the stack's mail catcher. Only accounts
  * is a recording fake, so each walk can assert what was asked of it and when.
  */
-export async function startBillingWalk(stack: StackInfo) {
+export async function startBillingWalk(stack: StackInfo, options: { referredByPartnerId?: string } = {}) {
   try {
     // Expected activity failures (declines, retries) would otherwise flood the output.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -40,7 +40,7 @@ export async function startBillingWalk(stack: StackInfo) {
   await Promise.all(Object.values(models).map((model) => model.init()));
   await seedCatalogue(models);
   const sandbox = sandboxChargeModel(db);
-  const accounts = fakeAccountsActivities();
+  const accounts = fakeAccountsActivities(undefined, { referredByPartnerId: options.referredByPartnerId ?? null });
   const config = loadConfig(stack.env);
   const mailer = createMailer(config);
   const logger = createLogger('billing-walk', 'silent');
@@ -134,6 +134,13 @@ export async function startBillingWalk(stack: StackInfo) {
       await markInvoicePaid(models, invoice._id, { at: await walk.now(), reference, reason: 'PAYMENT_RECORDED' });
       await env.client.workflow.getHandle(subscriptionWorkflowId(invoice.subscriptionId!.toString())).signal(SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() });
       return invoice;
+    },
+
+    /** What the API does when an operator reports a chargeback or its resolution (BIL-10). */
+    async chargeback(invoice: InvoiceDoc, resolved = false) {
+      const handle = env.client.workflow.getHandle(subscriptionWorkflowId(invoice.subscriptionId!.toString()));
+      if (resolved) await handle.signal(SUBSCRIPTION_SIGNALS.chargebackResolved);
+      else await handle.signal(SUBSCRIPTION_SIGNALS.chargeback, { invoiceId: invoice._id.toString(), reason: 'itiraz' });
     },
 
     async invoices(): Promise<InvoiceDoc[]> {
