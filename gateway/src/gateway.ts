@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   SUBGRAPHS,
   buildRequestContext,
@@ -30,6 +31,19 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (typeof value === 'string') request.http?.headers.set(name, value);
     }
     if (context.ip) request.http?.headers.set('x-forwarded-for', context.ip);
+  }
+
+  /**
+   * A subgraph refuses a variable its own scalars cannot coerce (a malformed
+   * Duration or DateTime, which the gateway passes through unchecked) with
+   * HTTP 400 and BAD_USER_INPUT: hand the caller that, not a bare "400".
+   */
+  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+    const error = await super.errorFromResponse(response);
+    const body = (error.extensions.response as { body?: { errors?: GraphQLFormattedError[] } } | undefined)?.body;
+    const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
+    if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    return error;
   }
 }
 

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
+import { Types } from 'mongoose';
 import { addDuration } from '@omurga/shared';
 import {
   BILLING_INVALID_STATE,
@@ -17,7 +19,7 @@ import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 import { chargeInvoice } from './payments/charge-invoice.ts';
 import type { PaymentProvider } from './payments/provider.ts';
-import { markUsageBilled, usageForPeriod } from './usage.ts';
+import { markUsageBilled, usageOnInvoice } from './usage.ts';
 
 export interface BillingActivityDeps {
   models: BillingModels;
@@ -171,11 +173,19 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       const currency = subscription.currency;
       const issuedAtDate = new Date(issuedAt);
       const firstInvoice = !(await models.Invoice.exists({ subscriptionId: subscription._id }));
-      const usage = await usageForPeriod(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate);
+      // Claim what this invoice bills before it exists, under its id derived from the key: a retry
+      // after a crash claims the same records again, and nothing is billed twice or lost.
+      const invoiceId = invoiceIdFor(key);
+      await markUsageBilled(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate, invoiceId.toString());
+      const usage = await usageOnInvoice(models, invoiceId.toString());
       // Invoices paid after their due date whose late charges no invoice has billed yet [004 §6.3, 001 §5.3.1].
-      const overdue = (
+      const lateIds = (
         await models.Invoice.find({ organizationId: subscription.organizationId, lateChargesBilledOn: null, status: 'PAID' }).lean<InvoiceDoc[]>()
-      ).filter((invoice) => invoice.paidAt && invoice.paidAt > invoice.dueAt);
+      )
+        .filter((invoice) => invoice.paidAt && invoice.paidAt > invoice.dueAt)
+        .map((invoice) => invoice._id);
+      if (lateIds.length) await models.Invoice.updateMany({ _id: { $in: lateIds }, lateChargesBilledOn: null }, { $set: { lateChargesBilledOn: invoiceId } });
+      const overdue = await models.Invoice.find({ lateChargesBilledOn: invoiceId }).lean<InvoiceDoc[]>();
       const lateFee = policy.lateFees.find((fee) => fee.currency === currency);
 
       const composed = composeInvoice({
@@ -211,6 +221,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       const settled = composed.total.amountMinor === 0;
       // Plain objects, not mongoose subdocuments: the inferred document type is stricter than what create() accepts.
       const draft = {
+          _id: invoiceId,
           organizationId: subscription.organizationId,
           customer,
           subscriptionId: subscription._id,
@@ -236,11 +247,6 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
           statusHistory: [{ from: null, to: settled ? 'PAID' : 'OPEN', at: issuedAtDate, reason: 'ISSUED' }],
         } as unknown as InvoiceDraft;
       const invoice = await issueNumberedInvoice(models, draft, { prefix: deps.invoicePrefix, issuedAt: issuedAtDate });
-      // Bookkeeping after the invoice exists; repeating it is harmless.
-      await markUsageBilled(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate, invoice._id.toString());
-      if (overdue.length) {
-        await models.Invoice.updateMany({ _id: { $in: overdue.map((o) => o._id) }, lateChargesBilledOn: null }, { $set: { lateChargesBilledOn: invoice._id } });
-      }
       return issued(invoice);
     },
 
@@ -264,6 +270,11 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       await deps.outbox.send({ ...input, organizationId: subscription.organizationId });
     },
   };
+}
+
+/** A period's invoice id, derived from its idempotency key so that every attempt to issue it agrees. */
+function invoiceIdFor(key: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(key).digest('hex').slice(0, 24));
 }
 
 function issued(invoice: InvoiceDoc): IssuedInvoice {
