@@ -174,11 +174,11 @@ export function catalogueResolvers({ models }: BillingDeps) {
         return plan && withId(plan);
       },
       /** the newest version of the plan's policy: what a period begun now would pin */
-      policy: async (plan: PlanDoc) => {
-        const policy = await latestPolicy(plan.policyCode);
+      policy: async (plan: PlanDoc, _: unknown, ctx: Ctx) => {
+        const policy = await ctx.loaders.latestPolicy.load(plan.policyCode);
         return policy && withId(policy);
       },
-      interval: (plan: PlanDoc & { policy?: unknown }) => intervalOf(plan),
+      interval: async (plan: PlanDoc, _: unknown, ctx: Ctx) => intervalOf((await ctx.loaders.latestPolicy.load(plan.policyCode))?.billingPeriod),
     },
     ContractPolicy: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
@@ -188,9 +188,8 @@ export function catalogueResolvers({ models }: BillingDeps) {
     },
   };
 
-  async function intervalOf(plan: PlanDoc) {
-    const policy = await latestPolicy(plan.policyCode);
-    switch (policy?.billingPeriod) {
+  function intervalOf(billingPeriod: string | undefined) {
+    switch (billingPeriod) {
       case 'P30D':
         return 'DAYS_30';
       case 'P1M':
