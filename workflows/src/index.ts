@@ -6,3 +6,6 @@ export * from './contracts/accounts.ts';
 export * from './contracts/billing.ts';
 export * from './billing-rules.ts';
 export { connectServiceTemporal, type ServiceTemporal } from './service-temporal.ts';
+export * from './contracts/consent-requests.ts';
+export * from './contracts/consent-breaches.ts';
+export * from './contracts/consent-terms.ts';

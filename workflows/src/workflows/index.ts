@@ -25,3 +25,21 @@ export {
 } from './billing/subscription-lifecycle.ts';
 export { invoiceCollectionWorkflow } from './billing/invoice-collection.ts';
 export { organizationErasureWorkflow } from './billing/organization-erasure.ts';
+export {
+  dataSubjectRequestWorkflow,
+  identityVerifiedSignal,
+  workStartedSignal,
+  requestAnsweredSignal,
+  requestRejectedSignal,
+  dataSubjectRequestStateQuery,
+} from './consent/data-subject-request.ts';
+export {
+  breachClockWorkflow,
+  endUserRequestForwardingWorkflow,
+  boardNotifiedSignal,
+  controllerNotifiedSignal,
+  breachClosedSignal,
+  breachStateQuery,
+  forwardingAcknowledgedSignal,
+} from './consent/breach-clock.ts';
+export { termsRolloutWorkflow, termsObjectedSignal, termsRolloutStateQuery } from './consent/terms-rollout.ts';

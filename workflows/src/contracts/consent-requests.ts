@@ -1,0 +1,99 @@
+/**
+ * Data-subject requests (SPEC CON-5, KVKK art. 11 and 13): what the consent
+ * service offers to workflows, and what dataSubjectRequestWorkflow accepts.
+ * The consent service registers these activities on TASK_QUEUES.consent and
+ * implements them against its own database; every one is idempotent (a
+ * retried or duplicated call leaves the same state as one call).
+ */
+
+/** The rights of KVKK art. 11 a request may invoke. */
+export const DATA_SUBJECT_REQUEST_KINDS = [
+  'LEARN_IF_PROCESSED', // (a) whether personal data is processed
+  'ACCESS', // (b) information about the processing
+  'PURPOSE', // (c) its purpose and whether the data is used accordingly
+  'RECIPIENTS', // (ç) third parties it is transferred to, at home or abroad
+  'RECTIFY', // (d) correction of incomplete or wrong data
+  'ERASE', // (e) erasure or destruction (CON-6)
+  'NOTIFY_RECIPIENTS', // (f) notifying recipients of (d) and (e)
+  'OBJECT_AUTOMATED_DECISION', // (g) objection to a result of automated analysis
+  'COMPENSATION', // (ğ) compensation for unlawful processing
+] as const;
+export type DataSubjectRequestKind = (typeof DATA_SUBJECT_REQUEST_KINDS)[number];
+
+/**
+ * RECEIVED → IDENTITY_VERIFIED → IN_PROGRESS → ANSWERED; REJECTED from any
+ * open status. ANSWERED and REJECTED are final.
+ */
+export const DATA_SUBJECT_REQUEST_STATUSES = ['RECEIVED', 'IDENTITY_VERIFIED', 'IN_PROGRESS', 'ANSWERED', 'REJECTED'] as const;
+export type DataSubjectRequestStatus = (typeof DATA_SUBJECT_REQUEST_STATUSES)[number];
+export type ClosedDataSubjectRequestStatus = Extract<DataSubjectRequestStatus, 'ANSWERED' | 'REJECTED'>;
+
+/** Art. 13: answered within 30 days of receipt, free of charge. */
+export const DATA_SUBJECT_REQUEST_ANSWER_DAYS = 30;
+/** Days after receipt at which the handling operators are reminded of a still-open request. */
+export const DATA_SUBJECT_REQUEST_REMINDER_DAYS = [20, 27] as const;
+
+/** Raised (non-retryable) when the request does not exist in the consent service. */
+export const DATA_SUBJECT_REQUEST_NOT_FOUND = 'DataSubjectRequestNotFound';
+
+export interface ConsentRequestActivities {
+  /** Stores a status change of the request (with the answer's reference or the rejection reason when there is one). */
+  recordDataSubjectRequestStatus(input: {
+    requestId: string;
+    status: DataSubjectRequestStatus;
+    /** ISO-8601 instant of the change */
+    at: string;
+    answerRef?: string;
+    reason?: string;
+  }): Promise<void>;
+  /** Reminds the operators handling the request that it is still open `day` days after receipt. */
+  remindDataSubjectRequest(input: { requestId: string; day: number; dueAt: string }): Promise<void>;
+  /** Tells the operators with the DPO role that the request is still open at its due date. */
+  escalateDataSubjectRequest(input: { requestId: string; dueAt: string }): Promise<void>;
+}
+
+export const dataSubjectRequestWorkflowId = (requestId: string) => `data-subject-request/${requestId}`;
+
+/** Input of dataSubjectRequestWorkflow (CON-5). */
+export interface DataSubjectRequestInput {
+  requestId: string;
+  userId: string;
+  kind: DataSubjectRequestKind;
+  /** ISO-8601 instant the request was received */
+  receivedAt: string;
+  /** ISO-8601 instant it must be answered by: receivedAt + 30 days */
+  dueAt: string;
+}
+
+export const DATA_SUBJECT_REQUEST_SIGNALS = {
+  identityVerified: 'identityVerified',
+  workStarted: 'workStarted',
+  answered: 'answered',
+  rejected: 'rejected',
+} as const;
+
+export interface DataSubjectRequestAnsweredPayload {
+  /** where the answer is kept (a document or message ID) */
+  answerRef?: string;
+}
+export interface DataSubjectRequestRejectedPayload {
+  reason: string;
+}
+
+export const DATA_SUBJECT_REQUEST_STATE_QUERY = 'dataSubjectRequestState';
+
+export interface DataSubjectRequestState {
+  status: DataSubjectRequestStatus;
+  dueAt: string;
+  /** reminder days (after receipt) already sent, in order */
+  remindersSent: number[];
+  /** whether the DPO has been told the request is overdue */
+  escalated: boolean;
+}
+
+/** What dataSubjectRequestWorkflow returns once the request is closed. */
+export interface DataSubjectRequestOutcome {
+  status: ClosedDataSubjectRequestStatus;
+  /** ISO-8601 instant it was answered or rejected */
+  answeredAt: string;
+}

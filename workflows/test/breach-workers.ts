@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { BreachActivities } from '../src/contracts/consent-breaches.ts';
+import { recordingActivities, withConsentWorkers, type RecordedActivityCall } from './consent-workers.ts';
+
+export const BREACH_TEST_WORKFLOWS_QUEUE = 'test-breach-workflows';
+export type RecordedBreachCall = RecordedActivityCall<BreachActivities>;
+
+/** A recording stand-in for the consent service's breach register. */
+export function fakeBreachActivities() {
+  return recordingActivities<BreachActivities>({
+    async escalateBreach() {},
+    async recordBreachClock() {},
+    async forwardEndUserRequest() {},
+    async escalateEndUserRequest() {},
+  });
+}
+
+/** Runs `body` with the breach workflows on BREACH_TEST_WORKFLOWS_QUEUE and `activities` on consent's queue. */
+export function withBreachWorkers<T>(env: TestWorkflowEnvironment, activities: BreachActivities, body: () => Promise<T>): Promise<T> {
+  const workflowsPath = fileURLToPath(new URL('../src/workflows/consent/breach-clock.ts', import.meta.url));
+  return withConsentWorkers(env, activities, body, workflowsPath, BREACH_TEST_WORKFLOWS_QUEUE);
+}

@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { ConsentRequestActivities } from '../src/contracts/consent-requests.ts';
+import { TASK_QUEUES } from '../src/task-queues.ts';
+
+export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
+
+type Activity = (input: never) => Promise<unknown>;
+
+export interface RecordedActivityCall<A> {
+  activity: keyof A & string;
+  input: unknown;
+  /** when the server scheduled the call, on its (time-skipped) clock */
+  scheduledAt: number;
+}
+
+/**
+ * Wraps fake activity implementations so that every call is recorded with the
+ * server time it was scheduled at, and a test can await the first call of an
+ * activity. Other consent workflow tests pass their own interface's fakes
+ * (alone or spread together with defaultConsentRequestActivities()).
+ */
+export function recordingActivities<A extends { [K in keyof A]: Activity }>(implementations: A) {
+  const calls: RecordedActivityCall<A>[] = [];
+  const firstCalls = new Map<string, PromiseWithResolvers<void>>();
+  const firstCall = (activity: string) => {
+    let first = firstCalls.get(activity);
+    if (!first) {
+      first = Promise.withResolvers<void>();
+      firstCalls.set(activity, first);
+    }
+    return first;
+  };
+
+  const activities = Object.fromEntries(
+    Object.entries(implementations as Record<string, Activity>).map(([name, implementation]) => [
+      name,
+      async (input: unknown) => {
+        calls.push({ activity: name as keyof A & string, input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+        firstCall(name).resolve();
+        wakeCountWaiters(calls);
+        return implementation(input as never);
+      },
+    ]),
+  ) as unknown as A;
+
+  /** Resolves once `activity` has been called (now or later). */
+  const called = (activity: keyof A & string): Promise<void> => firstCall(activity).promise;
+  const callsOf = (activity: keyof A & string) => calls.filter((call) => call.activity === activity);
+
+  return { calls, activities, called, callsOf, callCount: (count: number) => untilCount(calls, count) };
+}
+
+const countWaiters = new WeakMap<unknown[], { count: number; resolve: () => void }[]>();
+
+/** Resolves once `calls` holds at least `count` entries; recordingActivities wakes waiters as calls arrive. */
+function untilCount(calls: unknown[], count: number): Promise<void> {
+  if (calls.length >= count) return Promise.resolve();
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const waiters = countWaiters.get(calls) ?? [];
+  waiters.push({ count, resolve });
+  countWaiters.set(calls, waiters);
+  return promise;
+}
+
+function wakeCountWaiters(calls: unknown[]): void {
+  const waiters = countWaiters.get(calls) ?? [];
+  for (const waiter of waiters.filter((w) => calls.length >= w.count)) {
+    waiters.splice(waiters.indexOf(waiter), 1);
+    waiter.resolve();
+  }
+}
+
+/** The consent service's data-subject request activities, doing nothing. */
+export function defaultConsentRequestActivities(): ConsentRequestActivities {
+  return {
+    async recordDataSubjectRequestStatus() {},
+    async remindDataSubjectRequest() {},
+    async escalateDataSubjectRequest() {},
+  };
+}
+
+/** A recording stand-in for the consent service's data-subject request activities; `overrides` replace single fakes. */
+export function fakeConsentRequestActivities(overrides: Partial<ConsentRequestActivities> = {}) {
+  return recordingActivities<ConsentRequestActivities>({ ...defaultConsentRequestActivities(), ...overrides });
+}
+
+/**
+ * Runs `body` while two workers poll the test server: the workflow bundle at
+ * `workflowsPath` (default: the worker's full bundle) on `workflowsQueue`,
+ * and `activities` on the consent service's queue.
+ */
+export async function withConsentWorkers<T>(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  body: () => Promise<T>,
+  workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)),
+  workflowsQueue = TEST_WORKFLOWS_QUEUE,
+): Promise<T> {
+  const workflowWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: workflowsQueue,
+    workflowsPath,
+  });
+  const consentWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUES.consent,
+    activities,
+  });
+  return workflowWorker.runUntil(consentWorker.runUntil(body));
+}
