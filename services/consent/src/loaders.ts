@@ -1,5 +1,5 @@
 import { entityLoader, groupLoader } from '@omurga/shared';
-import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
+import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, DataSubjectRequestEventDoc, LegalDocumentVersionDoc } from './models.ts';
 
 export function consentLoaders(models: ConsentModels) {
   return {
@@ -12,6 +12,11 @@ export function consentLoaders(models: ConsentModels) {
     requestsOfUser: groupLoader(
       (userIds) => models.DataSubjectRequest.find({ userId: { $in: userIds } }).sort({ receivedAt: 1 }).lean<DataSubjectRequestDoc[]>(),
       (r) => r.userId,
+    ),
+    eventsOfRequest: groupLoader(
+      (requestIds) =>
+        models.DataSubjectRequestEvent.find({ requestId: { $in: requestIds } }).sort({ at: 1, _id: 1 }).lean<DataSubjectRequestEventDoc[]>(),
+      (e) => e.requestId,
     ),
   };
 }

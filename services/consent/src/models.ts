@@ -1,9 +1,10 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
+import { DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS, DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES } from '@omurga/workflows';
 
 export const LEGAL_DOCUMENT_KINDS = ['USER_AGREEMENT', 'INFORMATION_NOTICE', 'COOKIE_POLICY', 'DATA_PROCESSING_UNDERTAKING'] as const;
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
-export const DSR_KINDS = ['ACCESS', 'INFORMATION', 'RECTIFICATION', 'ERASURE', 'RECIPIENTS', 'OBJECTION', 'COMPENSATION'] as const;
-export const DSR_STATUSES = ['RECEIVED', 'IDENTITY_VERIFIED', 'IN_PROGRESS', 'ANSWERED', 'REJECTED'] as const;
+// The request kinds and statuses are the workflow contract's, which uses the public API's names.
+export { DSR_KINDS, DSR_STATUSES };
 
 const legalDocumentVersionSchema = new Schema(
   {
@@ -43,21 +44,50 @@ const dataSubjectRequestSchema = new Schema(
     receivedAt: { type: Date, required: true },
     dueAt: { type: Date, required: true },
     answeredAt: { type: Date, default: null },
+    /** where the answer is kept (a document or message ID), when answered */
+    answerRef: { type: String, default: null },
+    rejectionReason: { type: String, default: null },
   },
   { timestamps: true, collection: 'data_subject_requests' },
 );
 dataSubjectRequestSchema.index({ userId: 1, receivedAt: 1 });
+dataSubjectRequestSchema.index({ status: 1, dueAt: 1 });
+
+export const DSR_EVENT_KINDS = ['STATUS_CHANGED', 'REMINDER', 'ESCALATED_TO_DPO'] as const;
+
+/**
+ * What happened to a data-subject request (CON-5); append-only, never updated.
+ * `key` names the event (status, reminder day, escalation) so a retried
+ * activity inserts it once.
+ */
+const dataSubjectRequestEventSchema = new Schema(
+  {
+    requestId: { type: String, required: true },
+    key: { type: String, required: true },
+    kind: { type: String, enum: DSR_EVENT_KINDS, required: true },
+    status: { type: String, enum: DSR_STATUSES, default: null },
+    day: { type: Number, default: null },
+    at: { type: Date, required: true },
+    answerRef: { type: String, default: null },
+    reason: { type: String, default: null },
+  },
+  { collection: 'data_subject_request_events' },
+);
+dataSubjectRequestEventSchema.index({ requestId: 1, key: 1 }, { unique: true });
+dataSubjectRequestEventSchema.index({ requestId: 1, at: 1 });
 
 type WithId<T> = T & { _id: Types.ObjectId };
 export type LegalDocumentVersionDoc = WithId<InferSchemaType<typeof legalDocumentVersionSchema>>;
 export type ConsentEventDoc = WithId<InferSchemaType<typeof consentEventSchema>>;
 export type DataSubjectRequestDoc = WithId<InferSchemaType<typeof dataSubjectRequestSchema>>;
+export type DataSubjectRequestEventDoc = WithId<InferSchemaType<typeof dataSubjectRequestEventSchema>>;
 
 export function consentModels(db: Connection) {
   return {
     LegalDocumentVersion: db.model('LegalDocumentVersion', legalDocumentVersionSchema),
     ConsentEvent: db.model('ConsentEvent', consentEventSchema),
     DataSubjectRequest: db.model('DataSubjectRequest', dataSubjectRequestSchema),
+    DataSubjectRequestEvent: db.model('DataSubjectRequestEvent', dataSubjectRequestEventSchema),
   };
 }
 export type ConsentModels = ReturnType<typeof consentModels>;

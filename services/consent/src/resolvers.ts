@@ -1,6 +1,22 @@
-import { DateTimeScalar, badUserInput, canAccessPerson, isLocale, requireAuthenticated, forbidden, withId, type Resolvers, type SubgraphContext } from '@omurga/shared';
+import type { Client } from '@temporalio/client';
+import {
+  DateTimeScalar,
+  badUserInput,
+  canAccessPerson,
+  isLocale,
+  requireAuthenticated,
+  requireOperator,
+  requireUser,
+  forbidden,
+  userError,
+  withId,
+  type Resolvers,
+  type SubgraphContext,
+} from '@omurga/shared';
+import { submitDataSubjectRequest, takeOperatorStep, type OperatorStep } from './data-subject-requests.ts';
 import type { ConsentLoaders } from './loaders.ts';
-import type { ConsentEventDoc, ConsentModels, LegalDocumentVersionDoc } from './models.ts';
+import { t } from './messages.ts';
+import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
@@ -19,7 +35,25 @@ function requirePerson(ctx: Ctx, userId: string) {
   if (!canAccessPerson(ctx, userId, [...PRIVACY_READERS])) throw forbidden(ctx.locale);
 }
 
-export function consentResolvers(models: ConsentModels): Resolvers {
+const DETAILS_MAX = 5000;
+
+export function consentResolvers(models: ConsentModels, temporal: Client): Resolvers {
+  /** CON-5 operator steps: DPO (or SUPER_ADMIN) only, checked against the stored status, then signalled to the workflow. */
+  const operatorStep =
+    <A extends { id: string }>(step: OperatorStep, payload?: (args: A) => { answerRef?: string } | { reason: string }) =>
+    async (_: unknown, args: A, ctx: Ctx) => {
+      requireOperator(ctx, 'DPO');
+      const result = await takeOperatorStep(models, temporal, args.id, step, payload?.(args));
+      if (result.ok) return { request: withId(result.request), userErrors: [] };
+      return {
+        request: null,
+        userErrors:
+          result.code === 'INVALID_TRANSITION'
+            ? [userError(t, ctx.locale, 'INVALID_TRANSITION', ['id'], { status: result.status })]
+            : [userError(t, ctx.locale, result.code, ['id'])],
+      };
+    };
+
   return {
     DateTime: DateTimeScalar,
     Query: {
@@ -32,6 +66,26 @@ export function consentResolvers(models: ConsentModels): Resolvers {
         for (const v of versions) if (!current.has(v.kind)) current.set(v.kind, v);
         return [...current.values()].map(withId);
       },
+      dataSubjectRequests: async (_: unknown, { status }: { status?: DataSubjectRequestDoc['status'] | null }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        const filter = status == null ? {} : { status };
+        return (await models.DataSubjectRequest.find(filter).sort({ dueAt: 1, _id: 1 }).lean<DataSubjectRequestDoc[]>()).map(withId);
+      },
+    },
+    Mutation: {
+      submitDataSubjectRequest: async (_: unknown, args: { kind: DataSubjectRequestDoc['kind']; details?: string | null }, ctx: Ctx) => {
+        const { userId } = requireUser(ctx);
+        const details = args.details?.trim() || null;
+        if (details && details.length > DETAILS_MAX) {
+          return { request: null, userErrors: [userError(t, ctx.locale, 'TOO_LONG', ['details'], { max: DETAILS_MAX })] };
+        }
+        const request = await submitDataSubjectRequest(models, temporal, { userId, kind: args.kind, details, now: new Date() });
+        return { request: withId(request), userErrors: [] };
+      },
+      verifyDataSubjectRequestIdentity: operatorStep('verifyIdentity'),
+      startDataSubjectRequest: operatorStep('start'),
+      answerDataSubjectRequest: operatorStep<{ id: string; answer?: string | null }>('answer', ({ answer }) => (answer ? { answerRef: answer } : {})),
+      rejectDataSubjectRequest: operatorStep<{ id: string; reason: string }>('reject', ({ reason }) => ({ reason })),
     },
     User: {
       consents: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
@@ -48,6 +102,8 @@ export function consentResolvers(models: ConsentModels): Resolvers {
         const request = await ctx.loaders.dataSubjectRequest.load(id);
         return request && canAccessPerson(ctx, request.userId, [...PRIVACY_READERS]) ? withId(request) : null;
       },
+      user: ({ userId }: { userId: string }) => ({ id: userId }),
+      events: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.eventsOfRequest.load(id)).map(withId),
     },
     LegalDocumentVersion: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {

@@ -1,4 +1,6 @@
 import type { SubgraphDefinition } from '@omurga/shared';
+import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
+import { consentRequestActivities } from './activities.ts';
 import { consentLoaders, type ConsentLoaders } from './loaders.ts';
 import { consentModels } from './models.ts';
 import { consentResolvers } from './resolvers.ts';
@@ -7,10 +9,27 @@ import { publishInitialLegalDocuments } from './initial-legal-documents.ts';
 export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
   name: 'consent',
   schemaFile: new URL('./schema.graphql', import.meta.url),
-  async setup({ db }) {
+  async setup({ db, config, logger }) {
     const models = consentModels(db);
     await Promise.all(Object.values(models).map((model) => model.init()));
     await publishInitialLegalDocuments(models);
-    return { resolvers: consentResolvers(models), loaders: () => consentLoaders(models) };
+    // Only the data-subject request activities so far; the breach and terms ones are not registered yet.
+    const temporal = await connectServiceTemporal({
+      service: 'consent',
+      taskQueue: TASK_QUEUES.consent,
+      activities: consentRequestActivities(models),
+      config,
+      logger,
+    });
+    return {
+      resolvers: consentResolvers(models, temporal.client),
+      loaders: () => consentLoaders(models),
+      readiness: {
+        temporal: async () => {
+          if (!temporal.running()) throw new Error('activity worker not running');
+        },
+      },
+      close: () => temporal.close(),
+    };
   },
 };

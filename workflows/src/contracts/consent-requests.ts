@@ -6,16 +6,17 @@
  * retried or duplicated call leaves the same state as one call).
  */
 
-/** The rights of KVKK art. 11 a request may invoke. */
+/**
+ * The rights of KVKK art. 11 a request may invoke, by the public API's names
+ * (contract.graphql `DataSubjectRequestKind`, binding).
+ */
 export const DATA_SUBJECT_REQUEST_KINDS = [
-  'LEARN_IF_PROCESSED', // (a) whether personal data is processed
-  'ACCESS', // (b) information about the processing
-  'PURPOSE', // (c) its purpose and whether the data is used accordingly
+  'INFORMATION', // (a) whether personal data is processed, (c) its purpose
+  'ACCESS', // (b) information about the processing, with an export of the data
   'RECIPIENTS', // (ç) third parties it is transferred to, at home or abroad
-  'RECTIFY', // (d) correction of incomplete or wrong data
-  'ERASE', // (e) erasure or destruction (CON-6)
-  'NOTIFY_RECIPIENTS', // (f) notifying recipients of (d) and (e)
-  'OBJECT_AUTOMATED_DECISION', // (g) objection to a result of automated analysis
+  'RECTIFICATION', // (d) correction, and (f) notifying recipients of it
+  'ERASURE', // (e) erasure or destruction (CON-6), and (f) notifying recipients
+  'OBJECTION', // (g) objection to a result of automated analysis
   'COMPENSATION', // (ğ) compensation for unlawful processing
 ] as const;
 export type DataSubjectRequestKind = (typeof DATA_SUBJECT_REQUEST_KINDS)[number];
