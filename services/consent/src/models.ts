@@ -6,6 +6,42 @@ export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
 // The request kinds and statuses are the workflow contract's, which uses the public API's names.
 export { DSR_KINDS, DSR_STATUSES };
 
+/** Thrown when code tries to change or remove an entry of an append-only ledger (CON-2, CON-3). */
+export class AppendOnlyLedgerError extends Error {
+  constructor(collection: string, operation: string) {
+    super(`${collection} is append-only: ${operation} is not allowed`);
+    this.name = 'AppendOnlyLedgerError';
+  }
+}
+
+const QUERY_CHANGES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
+
+/**
+ * Refuses every mongoose path that changes or removes stored entries: query
+ * updates and deletes, the document's own updateOne/deleteOne, save of a loaded
+ * document, and bulkWrite operations other than inserts. (The raw driver
+ * collection bypasses mongoose and is not used for ledgers.)
+ */
+function rejectLedgerChanges(schema: Schema, collection: string) {
+  for (const operation of QUERY_CHANGES) {
+    schema.pre(operation, { document: false, query: true }, () => {
+      throw new AppendOnlyLedgerError(collection, operation);
+    });
+  }
+  for (const operation of ['updateOne', 'deleteOne'] as const) {
+    schema.pre(operation, { document: true, query: false }, () => {
+      throw new AppendOnlyLedgerError(collection, `document ${operation}`);
+    });
+  }
+  schema.pre('save', function () {
+    if (!this.isNew) throw new AppendOnlyLedgerError(collection, 'save of a stored entry');
+  });
+  schema.pre('bulkWrite', (ops: readonly object[]) => {
+    const change = ops.find((op) => !('insertOne' in op));
+    if (change) throw new AppendOnlyLedgerError(collection, `bulkWrite ${Object.keys(change)[0] ?? ''}`);
+  });
+}
+
 const legalDocumentVersionSchema = new Schema(
   {
     kind: { type: String, enum: LEGAL_DOCUMENT_KINDS, required: true },
@@ -27,13 +63,34 @@ const consentEventSchema = new Schema(
     purpose: { type: String, required: true },
     granted: { type: Boolean, required: true },
     at: { type: Date, required: true },
+    /** API (the person, signed in) or UNSUBSCRIBE_LINK (the signed link in a commercial message) */
     source: { type: String, required: true },
     ip: { type: String, default: null },
     userAgent: { type: String, default: null },
+    /** Kantara-style consent receipt handed to the person (CON-3); absent on events recorded before receipts. */
+    receipt: {
+      type: new Schema(
+        {
+          version: { type: String, required: true },
+          receiptId: { type: String, required: true },
+          timestamp: { type: Date, required: true },
+          jurisdiction: { type: String, required: true },
+          collectionMethod: { type: String, required: true },
+          piiPrincipalId: { type: String, required: true },
+          controllerName: { type: String, required: true },
+          controllerContact: { type: String, required: true },
+          policyUrl: { type: String, default: null },
+          purposes: { type: [String], required: true },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { collection: 'consent_events' },
 );
 consentEventSchema.index({ userId: 1, at: 1 });
+rejectLedgerChanges(consentEventSchema, 'consent_events');
 
 const dataSubjectRequestSchema = new Schema(
   {

@@ -14,17 +14,29 @@ import {
   type SubgraphContext,
 } from '@omurga/shared';
 import { submitDataSubjectRequest, takeOperatorStep, type OperatorStep } from './data-subject-requests.ts';
+import {
+  CONSENT_PURPOSES,
+  consentChoiceSchema,
+  consentHistory,
+  currentConsents,
+  recordConsent,
+  withdrawFromLink,
+  type ReceiptSettings,
+} from './consent-ledger.ts';
 import type { ConsentLoaders } from './loaders.ts';
 import { t } from './messages.ts';
-import type { ConsentEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
+import { verifyUnsubscribeToken } from './unsubscribe.ts';
+import type { ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
-/** The latest event per channel and purpose is the consent's current state (CON-3). */
-export function currentConsents(events: readonly ConsentEventDoc[]) {
-  const latest = new Map<string, ConsentEventDoc>();
-  for (const event of events) latest.set(`${event.channel}\u0000${event.purpose}`, event);
-  return [...latest.values()].map((e) => ({ channel: e.channel, purpose: e.purpose, granted: e.granted, changedAt: e.at }));
+export { currentConsents };
+
+/** Reads a consent choice; an unknown channel or purpose is a coded GraphQL error, since setConsent returns Consent!. */
+function parseChoice(ctx: Ctx, args: { channel: string; purpose: string }) {
+  const parsed = consentChoiceSchema.safeParse(args);
+  if (!parsed.success) throw badUserInput(ctx.locale, `purpose must be one of ${CONSENT_PURPOSES.join(', ')}`);
+  return parsed.data;
 }
 
 /** Data protection staff may read a person's consent records; the person always may. */
@@ -37,7 +49,7 @@ function requirePerson(ctx: Ctx, userId: string) {
 
 const DETAILS_MAX = 5000;
 
-export function consentResolvers(models: ConsentModels, temporal: Client): Resolvers {
+export function consentResolvers(models: ConsentModels, temporal: Client, receipts: ReceiptSettings): Resolvers {
   /** CON-5 operator steps: DPO (or SUPER_ADMIN) only, checked against the stored status, then signalled to the workflow. */
   const operatorStep =
     <A extends { id: string }>(step: OperatorStep, payload?: (args: A) => { answerRef?: string } | { reason: string }) =>
@@ -71,8 +83,43 @@ export function consentResolvers(models: ConsentModels, temporal: Client): Resol
         const filter = status == null ? {} : { status };
         return (await models.DataSubjectRequest.find(filter).sort({ dueAt: 1, _id: 1 }).lean<DataSubjectRequestDoc[]>()).map(withId);
       },
+      consentHistory: async (_: unknown, __: unknown, ctx: Ctx) => {
+        const { userId } = requireUser(ctx);
+        return consentHistory(models, userId);
+      },
     },
     Mutation: {
+      setConsent: async (_: unknown, args: { channel: string; purpose: string; granted: boolean }, ctx: Ctx) => {
+        const { userId } = requireUser(ctx);
+        const { channel, purpose } = parseChoice(ctx, args);
+        const event = await recordConsent(models, receipts, {
+          userId,
+          channel,
+          purpose,
+          granted: args.granted,
+          source: 'API',
+          ip: ctx.ip ?? null,
+          userAgent: ctx.userAgent ?? null,
+          locale: ctx.locale,
+          now: new Date(),
+        });
+        const [current] = currentConsents([event]);
+        return current;
+      },
+      unsubscribe: async (_: unknown, { token }: { token: string }, ctx: Ctx) => {
+        const request = verifyUnsubscribeToken(token);
+        if (!request) throw badUserInput(ctx.locale, 'invalid unsubscribe token');
+        await withdrawFromLink(models, receipts, {
+          userId: request.userId,
+          channel: request.channel,
+          purpose: request.purpose,
+          ip: ctx.ip ?? null,
+          userAgent: ctx.userAgent ?? null,
+          locale: ctx.locale,
+          now: new Date(),
+        });
+        return true;
+      },
       submitDataSubjectRequest: async (_: unknown, args: { kind: DataSubjectRequestDoc['kind']; details?: string | null }, ctx: Ctx) => {
         const { userId } = requireUser(ctx);
         const details = args.details?.trim() || null;

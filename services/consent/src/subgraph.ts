@@ -1,6 +1,7 @@
 import type { SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
 import { consentRequestActivities } from './activities.ts';
+import { receiptSettings } from './consent-ledger.ts';
 import { consentLoaders, type ConsentLoaders } from './loaders.ts';
 import { consentModels } from './models.ts';
 import { consentResolvers } from './resolvers.ts';
@@ -22,7 +23,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
       logger,
     });
     return {
-      resolvers: consentResolvers(models, temporal.client),
+      resolvers: consentResolvers(models, temporal.client, receiptSettings(config.publicAppUrl)),
       loaders: () => consentLoaders(models),
       readiness: {
         temporal: async () => {
