@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import { DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS, DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES } from '@omurga/workflows';
+import { BREACH_ROLES, DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS, DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES } from '@omurga/workflows';
 
 export const LEGAL_DOCUMENT_KINDS = ['USER_AGREEMENT', 'INFORMATION_NOTICE', 'COOKIE_POLICY', 'DATA_PROCESSING_UNDERTAKING'] as const;
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
@@ -133,11 +133,74 @@ const dataSubjectRequestEventSchema = new Schema(
 dataSubjectRequestEventSchema.index({ requestId: 1, key: 1 }, { unique: true });
 dataSubjectRequestEventSchema.index({ requestId: 1, at: 1 });
 
+export const BREACH_STATUSES = ['OPEN', 'CLOSED'] as const;
+export const BREACH_CLOCK_KINDS = ['BOARD', 'CONTROLLER'] as const;
+export const BREACH_EVENT_KINDS = ['REPORTED', 'ESCALATION', 'CLOCK_RECORDED', 'BOARD_NOTIFIED', 'CONTROLLER_NOTIFIED', 'CLOSED', 'FORWARDED'] as const;
+
+/** A clock's outcome as written by recordBreachClock; keyed in `clockRecords` by breachClockKey. */
+const breachClockRecordSchema = new Schema(
+  {
+    clock: { type: String, enum: BREACH_CLOCK_KINDS, required: true },
+    organizationId: { type: String, default: null },
+    status: { type: String, enum: ['MET', 'MISSED'], required: true },
+    /** when the notification was made (MET) or the deadline (MISSED) */
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+/**
+ * CON-8 breach register entry. The running clocks live in breachClockWorkflow;
+ * `clockRecords` holds each clock's outcome once the workflow has written it.
+ */
+const breachSchema = new Schema(
+  {
+    detectedAt: { type: Date, required: true },
+    role: { type: String, enum: BREACH_ROLES, required: true },
+    description: { type: String, required: true },
+    affectedOrganizationIds: { type: [String], default: [] },
+    status: { type: String, enum: BREACH_STATUSES, required: true },
+    reportedBy: { type: String, default: null },
+    boardReference: { type: String, default: null },
+    closedAt: { type: Date, default: null },
+    clockRecords: { type: Map, of: breachClockRecordSchema, default: {} },
+  },
+  { timestamps: true, collection: 'breaches' },
+);
+breachSchema.index({ status: 1, detectedAt: -1 });
+
+/**
+ * What happened to a breach (or an end-user request forwarded under CON-8);
+ * append-only. `key` names the event, so a retried activity inserts it once.
+ */
+const breachEventSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    breachId: { type: String, default: null },
+    /** for FORWARDED and end-user request escalations */
+    requestId: { type: String, default: null },
+    kind: { type: String, enum: BREACH_EVENT_KINDS, required: true },
+    clock: { type: String, enum: [...BREACH_CLOCK_KINDS, 'END_USER_FORWARDING'], default: null },
+    organizationId: { type: String, default: null },
+    stage: { type: String, default: null },
+    status: { type: String, default: null },
+    dueAt: { type: Date, default: null },
+    reference: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { collection: 'breach_events' },
+);
+breachEventSchema.index({ key: 1 }, { unique: true });
+breachEventSchema.index({ breachId: 1, at: 1 });
+rejectLedgerChanges(breachEventSchema, 'breach_events');
+
 type WithId<T> = T & { _id: Types.ObjectId };
 export type LegalDocumentVersionDoc = WithId<InferSchemaType<typeof legalDocumentVersionSchema>>;
 export type ConsentEventDoc = WithId<InferSchemaType<typeof consentEventSchema>>;
 export type DataSubjectRequestDoc = WithId<InferSchemaType<typeof dataSubjectRequestSchema>>;
 export type DataSubjectRequestEventDoc = WithId<InferSchemaType<typeof dataSubjectRequestEventSchema>>;
+export type BreachDoc = WithId<InferSchemaType<typeof breachSchema>>;
+export type BreachEventDoc = WithId<InferSchemaType<typeof breachEventSchema>>;
 
 export function consentModels(db: Connection) {
   return {
@@ -145,6 +208,8 @@ export function consentModels(db: Connection) {
     ConsentEvent: db.model('ConsentEvent', consentEventSchema),
     DataSubjectRequest: db.model('DataSubjectRequest', dataSubjectRequestSchema),
     DataSubjectRequestEvent: db.model('DataSubjectRequestEvent', dataSubjectRequestEventSchema),
+    Breach: db.model('Breach', breachSchema),
+    BreachEvent: db.model('BreachEvent', breachEventSchema),
   };
 }
 export type ConsentModels = ReturnType<typeof consentModels>;

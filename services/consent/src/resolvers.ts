@@ -13,6 +13,19 @@ import {
   type Resolvers,
   type SubgraphContext,
 } from '@omurga/shared';
+import {
+  breachClocks,
+  breachEvents,
+  breachMessages,
+  closeBreach,
+  DESCRIPTION_MAX,
+  findBreach,
+  listBreaches,
+  recordBoardNotification,
+  recordControllerNotification,
+  reportBreach,
+  type BreachResult,
+} from './breaches.ts';
 import { submitDataSubjectRequest, takeOperatorStep, type OperatorStep } from './data-subject-requests.ts';
 import {
   CONSENT_PURPOSES,
@@ -26,7 +39,7 @@ import {
 import type { ConsentLoaders } from './loaders.ts';
 import { t } from './messages.ts';
 import { verifyUnsubscribeToken } from './unsubscribe.ts';
-import type { ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
+import type { BreachDoc, BreachEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
@@ -66,6 +79,12 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
       };
     };
 
+  /** CON-8 breach steps answer a BreachPayload; the codes are breachMessages'. */
+  const breachPayload = (ctx: Ctx, result: BreachResult) =>
+    result.ok
+      ? { breach: withId(result.breach), userErrors: [] }
+      : { breach: null, userErrors: [userError(breachMessages, ctx.locale, result.code, result.field, { max: DESCRIPTION_MAX })] };
+
   return {
     DateTime: DateTimeScalar,
     Query: {
@@ -86,6 +105,15 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
       consentHistory: async (_: unknown, __: unknown, ctx: Ctx) => {
         const { userId } = requireUser(ctx);
         return consentHistory(models, userId);
+      },
+      breaches: async (_: unknown, __: unknown, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return (await listBreaches(models)).map(withId);
+      },
+      breach: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        const breach = await findBreach(models, id);
+        return breach && withId(breach);
       },
     },
     Mutation: {
@@ -133,6 +161,38 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
       startDataSubjectRequest: operatorStep('start'),
       answerDataSubjectRequest: operatorStep<{ id: string; answer?: string | null }>('answer', ({ answer }) => (answer ? { answerRef: answer } : {})),
       rejectDataSubjectRequest: operatorStep<{ id: string; reason: string }>('reject', ({ reason }) => ({ reason })),
+      reportBreach: async (
+        _: unknown,
+        { input }: { input: { detectedAt: Date; role: BreachDoc['role']; description: string; affectedOrganizationIds?: string[] | null } },
+        ctx: Ctx,
+      ) => {
+        const operator = requireOperator(ctx, 'DPO');
+        const result = await reportBreach(models, temporal, {
+          detectedAt: new Date(input.detectedAt),
+          role: input.role,
+          description: input.description,
+          affectedOrganizationIds: input.affectedOrganizationIds ?? [],
+          reportedBy: operator.userId,
+          now: new Date(),
+        });
+        return breachPayload(ctx, result);
+      },
+      recordBoardNotification: async (_: unknown, args: { breachId: string; reference: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return breachPayload(ctx, await recordBoardNotification(models, temporal, args.breachId, args.reference, new Date()));
+      },
+      recordControllerNotification: async (_: unknown, args: { breachId: string; organizationId: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return breachPayload(ctx, await recordControllerNotification(models, temporal, args.breachId, args.organizationId, new Date()));
+      },
+      closeBreach: async (_: unknown, args: { breachId: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return breachPayload(ctx, await closeBreach(models, temporal, args.breachId, new Date()));
+      },
+    },
+    Breach: {
+      clocks: (breach: BreachDoc) => breachClocks(temporal, breach),
+      events: async ({ id }: { id: string }) => (await breachEvents(models, id)).map((e: BreachEventDoc) => withId(e)),
     },
     User: {
       consents: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {

@@ -1,6 +1,7 @@
 import type { SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
 import { consentRequestActivities } from './activities.ts';
+import { consentBreachActivities } from './breach-activities.ts';
 import { receiptSettings } from './consent-ledger.ts';
 import { consentLoaders, type ConsentLoaders } from './loaders.ts';
 import { consentModels } from './models.ts';
@@ -14,11 +15,11 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
     const models = consentModels(db);
     await Promise.all(Object.values(models).map((model) => model.init()));
     await publishInitialLegalDocuments(models);
-    // Only the data-subject request activities so far; the breach and terms ones are not registered yet.
+    // The data-subject request and breach activities; the terms ones are not registered yet.
     const temporal = await connectServiceTemporal({
       service: 'consent',
       taskQueue: TASK_QUEUES.consent,
-      activities: consentRequestActivities(models),
+      activities: { ...consentRequestActivities(models), ...consentBreachActivities(models) },
       config,
       logger,
     });
