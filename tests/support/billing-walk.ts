@@ -12,9 +12,8 @@ import { billingActivities } from '../../services/billing/src/activities.ts';
 import { seedCatalogue } from '../../services/billing/src/catalogue-seed.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
 import { billingModels, type BillingModels, type InvoiceDoc, type PlanDoc, type PolicyDoc, type SubscriptionDoc } from '../../services/billing/src/models/index.ts';
-import { markInvoicePaid } from '../../services/billing/src/invoices/status.ts';
 import { openSubscription } from '../../services/billing/src/open-subscription.ts';
-import { requestCancellation, schedulePlanChange } from '../../services/billing/src/subscription-requests.ts';
+import { recordInvoicePayment, requestCancellation, schedulePlanChange } from '../../services/billing/src/subscription-requests.ts';
 import { createSandboxProvider, sandboxChargeModel } from '../../services/billing/src/payments/sandbox.ts';
 import type { StackInfo } from '../e2e/stack-info.ts';
 
@@ -131,8 +130,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
     async payOpenInvoice(reference = 'EFT-1') {
       const invoice = await models.Invoice.findOne({ organizationId, status: 'OPEN' }).lean<InvoiceDoc>();
       if (!invoice) throw new Error('no open invoice');
-      await markInvoicePaid(models, invoice._id, { at: await walk.now(), reference, reason: 'PAYMENT_RECORDED' });
-      await env.client.workflow.getHandle(subscriptionWorkflowId(invoice.subscriptionId!.toString())).signal(SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() });
+      await recordInvoicePayment(models, env.client, invoice, { at: await walk.now(), reference });
       return invoice;
     },
 

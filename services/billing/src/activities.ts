@@ -13,6 +13,7 @@ import {
 import { accruePartnerCommission } from './commissions.ts';
 import type { BillingOutbox } from './emails.ts';
 import { composeInvoice } from './invoice-lines.ts';
+import { priceIn } from './money.ts';
 import { invoiceDueAt } from './invoices/due-date.ts';
 import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts';
 import { transitionInvoice } from './invoices/status.ts';
@@ -68,10 +69,10 @@ export async function currentPlanAndPolicy(models: BillingModels, planCode: stri
   return policy ? { plan, policy } : null;
 }
 
-function priceIn(plan: PlanDoc, currency: string) {
-  const price = plan.prices.find((p) => p.currency === currency);
+function planPrice(plan: PlanDoc, currency: string) {
+  const price = priceIn(plan.prices, currency);
   if (!price) throw invalidState(`plan ${plan.code} v${plan.version} has no ${currency} price`);
-  return { amountMinor: price.amountMinor, currency };
+  return price;
 }
 
 /** BIL-3 … BIL-11: what the subscription workflows do to billing's data. */
@@ -105,7 +106,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       planCode: plan.code,
       planVersion: plan.version,
       currency: subscription.currency,
-      price: priceIn(plan, subscription.currency),
+      price: planPrice(plan, subscription.currency),
       policy: policyTerms(policy),
       hasPaymentMethod: Boolean(account?.paymentMethod),
       confirmed: subscription.confirmed,
@@ -125,7 +126,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       const current = await currentPlanAndPolicy(models, planCode);
       if (!current) throw notFound(`plan ${planCode}`);
       const { plan, policy } = current;
-      priceIn(plan, subscription.currency);
+      planPrice(plan, subscription.currency);
       const length = kind === 'TRIAL' ? policy.trialPeriod : policy.billingPeriod;
       if (!length) throw invalidState(`policy ${policy.code} v${policy.version} has no trial`);
       const end = new Date(addDuration(start.getTime(), length));
@@ -186,15 +187,14 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         .map((invoice) => invoice._id);
       if (lateIds.length) await models.Invoice.updateMany({ _id: { $in: lateIds }, lateChargesBilledOn: null }, { $set: { lateChargesBilledOn: invoiceId } });
       const overdue = await models.Invoice.find({ lateChargesBilledOn: invoiceId }).lean<InvoiceDoc[]>();
-      const lateFee = policy.lateFees.find((fee) => fee.currency === currency);
 
       const composed = composeInvoice({
         currency,
-        plan: { code: plan.code, name: plan.name, price: priceIn(plan, currency) },
+        plan: { code: plan.code, name: plan.name, price: planPrice(plan, currency) },
         addOns: subscription.addOns.flatMap(({ code, quantity }) => {
           const addOn = plan.addOns.find((a) => a.code === code);
-          const unitPrice = addOn?.prices.find((p) => p.currency === currency);
-          return addOn && unitPrice ? [{ code, name: addOn.name, unitPrice: { amountMinor: unitPrice.amountMinor, currency }, quantity }] : [];
+          const unitPrice = addOn && priceIn(addOn.prices, currency);
+          return addOn && unitPrice ? [{ code, name: addOn.name, unitPrice, quantity }] : [];
         }),
         usage: usage.flatMap(({ meterCode, quantity }) => {
           const meter = plan.meters.find((m) => m.code === meterCode);
@@ -205,15 +205,15 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         oneOffFees: firstInvoice
           ? subscription.oneOffFeeCodes.flatMap((code) => {
               const fee = plan.oneOffFees.find((f) => f.code === code);
-              const price = fee?.prices.find((p) => p.currency === currency);
-              return fee && price ? [{ code, name: fee.name, price: { amountMinor: price.amountMinor, currency } }] : [];
+              const price = fee && priceIn(fee.prices, currency);
+              return fee && price ? [{ code, name: fee.name, price }] : [];
             })
           : [],
         overdue: overdue
           .filter((invoice) => invoice.currency === currency && invoice.paidAt)
           .map((invoice) => ({ invoiceNumber: invoice.number, total: invoice.total, dueAt: invoice.dueAt, paidAt: invoice.paidAt! })),
         lateInterestMonthlyBasisPoints: policy.lateInterestMonthlyBasisPoints ?? null,
-        lateFee: lateFee ? { amountMinor: lateFee.amountMinor, currency } : null,
+        lateFee: priceIn(policy.lateFees, currency),
         stampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
         firstInvoice,
       });

@@ -168,3 +168,9 @@ export function formatMoney(m: Money, locale: 'tr' | 'en'): string {
     .join('');
   return `${amount} ${symbol}`;
 }
+
+/** The entry of a price list in `currency`, as plain Money (null when the list has none). */
+export function priceIn(prices: readonly { amountMinor: number; currency: string }[], currency: string): Money | null {
+  const price = prices.find((p) => p.currency === currency);
+  return price ? { amountMinor: price.amountMinor, currency } : null;
+}

@@ -37,7 +37,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
         }),
     });
     return {
-      resolvers: billingResolvers({ models, temporal: temporal.client }),
+      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name }),
       loaders: () => billingLoaders(models),
       verifier,
       routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller) }),

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { addDuration } from '@omurga/shared';
 import { SUBSCRIPTION_SIGNALS, cancellationEndsCurrentPeriod, subscriptionWorkflowId } from '@omurga/workflows';
-import type { BillingModels, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import { markInvoicePaid } from './invoices/status.ts';
+import type { BillingModels, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 
 /**
  * A customer's requests to a running subscription (BIL-7). Each records the
@@ -45,4 +46,26 @@ export async function schedulePlanChange(models: BillingModels, temporal: Client
     .getHandle(subscriptionWorkflowId(subscription._id.toString()))
     .signal(SUBSCRIPTION_SIGNALS.planChanged, { planCode, requestedAt: requestedAt.toISOString() });
   return updated!;
+}
+
+/**
+ * Records a payment received outside the card flow (a bank transfer) and tells
+ * the subscription, which restores service at once if it was overdue (BIL-6).
+ * False when the invoice was already paid.
+ */
+export async function recordInvoicePayment(
+  models: BillingModels,
+  temporal: Client,
+  invoice: InvoiceDoc,
+  payment: { at: Date; reference: string },
+): Promise<boolean> {
+  if (!(await markInvoicePaid(models, invoice._id, { ...payment, reason: 'PAYMENT_RECORDED' }))) return false;
+  if (invoice.subscriptionId) {
+    // A subscription that has already ended has no workflow to tell; the payment stands.
+    await temporal.workflow
+      .getHandle(subscriptionWorkflowId(invoice.subscriptionId.toString()))
+      .signal(SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() })
+      .catch(() => undefined);
+  }
+  return true;
 }

@@ -6,6 +6,8 @@ import type { BillingModels } from '../models/index.ts';
 export interface BillingDeps {
   models: BillingModels;
   temporal: Client;
+  /** the configured payment provider, which the stored tokens belong to */
+  paymentProvider: string;
 }
 
 export type Ctx = SubgraphContext<BillingLoaders>;

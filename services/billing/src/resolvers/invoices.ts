@@ -9,7 +9,7 @@ import {
   type PageArgs,
 } from '@omurga/shared';
 import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '@omurga/workflows';
-import { markInvoicePaid } from '../invoices/status.ts';
+import { recordInvoicePayment } from '../subscription-requests.ts';
 import type { InvoiceDoc } from '../models/index.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
@@ -40,10 +40,9 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
         if (!reference.safeParse(args.reference).success) return failure(ctx.locale, 'REQUIRED', ['reference']);
         const invoice = await findInvoice(args.invoiceId);
         if (!invoice) return failure(ctx.locale, 'INVOICE_NOT_FOUND', ['invoiceId']);
-        const changed = await markInvoicePaid(models, invoice._id, { at: new Date(), reference: args.reference.trim(), reason: 'PAYMENT_RECORDED' });
-        if (!changed) return failure(ctx.locale, 'INVOICE_ALREADY_PAID', ['invoiceId']);
-        // The subscription restores service at once if it was overdue (BIL-6).
-        await tellSubscription(invoice, SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() }).catch(() => undefined);
+        if (!(await recordInvoicePayment(models, temporal, invoice, { at: new Date(), reference: args.reference.trim() }))) {
+          return failure(ctx.locale, 'INVOICE_ALREADY_PAID', ['invoiceId']);
+        }
         return { invoice: withId((await findInvoice(args.invoiceId))!), userErrors: [] };
       },
       reportChargeback: async (_: unknown, args: { invoiceId: string; reason: string }, ctx: Ctx) => {

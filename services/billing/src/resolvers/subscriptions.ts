@@ -10,7 +10,7 @@ import {
 } from '@omurga/workflows';
 import { currentPlanAndPolicy } from '../activities.ts';
 import type { SubscriptionDoc } from '../models/index.ts';
-import { isSupportedCurrency } from '../money.ts';
+import { isSupportedCurrency, priceIn } from '../money.ts';
 import { openSubscription } from '../open-subscription.ts';
 import { requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
@@ -23,7 +23,7 @@ const FINAL: readonly SubscriptionStatus[] = ['CANCELED', 'TERMINATED'];
 const CARD_NUMBER = /(?:\d[ -]?){13,19}/;
 const paymentToken = z.string().trim().min(3).max(200);
 
-export function subscriptionResolvers({ models, temporal }: BillingDeps) {
+export function subscriptionResolvers({ models, temporal, paymentProvider }: BillingDeps) {
   const workflow = (subscriptionId: string) => temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId));
 
   async function signal(subscriptionId: string, name: string, payload?: unknown) {
@@ -48,7 +48,7 @@ export function subscriptionResolvers({ models, temporal }: BillingDeps) {
   async function storePaymentMethod(organizationId: string, token: string) {
     await models.BillingAccount.updateOne(
       { _id: organizationId },
-      { $set: { paymentMethod: { provider: token.startsWith('sandbox_') ? 'sandbox' : 'iyzico', token: token.trim(), addedAt: new Date() } } },
+      { $set: { paymentMethod: { provider: paymentProvider, token: token.trim(), addedAt: new Date() } } },
       { upsert: true },
     );
   }
@@ -82,7 +82,7 @@ export function subscriptionResolvers({ models, temporal }: BillingDeps) {
         const current = await currentPlanAndPolicy(models, input.planCode);
         if (!current || !current.plan.active) return failure(locale, 'PLAN_NOT_FOUND', ['input', 'planCode']);
         const { plan, policy } = current;
-        if (!plan.prices.some((p) => p.currency === input.currency)) return failure(locale, 'NO_PRICE_IN_CURRENCY', ['input', 'currency'], { currency: input.currency });
+        if (!priceIn(plan.prices, input.currency)) return failure(locale, 'NO_PRICE_IN_CURRENCY', ['input', 'currency'], { currency: input.currency });
         for (const [index, addOn] of (input.addOns ?? []).entries()) {
           if (!plan.addOns.some((a) => a.code === addOn.code)) return failure(locale, 'UNKNOWN_ADD_ON', ['input', 'addOns', String(index), 'code']);
           if (!Number.isInteger(addOn.quantity) || addOn.quantity < 1) return failure(locale, 'MUST_BE_POSITIVE', ['input', 'addOns', String(index), 'quantity']);
@@ -132,7 +132,7 @@ export function subscriptionResolvers({ models, temporal }: BillingDeps) {
         if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
         const target = await currentPlanAndPolicy(models, planCode);
         if (!target || !target.plan.active) return failure(ctx.locale, 'PLAN_NOT_FOUND', ['planCode']);
-        if (!target.plan.prices.some((p) => p.currency === subscription.currency)) {
+        if (!priceIn(target.plan.prices, subscription.currency)) {
           return failure(ctx.locale, 'NO_PRICE_IN_CURRENCY', ['planCode'], { currency: subscription.currency });
         }
         if (planCode === subscription.planCode && !subscription.pendingPlanCode) return failure(ctx.locale, 'SAME_PLAN', ['planCode']);
