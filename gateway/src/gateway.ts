@@ -14,7 +14,10 @@ import {
   type SubgraphName,
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
-import { invoicePdfProxy } from './invoice-pdf-proxy.ts';
+import { fileProxy, fileRoutes } from './file-proxy.ts';
+
+/** 10 MB of attachment as base64 plus the query (SUP-1). */
+const SUPPORT_GRAPHQL_BODY_LIMIT = '14mb';
 
 interface GatewayContext extends RequestContext {
   headers: IncomingHttpHeaders;
@@ -72,7 +75,12 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
       ...(await buildRequestContext({ ...req.headers, 'x-forwarded-for': req.ip }, req.socket.remoteAddress, verify)),
       headers: req.headers,
     }),
-    routes: (app) => invoicePdfProxy(app, config.subgraphs.billing.url),
+    // SUP-1 attachments arrive base64 inside a mutation (10 MB of file).
+    bodyLimit: SUPPORT_GRAPHQL_BODY_LIMIT,
+    routes: (app) => {
+      const urls = { billing: config.subgraphs.billing.url, support: config.subgraphs.support.url, consent: config.subgraphs.consent.url };
+      for (const route of fileRoutes(urls)) fileProxy(app, route);
+    },
     readiness: Object.fromEntries(
       SUBGRAPHS.map((name) => [
         name,

@@ -9,7 +9,7 @@ export const IDS = { tckn: '10000000146', tckn2: '12345678950', vkn: '1234567890
 export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 /** A distinct client address per scenario, so per-IP throttling in one scenario never touches another. */
-export const clientIp = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+export const clientIp = () => `10.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 254) + 1}`;
 
 export async function currentDocumentIds(gatewayUrl: string, locale = 'tr'): Promise<string[]> {
   const response = await graphql(gatewayUrl, `query($l: String!) { currentLegalDocuments(locale: $l) { id kind } }`, { variables: { l: locale } });

@@ -40,16 +40,29 @@ function holidayDaysOf(year: number): ReadonlySet<string> {
   return days;
 }
 
+function isHolidayDayNumber(dayNumber: number): boolean {
+  const day = isoDay(dayNumber);
+  const year = Number(day.slice(0, 4));
+  return holidayDaysOf(year).has(day) || holidayDaysOf(year - 1).has(day);
+}
+
 function isBusinessDayNumber(dayNumber: number): boolean {
   const weekday = new Date(dayNumber * DAY_MS).getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
-  const day = isoDay(dayNumber);
-  const year = Number(day.slice(0, 4));
-  return !holidayDaysOf(year).has(day) && !holidayDaysOf(year - 1).has(day);
+  return !isHolidayDayNumber(dayNumber);
 }
 
 function assertValidInstant(instant: Date): void {
   if (Number.isNaN(instant.getTime())) throw new RangeError('Invalid date');
+}
+
+/**
+ * Whether the Istanbul calendar day containing `day` is a Turkish public
+ * holiday (national and religious; the arife half-day is not one).
+ */
+export function isTurkishPublicHoliday(day: Date): boolean {
+  assertValidInstant(day);
+  return isHolidayDayNumber(istanbulDayNumber(day));
 }
 
 /** Whether the Istanbul calendar day containing `day` is a Turkish business day. */

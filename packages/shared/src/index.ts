@@ -20,3 +20,4 @@ export * from './roles.ts';
 export * from './shutdown.ts';
 export * from './ids.ts';
 export * from './loaders.ts';
+export * from './business-hours.ts';

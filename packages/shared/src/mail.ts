@@ -8,6 +8,8 @@ export interface OutgoingEmail {
   html?: string;
   /** stable id so a retried delivery can be recognised by the receiving side */
   messageId?: string;
+  /** extra header lines, e.g. List-Unsubscribe (RFC 2369, RFC 8058) */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -27,6 +29,7 @@ export function createMailer(config: PlatformConfig): Mailer {
         text: message.text,
         ...(message.html ? { html: message.html } : {}),
         ...(message.messageId ? { messageId: message.messageId } : {}),
+        ...(message.headers ? { headers: message.headers } : {}),
       });
       return { messageId: info.messageId };
     },

@@ -11,6 +11,12 @@ export interface RequestContext {
   /** the caller's address as the gateway saw it */
   ip: string | undefined;
   userAgent: string | undefined;
+  /**
+   * The caller's verified `Authorization` header, for a subgraph that reads
+   * another subgraph on the caller's behalf (so it sees only what the caller
+   * may). Undefined for anonymous callers.
+   */
+  authorization?: string;
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -46,5 +52,5 @@ export async function buildRequestContext(
   } catch {
     throw unauthenticated(locale, 'INVALID_TOKEN');
   }
-  return { ...base, principal };
+  return { ...base, principal, authorization: header(headers, 'authorization') };
 }

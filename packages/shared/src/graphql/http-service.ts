@@ -24,6 +24,8 @@ export interface GraphQLServiceOptions<C extends BaseContext & { locale: Locale 
   contextFailureStatus: number;
   readiness: ReadinessChecks;
   routes?: (app: Express) => void;
+  /** largest JSON body /graphql accepts (express.json limit); default 1mb */
+  bodyLimit?: string;
 }
 
 export interface RunningService {
@@ -82,7 +84,7 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
   options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {

@@ -15,6 +15,15 @@ import { startGraphQLService, type ReadinessChecks, type RunningService } from '
 export type SubgraphContext<L> = RequestContext & { loaders: L };
 export type Resolvers = GraphQLResolverMap<any>;
 
+/** One resolver map from per-capability maps; each capability owns its own fields of a type. */
+export function mergeResolvers(...parts: object[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const part of parts as Record<string, Record<string, unknown>>[]) {
+    for (const [type, fields] of Object.entries(part)) merged[type] = { ...merged[type], ...fields };
+  }
+  return merged as Resolvers;
+}
+
 /** Reads a subgraph's SDL file (kept next to its code as schema.graphql). */
 export function loadTypeDefs(schemaFile: URL) {
   return parse(readFileSync(schemaFile, 'utf8'));
@@ -31,6 +40,8 @@ export interface SubgraphDefinition<L> {
     verifier?: TokenVerifier;
     readiness?: ReadinessChecks;
     routes?: (app: Express) => void;
+    /** largest /graphql body, when a subgraph takes files inline (default 1mb) */
+    bodyLimit?: string;
     close?: () => Promise<void>;
   }>;
 }
@@ -61,6 +72,7 @@ export async function startSubgraph<L>(
     },
     readiness: { database: () => pingDatabase(db), ...parts.readiness },
     ...(parts.routes ? { routes: parts.routes } : {}),
+    ...(parts.bodyLimit ? { bodyLimit: parts.bodyLimit } : {}),
   });
   return {
     ...service,
