@@ -81,7 +81,7 @@ beforeAll(async () => {
   ]);
 
   await support.Ticket.create({
-    number: `T-${suffix}`, organizationId: fixture.orgA, openedBy: user._id.toString(), subject: 'Fatura sorusu',
+    number: `T-${suffix}`, year: 2026, sequence: 900_000 + Math.floor(Math.random() * 99_999), organizationId: fixture.orgA, openedBy: user._id.toString(), subject: 'Fatura sorusu',
     department: 'billing', status: 'ANSWERED', priority: 'NORMAL',
     messages: [
       { body: 'Faturam nerede?', authorId: user._id.toString(), fromOperator: false, createdAt: new Date() },

@@ -1,0 +1,118 @@
+import type { DataSubject, ErasureLine, PersonalDataActivities, ServiceErasureReport } from '@omurga/workflows';
+import { SUPPORT_DATA_INVENTORY } from './data-inventory.ts';
+import type { SupportModels } from './models.ts';
+
+/**
+ * KVKK erasure and export of what support holds (CON-5 ACCESS, CON-6, CON-9).
+ * An erased organisation's tickets go entirely, with their files; a person
+ * who leaves an organisation that stays is taken out of its tickets: their
+ * messages, ticket subjects, ratings and files are erased, the conversation
+ * with everyone else stays. Every step only touches what is not erased yet.
+ */
+
+export const ERASED_TEXT = '[silindi / erased]';
+const ERASED_AUTHOR = 'erased';
+
+const line = (collection: string, description: string, count: number): ErasureLine => ({ collection, description, count });
+
+async function deleteAttachments(models: SupportModels, filter: Record<string, unknown>): Promise<number> {
+  const attachments = await models.Attachment.find(filter, { _id: 1 }).lean();
+  const ids = attachments.map((a) => a._id.toString());
+  if (ids.length === 0) return 0;
+  await models.AttachmentChunk.deleteMany({ attachmentId: { $in: ids } });
+  return (await models.Attachment.deleteMany({ _id: { $in: ids } })).deletedCount;
+}
+
+async function eraseOrganizations(models: SupportModels, organizationIds: string[]): Promise<ErasureLine[]> {
+  if (organizationIds.length === 0) return [];
+  const files = await deleteAttachments(models, { organizationId: { $in: organizationIds } });
+  const [tickets, decisions] = await Promise.all([
+    models.Ticket.deleteMany({ organizationId: { $in: organizationIds } }),
+    models.AbuseDecision.deleteMany({ organizationId: { $in: organizationIds } }),
+  ]);
+  return [
+    line('tickets', 'tickets with their conversations', tickets.deletedCount),
+    line('ticket_attachments', 'files sent with tickets', files),
+    line('abuse_decisions', 'decisions on flagged messages', decisions.deletedCount),
+  ];
+}
+
+async function erasePerson(models: SupportModels, userId: string, email: string | null): Promise<ErasureLine[]> {
+  const tickets = await models.Ticket.find({
+    $or: [{ openedBy: userId }, { 'messages.authorId': userId }, ...(email ? [{ openerEmail: email }] : [])],
+  }).lean();
+  let messages = 0;
+  for (const ticket of tickets) {
+    const opened = ticket.openedBy === userId;
+    const authored = ticket.messages.filter((m) => m.authorId === userId).length;
+    messages += authored;
+    await models.Ticket.updateOne(
+      { _id: ticket._id },
+      {
+        $set: {
+          messages: ticket.messages.map((m) => (m.authorId === userId ? { ...m, body: ERASED_TEXT, authorId: ERASED_AUTHOR } : m)),
+          events: ticket.events.map((e) => (e.actorId === userId ? { ...e, actorId: null } : e)),
+          ...(opened ? { openedBy: ERASED_AUTHOR, openerEmail: null, subject: ERASED_TEXT, rating: ticket.rating ? { ...ticket.rating, comment: null } : null } : {}),
+        },
+      },
+    );
+  }
+  const files = await deleteAttachments(models, { uploadedBy: userId });
+  return [
+    line('tickets', 'tickets the person opened (subject, contact, rating comment)', tickets.filter((t) => t.openedBy === userId).length),
+    line('tickets', 'messages the person wrote', messages),
+    line('ticket_attachments', 'files the person sent', files),
+  ];
+}
+
+export async function eraseSubject(models: SupportModels, subject: DataSubject): Promise<ServiceErasureReport> {
+  const erased =
+    subject.kind === 'PERSON'
+      ? [...(await eraseOrganizations(models, subject.organizationIds)), ...(await erasePerson(models, subject.userId, subject.email))]
+      : await eraseOrganizations(models, [subject.organizationId]);
+  return { service: 'support', erased: erased.filter((l) => l.count > 0), kept: [] };
+}
+
+/** What support holds about the subject; internal notes are the agents' and are left out, as everywhere else (SUP-7). */
+export async function exportSubject(models: SupportModels, subject: DataSubject): Promise<Record<string, unknown>> {
+  const filter =
+    subject.kind === 'PERSON'
+      ? { $or: [{ openedBy: subject.userId }, { 'messages.authorId': subject.userId }, { organizationId: { $in: subject.organizationIds } }] }
+      : { organizationId: subject.organizationId };
+  const tickets = await models.Ticket.find(filter, { slaInput: 0, __v: 0 }).lean();
+  const attachments = await models.Attachment.find({ ticketId: { $in: tickets.map((t) => t._id.toString()) } }, { __v: 0 }).lean();
+  const data = {
+    tickets: tickets.map((t) => ({ ...t, messages: t.messages.filter((m) => !m.internal) })),
+    attachments,
+  };
+  return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+}
+
+/** Periodic destruction (CON-7): tickets closed more than two years ago, with their files. */
+export async function destroyExpired(models: SupportModels, now: Date): Promise<ServiceErasureReport> {
+  const twoYearsAgo = new Date(now.getTime() - 2 * 365 * 86_400_000);
+  const old = await models.Ticket.find({ status: 'CLOSED', closedAt: { $lt: twoYearsAgo } }, { _id: 1 }).lean();
+  const ids = old.map((t) => t._id.toString());
+  const files = ids.length > 0 ? await deleteAttachments(models, { ticketId: { $in: ids } }) : 0;
+  const tickets = ids.length > 0 ? (await models.Ticket.deleteMany({ _id: { $in: ids } })).deletedCount : 0;
+  const decisions = (await models.AbuseDecision.deleteMany({ at: { $lt: twoYearsAgo } })).deletedCount;
+  return {
+    service: 'support',
+    erased: [
+      line('tickets', 'tickets closed more than two years ago', tickets),
+      line('ticket_attachments', 'their files', files),
+      line('abuse_decisions', 'abuse decisions older than two years', decisions),
+    ].filter((l) => l.count > 0),
+    kept: [],
+  };
+}
+
+/** support's side of CON-5/6/7/9, served on its own task queue. */
+export function supportPersonalDataActivities(models: SupportModels): PersonalDataActivities {
+  return {
+    exportPersonalData: async ({ subject }) => ({ service: 'support', data: await exportSubject(models, subject) }),
+    erasePersonalData: ({ subject }) => eraseSubject(models, subject),
+    dataInventory: async () => [...SUPPORT_DATA_INVENTORY],
+    destroyExpiredPersonalData: ({ now }) => destroyExpired(models, new Date(now)),
+  };
+}
