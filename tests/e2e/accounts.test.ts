@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
 import { accountsActivities } from '../../services/accounts/src/activities.ts';
 import { accountsModels } from '../../services/accounts/src/models.ts';
+import { accountsPersonalDataActivities } from '../../services/accounts/src/personal-data-activities.ts';
 import { connectTemporalClient, documentRequestWorkflowId } from '@omurga/workflows';
 import {
   AUTH_FIELDS,
@@ -482,12 +483,16 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
     const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
     try {
       const activities = accountsActivities(accountsModels(db));
+      const personalData = accountsPersonalDataActivities(accountsModels(db));
       const actor = { kind: 'workflow' as const, id: 'test/erasure' };
-      await expect(activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor })).rejects.toThrow(/only a terminated organisation/);
+      const subject = { kind: 'ORGANIZATION' as const, organizationId: customer.organizationId };
+      await expect(personalData.erasePersonalData({ subject, erasureId: 'test/erasure' })).rejects.toThrow(/only a terminated organisation/);
       expect(await activities.terminateOrganization({ organizationId: customer.organizationId, reason: 'closed', actor })).toMatchObject({ status: 'TERMINATED' });
-      const erased = await activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor });
-      expect(erased).toEqual({ organizationId: customer.organizationId, status: 'ERASED', suspensionReasons: [] });
-      expect(await activities.eraseOrganizationPersonalData({ organizationId: customer.organizationId, actor })).toEqual(erased);
+      const report = await personalData.erasePersonalData({ subject, erasureId: 'test/erasure' });
+      expect(report.erased.map((l) => l.collection)).toEqual(expect.arrayContaining(['organizations', 'users', 'memberships']));
+      // CON-6: a second run erases nothing more.
+      expect(await personalData.erasePersonalData({ subject, erasureId: 'test/erasure' })).toEqual({ service: 'accounts', erased: [], kept: [] });
+      expect((await accountsModels(db).Organization.findById(customer.organizationId).lean())!.status).toBe('ERASED');
 
       const models = accountsModels(db);
       const user = await models.User.findById(customer.userId).lean();

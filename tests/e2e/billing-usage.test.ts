@@ -21,6 +21,7 @@ import {
 } from '../../services/billing/src/usage.ts';
 import { uniqueEmail } from '../support/accounts.ts';
 import { waitForEmail } from '../support/mail-catcher.ts';
+import { addressKey } from '@omurga/workflows';
 
 const stack = inject('stack');
 let db: Connection;
@@ -341,12 +342,12 @@ describe('billing outbox through the durable e-mail workflow', () => {
       expect(mail.subject).toBe('Ödeme alınamadı: EML2026000000001');
       expect(mail.text).toContain('1.200,00 ₺');
 
-      const handle = client.workflow.getHandle(emailWorkflowId(`billing/${input.key}/${email}`));
+      const handle = client.workflow.getHandle(emailWorkflowId(`billing/${input.key}/${addressKey(email)}`));
       await handle.result();
       const { runId } = await handle.describe();
       await outbox.send(input); // a retried activity, after the e-mail went out
       expect((await handle.describe()).runId).toBe(runId);
-      expect(await models.BillingEmail.find({ key: `${input.key}/${email}` }, { _id: 0, kind: 1, to: 1, subject: 1 }).lean()).toEqual([
+      expect(await models.BillingEmail.find({ key: `${input.key}/${addressKey(email)}` }, { _id: 0, kind: 1, to: 1, subject: 1 }).lean()).toEqual([
         { kind: 'PAYMENT_FAILED', to: [email], subject: 'Ödeme alınamadı: EML2026000000001' },
       ]);
     } finally {

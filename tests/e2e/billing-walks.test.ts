@@ -90,7 +90,7 @@ describe('dunning', () => {
     const upcoming = await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
     expect(await handle.result()).toEqual({ status: 'TERMINATED', periodIndex: 1, reason: 'NON_PAYMENT' });
     // The erasure and resource-hold workflows outlive it; with PT0S delays they act at once.
-    await Promise.all([walk.accounts.called('eraseOrganizationPersonalData'), walk.accounts.called('releaseLicensedResources')]);
+    await Promise.all([walk.personalData.records.called('recordDestruction'), walk.accounts.called('releaseLicensedResources')]);
 
     expect(upcoming.map((event) => [Math.round((Date.parse(event.at) - startedAt) / HOUR), event.type, event.detail])).toEqual([
       [384, 'PAYMENT_ATTEMPT', 'attempt 2 of 3'],
@@ -111,6 +111,15 @@ describe('dunning', () => {
     ]);
     const [invoice] = await walk.invoices();
     expect(invoice!.status).toBe('UNCOLLECTIBLE');
+    // CON-6: the erasure fanned out at termination; billing kept the invoice, restricted, for its legal period.
+    const erased = walk.personalData.accounts.callsOf('erasePersonalData');
+    expect(erased.map((call) => Math.round((call.scheduledAt - startedAt) / HOUR))).toEqual([672]);
+    expect(erased[0]!.input).toEqual({ subject: { kind: 'ORGANIZATION', organizationId: walk.organizationId }, erasureId: `termination/${walk.organizationId}` });
+    const kept = await walk.models.Invoice.findById(invoice!._id).lean();
+    expect(kept!.restrictedAt).not.toBeNull();
+    expect(kept!.retainUntil!.getUTCFullYear()).toBe(invoice!.issuedAt.getUTCFullYear() + 10);
+    const [record] = walk.personalData.records.callsOf('recordDestruction').map((call) => call.input as { reports: { service: string; kept: { collection: string }[] }[] });
+    expect(record!.reports.find((r) => r.service === 'billing')!.kept.map((k) => k.collection)).toEqual(['invoices']);
     expect(await walk.charges()).toEqual([
       [invoice!.number, 1, 'DECLINED'],
       [invoice!.number, 2, 'DECLINED'],
@@ -133,7 +142,6 @@ describe('dunning', () => {
     ]);
     // [000 §7.5]: deleted at once; the website address is released at once too.
     expect(calls.slice(2).sort()).toEqual([
-      [672, 'eraseOrganizationPersonalData', null],
       [672, 'holdLicensedResources', null],
       [672, 'releaseLicensedResources', null],
     ]);

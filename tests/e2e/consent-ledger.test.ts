@@ -12,6 +12,7 @@ import { createUnsubscribeToken, unsubscribeLink, unsubscribeSecret } from '../.
 import { LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
 import { E2E_OPERATOR } from './stack-info.ts';
+import { subjectKeys } from '../../services/consent/src/personal-data/subject-keys.ts';
 
 const stack = inject('stack');
 const gw = stack.gatewayUrl;
@@ -111,8 +112,11 @@ describe('explicit consents (CON-3, ETK art. 8)', () => {
     }
     // The request's user agent is recorded on the ledger entry (CON-2 "how").
     const stored = await live.ConsentEvent.find({ userId: customer.userId }).sort({ at: 1, _id: 1 }).lean();
-    expect(stored.map((e) => e.userAgent)).toEqual(['consent-e2e/1.0', 'consent-e2e/1.0', 'consent-e2e/1.0', 'mail-client/2.0']);
-    expect(stored.every((e) => typeof e.ip === 'string' && e.ip.length > 0)).toBe(true);
+    // Sealed with the person's key (CON-6 erasure shreds it without touching the ledger).
+    const keys = subjectKeys(live);
+    expect(await Promise.all(stored.map((e) => keys.open(customer.userId, e.userAgent ?? null)))).toEqual(['consent-e2e/1.0', 'consent-e2e/1.0', 'consent-e2e/1.0', 'mail-client/2.0']);
+    expect(stored.every((e) => !e.userAgent?.includes('consent-e2e'))).toBe(true);
+    expect((await Promise.all(stored.map((e) => keys.open(customer.userId, e.ip ?? null)))).every((ip) => typeof ip === 'string' && ip.length > 0)).toBe(true);
   });
 
   it('builds the unsubscribe link senders put in messages', () => {

@@ -70,8 +70,9 @@ beforeAll(async () => {
 
 describe('data-subject requests (CON-5, KVKK art. 11/13)', () => {
   it('is received with a due date 30 days later, walked through by the DPO to ANSWERED, and seen only by its owner', async () => {
-    const submitted = await submit(customer.accessToken, 'ACCESS', 'Hangi kişisel verilerim işleniyor?');
-    expect(submitted).toMatchObject({ kind: 'ACCESS', status: 'RECEIVED', answeredAt: null });
+    // INFORMATION carries no work of its own (ACCESS and ERASURE are walked in consent-kvkk-life.test.ts).
+    const submitted = await submit(customer.accessToken, 'INFORMATION', 'Hangi kişisel verilerim işleniyor?');
+    expect(submitted).toMatchObject({ kind: 'INFORMATION', status: 'RECEIVED', answeredAt: null });
     // KVKK art. 13: answered within 30 days of receipt.
     expect(Date.parse(submitted.dueAt) - Date.parse(submitted.receivedAt)).toBe(30 * DAY_MS);
 

@@ -7,7 +7,9 @@ import { createLogger, createMailer, loadConfig } from '@omurga/shared';
 import { SUBSCRIPTION_SIGNALS, TASK_QUEUES, subscriptionWorkflowId } from '@omurga/workflows';
 import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { mailActivities } from '../../workflows/src/activities/mail.ts';
+import { billingPersonalDataActivities } from '../../services/billing/src/personal-data-activities.ts';
 import { fakeAccountsActivities } from '../../workflows/test/accounts-workers.ts';
+import { fakePlatformPersonalData, personalDataWorkers } from '../../workflows/test/personal-data-workers.ts';
 import { billingActivities } from '../../services/billing/src/activities.ts';
 import { seedCatalogue } from '../../services/billing/src/catalogue-seed.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
@@ -40,6 +42,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
   await seedCatalogue(models);
   const sandbox = sandboxChargeModel(db);
   const accounts = fakeAccountsActivities(undefined, { referredByPartnerId: options.referredByPartnerId ?? null });
+  const personalData = fakePlatformPersonalData();
   const config = loadConfig(stack.env);
   const mailer = createMailer(config);
   const logger = createLogger('billing-walk', 'silent');
@@ -54,16 +57,25 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
     Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUES.billing,
-      activities: billingActivities({
-        models,
-        provider: createSandboxProvider(db),
-        providerTimeoutMs: 2_000,
-        outbox: createBillingOutbox({ models, temporal: env.client, logger }),
-        invoicePrefix: 'TST',
-        commissionRateBasisPoints: 1000,
-      }),
+      activities: {
+        ...billingActivities({
+          models,
+          provider: createSandboxProvider(db),
+          providerTimeoutMs: 2_000,
+          outbox: createBillingOutbox({ models, temporal: env.client, logger }),
+          invoicePrefix: 'TST',
+          commissionRateBasisPoints: 1000,
+        }),
+        ...billingPersonalDataActivities(models),
+      },
     }),
-    Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.accounts, activities: accounts.activities }),
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUES.accounts,
+      activities: { ...accounts.activities, ...personalData.accounts.activities, ...personalData.directory.activities },
+    }),
+    // CON-6: the termination path's erasure reaches consent and support too.
+    ...(await personalDataWorkers(env, personalData, ['accounts', 'billing'])),
   ]);
   const running = workers.map((worker) => worker.run());
   const organizationId = new mongoose.Types.ObjectId().toString();
@@ -72,6 +84,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
     env,
     models,
     accounts,
+    personalData,
     organizationId,
     now: async () => new Date(await env.currentTimeMs()),
 

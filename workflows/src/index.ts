@@ -1,6 +1,7 @@
 export { TASK_QUEUES } from './task-queues.ts';
 export { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 export { emailWorkflowId, type EmailMessage } from './email.ts';
+export { startEmailWorkflow } from './start-email.ts';
 export { connectTemporalClient } from './client.ts';
 export * from './contracts/accounts.ts';
 export * from './contracts/billing.ts';
@@ -9,3 +10,7 @@ export { connectServiceTemporal, type ServiceTemporal } from './service-temporal
 export * from './contracts/consent-requests.ts';
 export * from './contracts/consent-breaches.ts';
 export * from './contracts/consent-terms.ts';
+export * from './contracts/support.ts';
+export * from './contracts/personal-data.ts';
+export * from './contracts/consent-commercial.ts';
+export { addressKey } from './address-key.ts';

@@ -63,10 +63,6 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
       record('terminateOrganization', input);
       return { ...state(input.organizationId, false), status: 'TERMINATED' };
     },
-    async eraseOrganizationPersonalData(input) {
-      record('eraseOrganizationPersonalData', input);
-      return { ...state(input.organizationId, false), status: 'ERASED' };
-    },
     async expireDocumentRequest(input) {
       record('expireDocumentRequest', input);
     },
@@ -81,6 +77,14 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
     async organizationBillingProfile(input) {
       record('organizationBillingProfile', input);
       return { ...DEFAULT_BILLING_PROFILE, ...profile, organizationId: input.organizationId };
+    },
+    async operatorContacts(input) {
+      record('operatorContacts', input);
+      return [];
+    },
+    async organizationContacts(input) {
+      record('organizationContacts', input);
+      return [];
     },
   };
 

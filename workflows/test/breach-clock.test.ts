@@ -14,6 +14,7 @@ import {
 import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
 import type { breachClockWorkflow, endUserRequestForwardingWorkflow } from '../src/workflows/consent/breach-clock.ts';
 import { BREACH_TEST_WORKFLOWS_QUEUE, fakeBreachActivities, withBreachWorkers, type RecordedBreachCall } from './breach-workers.ts';
+import { DPO_CONTACTS, fakeContactDirectory } from './consent-workers.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -49,11 +50,11 @@ function startBreach(input: BreachClockInput) {
 }
 
 describe('breachClockWorkflow (CON-8: KVKK Board within 72 h, controller within 24 h [003 Ek-1 §4.1.5])', () => {
-  it('CON-8: a CONTROLLER breach nobody notifies is escalated at 36 h, 71 h and 72 h and recorded MISSED at 72 h', async () => {
+  it('CON-8: a CONTROLLER breach nobody notifies is escalated to the DPO operators at 36 h, 71 h and 72 h and recorded MISSED at 72 h', async () => {
     const consent = fakeBreachActivities();
     const start = await now();
     const dueAt = iso(start + 72 * HOUR_MS);
-    const escalation = (stage: string) => ({ breachId: 'br-1', clock: 'BOARD', dueAt, stage });
+    const escalation = (stage: string) => ({ breachId: 'br-1', clock: 'BOARD', dueAt, stage, recipients: DPO_CONTACTS });
 
     const result = await withBreachWorkers(env, consent.activities, async () => {
       const handle = await startBreach({ breachId: 'br-1', detectedAt: iso(start), role: 'CONTROLLER', affectedOrganizationIds: ['org-x'] });
@@ -88,7 +89,7 @@ describe('breachClockWorkflow (CON-8: KVKK Board within 72 h, controller within 
     const start = await now();
     const boardDue = iso(start + 72 * HOUR_MS);
     const controllerDue = iso(start + 24 * HOUR_MS);
-    const escalateB = (stage: string) => ({ breachId: 'br-2', clock: 'CONTROLLER', organizationId: 'org-b', dueAt: controllerDue, stage });
+    const escalateB = (stage: string) => ({ breachId: 'br-2', clock: 'CONTROLLER', organizationId: 'org-b', dueAt: controllerDue, stage, recipients: DPO_CONTACTS });
 
     const result = await withBreachWorkers(env, consent.activities, async () => {
       const handle = await startBreach({ breachId: 'br-2', detectedAt: iso(start), role: 'PROCESSOR', affectedOrganizationIds: ['org-a', 'org-b'] });
@@ -148,57 +149,96 @@ describe('breachClockWorkflow (CON-8: KVKK Board within 72 h, controller within 
       return handle.result();
     });
 
-    expect(timeline(consent.calls, start)).toEqual([['escalateBreach', { breachId: 'br-3', clock: 'BOARD', dueAt, stage: 'HALF_TIME' }, 0]]);
+    expect(timeline(consent.calls, start)).toEqual([['escalateBreach', { breachId: 'br-3', clock: 'BOARD', dueAt, stage: 'HALF_TIME', recipients: DPO_CONTACTS }, 0]]);
     expect(result.clocks).toEqual([{ clock: 'BOARD', dueAt, status: 'OPEN' }]);
     expect(result.closed).toBe(true);
   });
 });
 
 describe('endUserRequestForwardingWorkflow (CON-8 [003 Ek-1 §5.3]: forwarded to the customer within 48 h)', () => {
-  function startForwarding(requestId: string, receivedAt: number) {
+  function startForwarding(requestId: string, receivedAt: number, organizationId = 'org-c') {
     return env.client.workflow.start<typeof endUserRequestForwardingWorkflow>('endUserRequestForwardingWorkflow', {
       taskQueue: BREACH_TEST_WORKFLOWS_QUEUE,
       workflowId: endUserRequestWorkflowId(requestId),
-      args: [{ requestId, organizationId: 'org-c', receivedAt: iso(receivedAt) }],
+      args: [{ requestId, organizationId, receivedAt: iso(receivedAt) }],
     });
   }
+  /** Customer org-c has an owner and an admin; any other organisation does not exist. */
+  const CUSTOMER_CONTACTS = [
+    { email: 'owner@customer.test', locale: 'tr' as const },
+    { email: 'admin@customer.test', locale: 'en' as const },
+  ];
+  const customers = () => fakeContactDirectory({ DPO: DPO_CONTACTS }, { 'org-c': CUSTOMER_CONTACTS });
 
-  it('[003 Ek-1 §5.3]: forwards at 0 h; an acknowledgement at 20 h ends it without escalation', async () => {
+  it('CON-8 [003 Ek-1 §5.3]: forwards to the customer\'s owners and admins at 0 h; an acknowledgement at 20 h ends it without escalation', async () => {
     const consent = fakeBreachActivities();
     const start = await now();
 
-    const { outcome, closedAt } = await withBreachWorkers(env, consent.activities, async () => {
-      const handle = await startForwarding('dsr-1', start);
-      await consent.callCount(1);
-      await env.sleep(20 * HOUR_MS);
-      await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
-      const { outcome } = await handle.result();
-      return { outcome, closedAt: (await handle.describe()).closeTime!.getTime() };
-    });
+    const directory = customers();
+    const { outcome, closedAt } = await withBreachWorkers(
+      env,
+      consent.activities,
+      async () => {
+        const handle = await startForwarding('dsr-1', start);
+        await consent.callCount(1);
+        await env.sleep(20 * HOUR_MS);
+        await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
+        const { outcome } = await handle.result();
+        return { outcome, closedAt: (await handle.describe()).closeTime!.getTime() };
+      },
+      directory.activities,
+    );
 
     expect(outcome).toBe('ACKNOWLEDGED');
-    expect(timeline(consent.calls, start)).toEqual([['forwardEndUserRequest', { requestId: 'dsr-1', organizationId: 'org-c' }, 0]]);
+    expect(timeline(consent.calls, start)).toEqual([['forwardEndUserRequest', { requestId: 'dsr-1', organizationId: 'org-c', recipients: CUSTOMER_CONTACTS }, 0]]);
     // Closed on the acknowledgement, before the 48 h escalation could be due.
     expect(closedAt).toBeLessThan(start + 48 * HOUR_MS);
   });
 
-  it('[003 Ek-1 §5.3]: without an acknowledgement the DPO operators are alerted at 48 h; a late one still ends it', async () => {
+  it('CON-8 [003 Ek-1 §5.3]: without an acknowledgement the DPO operators are alerted at 48 h; a late one still ends it', async () => {
     const consent = fakeBreachActivities();
     const start = await now();
 
-    const outcome = await withBreachWorkers(env, consent.activities, async () => {
-      const handle = await startForwarding('dsr-2', start);
-      await consent.callCount(1);
-      await env.sleep(60 * HOUR_MS);
-      await consent.callCount(2);
-      await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
-      return (await handle.result()).outcome;
-    });
+    const outcome = await withBreachWorkers(
+      env,
+      consent.activities,
+      async () => {
+        const handle = await startForwarding('dsr-2', start);
+        await consent.callCount(1);
+        await env.sleep(60 * HOUR_MS);
+        await consent.callCount(2);
+        await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
+        return (await handle.result()).outcome;
+      },
+      customers().activities,
+    );
 
     expect(outcome).toBe('ACKNOWLEDGED_LATE');
     expect(timeline(consent.calls, start)).toEqual([
-      ['forwardEndUserRequest', { requestId: 'dsr-2', organizationId: 'org-c' }, 0],
-      ['escalateEndUserRequest', { requestId: 'dsr-2', organizationId: 'org-c', dueAt: iso(start + 48 * HOUR_MS) }, 48],
+      ['forwardEndUserRequest', { requestId: 'dsr-2', organizationId: 'org-c', recipients: CUSTOMER_CONTACTS }, 0],
+      ['escalateEndUserRequest', { requestId: 'dsr-2', organizationId: 'org-c', dueAt: iso(start + 48 * HOUR_MS), recipients: DPO_CONTACTS }, 48],
+    ]);
+  });
+
+  it('CON-8 [003 Ek-1 §5.3]: a customer with nobody to write to (unknown organisation) is escalated to the DPO operators at once, not after 48 h', async () => {
+    const consent = fakeBreachActivities();
+    const start = await now();
+
+    await withBreachWorkers(
+      env,
+      consent.activities,
+      async () => {
+        const handle = await startForwarding('dsr-3', start, 'org-gone');
+        await consent.callCount(2);
+        await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
+        expect((await handle.result()).outcome).toBe('ACKNOWLEDGED_LATE');
+      },
+      customers().activities,
+    );
+
+    expect(timeline(consent.calls, start)).toEqual([
+      ['forwardEndUserRequest', { requestId: 'dsr-3', organizationId: 'org-gone', recipients: [] }, 0],
+      ['escalateEndUserRequest', { requestId: 'dsr-3', organizationId: 'org-gone', dueAt: iso(start + 48 * HOUR_MS), recipients: DPO_CONTACTS }, 0],
     ]);
   });
 });

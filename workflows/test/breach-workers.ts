@@ -11,13 +11,18 @@ export function fakeBreachActivities() {
   return recordingActivities<BreachActivities>({
     async escalateBreach() {},
     async recordBreachClock() {},
-    async forwardEndUserRequest() {},
+    async forwardEndUserRequest({ recipients }) {
+      return { recipients: recipients.length };
+    },
     async escalateEndUserRequest() {},
   });
 }
 
-/** Runs `body` with the breach workflows on BREACH_TEST_WORKFLOWS_QUEUE and `activities` on consent's queue. */
-export function withBreachWorkers<T>(env: TestWorkflowEnvironment, activities: BreachActivities, body: () => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with the breach workflows on BREACH_TEST_WORKFLOWS_QUEUE,
+ * `activities` on consent's queue and `accounts` (default: a fakeContactDirectory()) on accounts' queue.
+ */
+export function withBreachWorkers<T>(env: TestWorkflowEnvironment, activities: BreachActivities, body: () => Promise<T>, accounts?: object): Promise<T> {
   const workflowsPath = fileURLToPath(new URL('../src/workflows/consent/breach-clock.ts', import.meta.url));
-  return withConsentWorkers(env, activities, body, workflowsPath, BREACH_TEST_WORKFLOWS_QUEUE);
+  return withConsentWorkers(env, activities, body, workflowsPath, BREACH_TEST_WORKFLOWS_QUEUE, accounts);
 }

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type ContactAddress, type ContactOperatorRole } from '../src/contracts/accounts.ts';
 import type { ConsentRequestActivities } from '../src/contracts/consent-requests.ts';
 import { TASK_QUEUES } from '../src/task-queues.ts';
 
@@ -87,10 +88,41 @@ export function fakeConsentRequestActivities(overrides: Partial<ConsentRequestAc
   return recordingActivities<ConsentRequestActivities>({ ...defaultConsentRequestActivities(), ...overrides });
 }
 
+/** The DPO operators fakeContactDirectory() lists by default. */
+export const DPO_CONTACTS: ContactAddress[] = [
+  { email: 'dpo@omurga.test', locale: 'tr' },
+  { email: 'dpo-en@omurga.test', locale: 'en' },
+];
+
+type ContactDirectory = Pick<AccountsActivities, 'operatorContacts' | 'organizationContacts'>;
+
 /**
- * Runs `body` while two workers poll the test server: the workflow bundle at
+ * A recording stand-in for the accounts service's contact look-ups: the
+ * operators of each role in `operators` (default: DPO_CONTACTS as the DPOs,
+ * nobody else), and the contacts of the organisations in `organizations`
+ * filtered by nothing (any other organisation does not exist).
+ */
+export function fakeContactDirectory(
+  operators: Partial<Record<ContactOperatorRole, ContactAddress[]>> = { DPO: DPO_CONTACTS },
+  organizations: Record<string, ContactAddress[]> = {},
+) {
+  return recordingActivities<ContactDirectory>({
+    async operatorContacts({ role }) {
+      return operators[role] ?? [];
+    },
+    async organizationContacts({ organizationId }) {
+      const contacts = organizations[organizationId];
+      if (!contacts) throw ApplicationFailure.nonRetryable(`organisation ${organizationId} does not exist`, ORGANIZATION_NOT_FOUND);
+      return contacts;
+    },
+  });
+}
+
+/**
+ * Runs `body` while three workers poll the test server: the workflow bundle at
  * `workflowsPath` (default: the worker's full bundle) on `workflowsQueue`,
- * and `activities` on the consent service's queue.
+ * `activities` on the consent service's queue, and `accounts` (default: a
+ * fakeContactDirectory()) on the accounts service's queue.
  */
 export async function withConsentWorkers<T>(
   env: TestWorkflowEnvironment,
@@ -98,6 +130,7 @@ export async function withConsentWorkers<T>(
   body: () => Promise<T>,
   workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)),
   workflowsQueue = TEST_WORKFLOWS_QUEUE,
+  accounts: object = fakeContactDirectory().activities,
 ): Promise<T> {
   const workflowWorker = await Worker.create({
     connection: env.nativeConnection,
@@ -109,5 +142,10 @@ export async function withConsentWorkers<T>(
     taskQueue: TASK_QUEUES.consent,
     activities,
   });
-  return workflowWorker.runUntil(consentWorker.runUntil(body));
+  const accountsWorker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: TASK_QUEUES.accounts,
+    activities: accounts,
+  });
+  return workflowWorker.runUntil(consentWorker.runUntil(accountsWorker.runUntil(body)));
 }

@@ -12,7 +12,14 @@ import {
 } from '../src/contracts/consent-requests.ts';
 import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
 import type { dataSubjectRequestWorkflow } from '../src/workflows/consent/data-subject-request.ts';
-import { fakeConsentRequestActivities, TEST_WORKFLOWS_QUEUE, withConsentWorkers, type RecordedActivityCall } from './consent-workers.ts';
+import {
+  DPO_CONTACTS,
+  fakeConsentRequestActivities,
+  fakeContactDirectory,
+  TEST_WORKFLOWS_QUEUE,
+  withConsentWorkers,
+  type RecordedActivityCall,
+} from './consent-workers.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -74,7 +81,7 @@ function dayOf(input: DataSubjectRequestInput, iso: string) {
 }
 
 describe('dataSubjectRequestWorkflow (CON-5: KVKK art. 11 requests answered within 30 days, art. 13)', () => {
-  it('CON-5: an untouched request is reminded on days 20 and 27, escalated to the DPO on day 30, and still closes on a late answer (day 31)', async () => {
+  it('CON-5: an untouched request is reminded on days 20 and 27, escalated to the DPO on day 30 (each sent to the DPO operators), and still closes on a late answer (day 31)', async () => {
     const consent = fakeConsentRequestActivities();
     const input = await dataSubjectRequest('dsr-late');
     const { requestId, dueAt } = input;
@@ -117,9 +124,9 @@ describe('dataSubjectRequestWorkflow (CON-5: KVKK art. 11 requests answered with
     expect(result.status).toBe('ANSWERED');
     expect(dayOf(input, result.answeredAt)).toBe(31);
     expect(callDays(consent.calls, input)).toEqual([
-      ['remindDataSubjectRequest', { requestId, day: 20, dueAt }, 20],
-      ['remindDataSubjectRequest', { requestId, day: 27, dueAt }, 27],
-      ['escalateDataSubjectRequest', { requestId, dueAt }, 30],
+      ['remindDataSubjectRequest', { requestId, day: 20, dueAt, recipients: DPO_CONTACTS }, 20],
+      ['remindDataSubjectRequest', { requestId, day: 27, dueAt, recipients: DPO_CONTACTS }, 27],
+      ['escalateDataSubjectRequest', { requestId, dueAt, recipients: DPO_CONTACTS }, 30],
       ['recordDataSubjectRequestStatus', { requestId, status: 'IDENTITY_VERIFIED', at: expect.any(String) }, 31],
       ['recordDataSubjectRequestStatus', { requestId, status: 'IN_PROGRESS', at: expect.any(String) }, 31],
       ['recordDataSubjectRequestStatus', { requestId, status: 'ANSWERED', at: result.answeredAt, answerRef: 'doc-1' }, 31],
@@ -191,7 +198,7 @@ describe('dataSubjectRequestWorkflow (CON-5: KVKK art. 11 requests answered with
     expect(callDays(consent.calls, input)).toEqual([
       ['recordDataSubjectRequestStatus', { requestId, status: 'IDENTITY_VERIFIED', at: expect.any(String) }, 3],
       ['recordDataSubjectRequestStatus', { requestId, status: 'IN_PROGRESS', at: expect.any(String) }, 3],
-      ['remindDataSubjectRequest', { requestId, day: 20, dueAt }, 20],
+      ['remindDataSubjectRequest', { requestId, day: 20, dueAt, recipients: DPO_CONTACTS }, 20],
       ['recordDataSubjectRequestStatus', { requestId, status: 'ANSWERED', at: result.answeredAt, answerRef: 'doc-25' }, 25],
     ]);
   });
@@ -250,8 +257,56 @@ describe('dataSubjectRequestWorkflow (CON-5: KVKK art. 11 requests answered with
     );
 
     expect(callDays(consent.calls, input).slice(0, 2)).toEqual([
-      ['remindDataSubjectRequest', { requestId, day: 27, dueAt }, 28],
-      ['escalateDataSubjectRequest', { requestId, dueAt }, 30],
+      ['remindDataSubjectRequest', { requestId, day: 27, dueAt, recipients: DPO_CONTACTS }, 28],
+      ['escalateDataSubjectRequest', { requestId, dueAt, recipients: DPO_CONTACTS }, 30],
     ]);
+  });
+
+  it('CON-5: without a DPO operator the reminder and the escalation go to the SUPER_ADMIN operators; without either, to nobody listed (the service falls back to CONSENT_DPO_EMAIL)', async () => {
+    const admins = [{ email: 'root@omurga.test', locale: 'en' as const }];
+    const consent = fakeConsentRequestActivities();
+    const directory = fakeContactDirectory({ SUPER_ADMIN: admins });
+    const input = await dataSubjectRequest('dsr-no-dpo', 28);
+    const { requestId, dueAt } = input;
+
+    await withConsentWorkers(
+      env,
+      consent.activities,
+      async () => {
+        const handle = await startRequest(input);
+        await skipToDay(input, 30.5);
+        await consent.called('escalateDataSubjectRequest');
+        await handle.signal(DATA_SUBJECT_REQUEST_SIGNALS.rejected, { reason: 'withdrawn by the data subject' });
+        await handle.result();
+      },
+      WORKFLOWS_PATH,
+      TEST_WORKFLOWS_QUEUE,
+      directory.activities,
+    );
+
+    expect(callDays(consent.calls, input).slice(0, 2)).toEqual([
+      ['remindDataSubjectRequest', { requestId, day: 27, dueAt, recipients: admins }, 28],
+      ['escalateDataSubjectRequest', { requestId, dueAt, recipients: admins }, 30],
+    ]);
+    // Asked afresh at each notice: the DPOs first, then the SUPER_ADMINs.
+    expect(directory.calls.map((c) => c.input)).toEqual([{ role: 'DPO' }, { role: 'SUPER_ADMIN' }, { role: 'DPO' }, { role: 'SUPER_ADMIN' }]);
+
+    const nobody = fakeConsentRequestActivities();
+    const empty = await dataSubjectRequest('dsr-nobody', 29);
+    await withConsentWorkers(
+      env,
+      nobody.activities,
+      async () => {
+        const handle = await startRequest(empty);
+        await skipToDay(empty, 30.5);
+        await nobody.called('escalateDataSubjectRequest');
+        await handle.signal(DATA_SUBJECT_REQUEST_SIGNALS.rejected, { reason: 'withdrawn by the data subject' });
+        await handle.result();
+      },
+      WORKFLOWS_PATH,
+      TEST_WORKFLOWS_QUEUE,
+      fakeContactDirectory({}).activities,
+    );
+    expect(nobody.callsOf('escalateDataSubjectRequest').map((c) => c.input)).toEqual([{ requestId: 'dsr-nobody', dueAt: empty.dueAt, recipients: [] }]);
   });
 });

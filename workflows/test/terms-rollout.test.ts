@@ -12,7 +12,7 @@ import {
 } from '../src/contracts/consent-terms.ts';
 import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
 import type { termsRolloutWorkflow } from '../src/workflows/consent/terms-rollout.ts';
-import { fakeTermsActivities, TERMS_TEST_WORKFLOWS_QUEUE, withTermsWorkers, type RecordedTermsCall } from './terms-workers.ts';
+import { contactOf, fakeContactActivities, fakeTermsActivities, TERMS_TEST_WORKFLOWS_QUEUE, withTermsWorkers, type RecordedTermsCall } from './terms-workers.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -93,7 +93,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       await object(handle, 'org-b'); // a second objection changes nothing
       expect(await rolloutState(handle)).toMatchObject({ phase: 'WAITING', objections: 1 });
       expect(terms.callsOf('offerCostFreeCancellation').map((c) => c.input)).toEqual([
-        { documentVersionId: 'dv-90d', recipientId: 'org-b', objectedAt },
+        { documentVersionId: 'dv-90d', recipientId: 'org-b', objectedAt, to: contactOf('org-b') },
       ]);
 
       const result = await handle.result(); // the server skips ahead to the binding
@@ -105,7 +105,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
 
     const notices = terms.callsOf('notifyTermsChange');
     expect(recipientsOf(notices)).toEqual(['org-a', 'org-b', 'org-c']);
-    expect(notices.map((c) => c.input)).toContainEqual({ documentVersionId: 'dv-90d', recipientId: 'org-a', bindingAt });
+    expect(notices.map((c) => c.input)).toContainEqual({ documentVersionId: 'dv-90d', recipientId: 'org-a', bindingAt, to: contactOf('org-a') });
     expectScheduledAt(notices, published);
     expectScheduledAt(terms.callsOf('offerCostFreeCancellation'), published + 10 * DAY_MS);
 
@@ -162,7 +162,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
     expect(result).toEqual({ notified: 2, objected: 0, accepted: 2 });
     const notices = terms.callsOf('notifyTermsChange');
     expect(recipientsOf(notices)).toEqual(['user-1', 'user-2']);
-    expect(notices.map((c) => c.input)).toContainEqual({ documentVersionId: 'dv-now', recipientId: 'user-1', bindingAt: input.publishedAt });
+    expect(notices.map((c) => c.input)).toContainEqual({ documentVersionId: 'dv-now', recipientId: 'user-1', bindingAt: input.publishedAt, to: contactOf('user-1') });
     expect(terms.callsOf('makeBinding').map((c) => c.input)).toEqual([{ documentVersionId: 'dv-now', at: input.publishedAt }]);
     // Everything happens at publication.
     expectScheduledAt(terms.calls, published);
@@ -199,5 +199,38 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
     expect(terms.callsOf('makeBinding').map((c) => c.input)).toEqual([{ documentVersionId: 'dv-paged', at: bindingAt }]);
     expect(recipientsOf(terms.callsOf('recordContinuedUseAcceptance'))).toEqual(['org-1', 'org-2', 'org-4', 'org-5']);
     expectScheduledAt(terms.callsOf('recordContinuedUseAcceptance'), published + 90 * DAY_MS);
+  });
+
+  it('CON-4: asks accounts for each recipient\'s address before the notice and the cancellation offer; an erased person (no address) is sent nothing but still counted', async () => {
+    const terms = fakeTermsActivities(['user-tr', 'user-en', 'user-erased']);
+    const contacts = fakeContactActivities(['user-erased']);
+    const input = await publication('dv-contact', 'PT24H');
+
+    const result = await withTermsWorkers(
+      env,
+      terms.activities,
+      async () => {
+        const handle = await startRollout(input);
+        await reachPhase(handle, 'WAITING');
+        await object(handle, 'user-en');
+        await terms.called('offerCostFreeCancellation');
+        return handle.result();
+      },
+      contacts.activities,
+    );
+
+    expect(result).toEqual({ notified: 3, objected: 1, accepted: 2 });
+    const notices = terms.callsOf('notifyTermsChange').map((c) => c.input as { recipientId: string; to: unknown });
+    expect(notices.map((n) => [n.recipientId, n.to]).sort()).toEqual([
+      ['user-en', { email: 'user-en@example.test', locale: 'en' }],
+      ['user-erased', null],
+      ['user-tr', { email: 'user-tr@example.test', locale: 'tr' }],
+    ]);
+    expect(terms.callsOf('offerCostFreeCancellation').map((c) => (c.input as { to: unknown }).to)).toEqual([{ email: 'user-en@example.test', locale: 'en' }]);
+    // One look-up per notice and one for the objector's offer, each before the consent call it feeds.
+    expect(contacts.callsOf('userContact').map((c) => (c.input as { userId: string }).userId).sort()).toEqual(['user-en', 'user-en', 'user-erased', 'user-tr']);
+    const firstNotice = Math.min(...terms.callsOf('notifyTermsChange').map((c) => c.scheduledAt));
+    const lookUps = contacts.callsOf('userContact').map((c) => c.scheduledAt);
+    expect(Math.min(...lookUps)).toBeLessThanOrEqual(firstNotice);
   });
 });

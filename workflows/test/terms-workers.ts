@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { UserContactActivities } from '../src/contracts/accounts.ts';
 import type { TermsRolloutActivities } from '../src/contracts/consent-terms.ts';
 import { recordingActivities, withConsentWorkers, type RecordedActivityCall } from './consent-workers.ts';
 
@@ -24,8 +25,29 @@ export function fakeTermsActivities(recipients: string[], pageSize = 100) {
   });
 }
 
-/** Runs `body` with the terms-rollout workflow on TERMS_TEST_WORKFLOWS_QUEUE and `activities` on consent's queue. */
-export function withTermsWorkers<T>(env: TestWorkflowEnvironment, activities: TermsRolloutActivities, body: () => Promise<T>): Promise<T> {
+/** The address the fake accounts service gives a recipient. */
+export const contactOf = (userId: string) => ({ email: `${userId}@example.test`, locale: userId.endsWith('-en') ? ('en' as const) : ('tr' as const) });
+
+/** A recording stand-in for accounts' userContact: everyone has an address except the `unknown` IDs (erased people). */
+export function fakeContactActivities(unknown: readonly string[] = []) {
+  return recordingActivities<UserContactActivities>({
+    async userContact({ userId }) {
+      return unknown.includes(userId) ? null : contactOf(userId);
+    },
+  });
+}
+
+/**
+ * Runs `body` with the terms-rollout workflow on TERMS_TEST_WORKFLOWS_QUEUE,
+ * `activities` on consent's queue and `contacts` (default: everyone has an
+ * address) on accounts' queue.
+ */
+export function withTermsWorkers<T>(
+  env: TestWorkflowEnvironment,
+  activities: TermsRolloutActivities,
+  body: () => Promise<T>,
+  contacts: UserContactActivities = fakeContactActivities().activities,
+): Promise<T> {
   const workflowsPath = fileURLToPath(new URL('../src/workflows/consent/terms-rollout.ts', import.meta.url));
-  return withConsentWorkers(env, activities, body, workflowsPath, TERMS_TEST_WORKFLOWS_QUEUE);
+  return withConsentWorkers(env, activities, body, workflowsPath, TERMS_TEST_WORKFLOWS_QUEUE, contacts);
 }

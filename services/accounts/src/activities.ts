@@ -1,11 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { isEntityId, isLocale } from '@omurga/shared';
-import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type OrganizationBillingProfile } from '@omurga/workflows';
+import {
+  ORGANIZATION_NOT_FOUND,
+  type AccountsActivities,
+  type BillingContact,
+  type OrganizationBillingProfile,
+  type UserContact,
+  type UserContactActivities,
+} from '@omurga/workflows';
 import { holdResources, releaseResources } from './licensed-resources.ts';
 import type { AccountsModels } from './models.ts';
 import { LifecycleError, changeOrganization, type OrganizationChange } from './organization-lifecycle.ts';
-import { eraseOrganizationPersonalData } from './personal-data.ts';
-import type { ChangeActor } from '@omurga/workflows';
+import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRole } from '@omurga/workflows';
 
 /**
  * The internal operations billing and consent workflows call (ACC-6, ACC-7,
@@ -13,7 +19,7 @@ import type { ChangeActor } from '@omurga/workflows';
  * change impossible fails without retries; anything else (the database
  * briefly away) is retried by Temporal.
  */
-export function accountsActivities(models: AccountsModels): AccountsActivities {
+export function accountsActivities(models: AccountsModels): AccountsActivities & UserContactActivities {
   const change = async (organizationId: string, what: OrganizationChange, actor: ChangeActor) => {
     try {
       return (await changeOrganization(models, organizationId, what, actor)).after;
@@ -26,13 +32,6 @@ export function accountsActivities(models: AccountsModels): AccountsActivities {
     suspendOrganization: ({ organizationId, reason, note, actor }) => change(organizationId, { type: 'suspend', reason, note: note ?? null }, actor),
     reinstateOrganization: ({ organizationId, reason, actor }) => change(organizationId, reason ? { type: 'reinstate', reason } : { type: 'reinstate' }, actor),
     terminateOrganization: ({ organizationId, reason, actor }) => change(organizationId, { type: 'terminate', reason }, actor),
-    async eraseOrganizationPersonalData({ organizationId, actor }) {
-      const state = await change(organizationId, { type: 'erase' }, actor);
-      // Erasing again after a crash half-way is harmless, so it always runs.
-      const org = await models.Organization.findById(organizationId, { _id: 1 }).lean();
-      if (org) await eraseOrganizationPersonalData(models, org._id);
-      return state;
-    },
     async expireDocumentRequest({ requestId }) {
       await models.DocumentRequest.updateOne({ _id: requestId, status: 'PENDING' }, { $set: { status: 'EXPIRED' } });
     },
@@ -43,7 +42,16 @@ export function accountsActivities(models: AccountsModels): AccountsActivities {
       return { released: await releaseResources(models, organizationId) };
     },
     organizationBillingProfile: ({ organizationId }) => billingProfile(models, organizationId),
+    operatorContacts: ({ role }) => operatorContacts(models, role),
+    organizationContacts: ({ organizationId, roles }) => organizationContacts(models, organizationId, roles),
+    userContact: ({ userId }) => userContact(models, userId),
   };
+}
+
+/** CON-4: where consent's terms-change notices to a person go; null for someone unknown or erased. */
+async function userContact(models: AccountsModels, userId: string): Promise<UserContact | null> {
+  const user = isEntityId(userId) ? await models.User.findOne({ _id: userId, erasedAt: null }, { email: 1, locale: 1 }).lean() : null;
+  return user ? { email: user.email, locale: isLocale(user.locale) ? user.locale : 'tr' } : null;
 }
 
 /** The roles that receive billing e-mails, in the order their addresses are listed. */
@@ -76,4 +84,32 @@ async function billingProfile(models: AccountsModels, organizationId: string): P
     referredByPartnerId: org.referredByPartnerId?.toString() ?? null,
     contacts,
   };
+}
+
+const contactOf = (user: { email: string; locale?: string | null }): ContactAddress => ({
+  email: user.email,
+  locale: isLocale(user.locale) ? user.locale : 'tr',
+});
+
+/** Operators holding `role`, oldest account first; erased ones have no address left to write to. */
+async function operatorContacts(models: AccountsModels, role: ContactOperatorRole): Promise<ContactAddress[]> {
+  const operators = await models.User.find({ operatorRoles: role, erasedAt: null }, { email: 1, locale: 1 }).sort({ _id: 1 }).lean();
+  return operators.map(contactOf);
+}
+
+/** Members of the organisation holding one of `roles`, listed in the order of `roles`, each address once. */
+async function organizationContacts(models: AccountsModels, organizationId: string, roles: readonly ContactMemberRole[]): Promise<ContactAddress[]> {
+  const org = isEntityId(organizationId) ? await models.Organization.findById(organizationId, { _id: 1 }).lean() : null;
+  if (!org) throw ApplicationFailure.nonRetryable(`organisation ${organizationId} does not exist`, ORGANIZATION_NOT_FOUND);
+  if (!roles.length) return [];
+  const memberships = await models.Membership.find({ organizationId: org._id, role: { $in: roles } }, { userId: 1, role: 1 }).sort({ _id: 1 }).lean();
+  const users = await models.User.find({ _id: { $in: memberships.map((m) => m.userId) }, erasedAt: null }, { email: 1, locale: 1 }).lean();
+  const byId = new Map(users.map((user) => [user._id.toString(), user]));
+  const rank = (role: string) => roles.indexOf(role as ContactMemberRole);
+  const contacts: ContactAddress[] = [];
+  for (const membership of memberships.toSorted((a, b) => rank(a.role) - rank(b.role))) {
+    const user = byId.get(membership.userId.toString());
+    if (user && !contacts.some((c) => c.email === user.email)) contacts.push(contactOf(user));
+  }
+  return contacts;
 }

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Locale, Logger, PlatformConfig } from '@omurga/shared';
-import { TASK_QUEUES, emailWorkflowId, type EmailMessage } from '@omurga/workflows';
+import { startEmailWorkflow, type EmailMessage } from '@omurga/workflows';
 
 type Template = (params: Record<string, string>) => { subject: string; text: string };
 type Localized = Record<Locale, Template>;
@@ -104,13 +104,8 @@ export function createOutbox(client: Client, config: PlatformConfig, logger: Log
     async send(kind, key, to, locale, params) {
       const message: EmailMessage = { to, ...TEMPLATES[kind][locale](params) };
       try {
-        await client.workflow.start('sendEmailWorkflow', {
-          taskQueue: TASK_QUEUES.workflows,
-          workflowId: emailWorkflowId(`${kind}/${key}`),
-          args: [message],
-        });
+        await startEmailWorkflow(client, `${kind}/${key}`, message);
       } catch (error) {
-        if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') return;
         // The caller's change stands; the person can ask for the e-mail again.
         logger.error({ err: error, kind, key }, 'could not queue e-mail');
       }

@@ -7,7 +7,8 @@ export interface CurrentDocument {
 
 /** The legal document versions in force that a new person must accept. */
 export interface LegalDocumentSource {
-  current(locale: Locale): Promise<CurrentDocument[]>;
+  /** `fresh`: skip any cache (a client may already show a version newer than the cached answer) */
+  current(locale: Locale, fresh?: boolean): Promise<CurrentDocument[]>;
 }
 
 /** Kinds a person accepts at sign-up or when joining an organisation. */
@@ -25,9 +26,9 @@ const CACHE_MS = 60_000;
 export function consentSubgraphDocuments(consentUrl: string): LegalDocumentSource {
   const cache = new Map<Locale, { at: number; documents: CurrentDocument[] }>();
   return {
-    async current(locale) {
+    async current(locale, fresh = false) {
       const hit = cache.get(locale);
-      if (hit && Date.now() - hit.at < CACHE_MS) return hit.documents;
+      if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.documents;
       const response = await fetch(consentUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -48,8 +49,13 @@ export function consentSubgraphDocuments(consentUrl: string): LegalDocumentSourc
  * person may read the English text while the account is Turkish).
  */
 export async function missingAcceptances(source: LegalDocumentSource, acceptedIds: readonly string[]): Promise<{ missing: string[]; accepted: CurrentDocument[] }> {
-  const current = (await Promise.all([source.current('tr'), source.current('en')])).flat();
-  const accepted = current.filter((doc) => acceptedIds.includes(doc.id));
-  const missing = REQUIRED_AT_SIGN_UP.filter((kind) => !accepted.some((doc) => doc.kind === kind));
-  return { missing, accepted };
+  const check = async (fresh: boolean) => {
+    const current = (await Promise.all([source.current('tr', fresh), source.current('en', fresh)])).flat();
+    const accepted = current.filter((doc) => acceptedIds.includes(doc.id));
+    const missing = REQUIRED_AT_SIGN_UP.filter((kind) => !accepted.some((doc) => doc.kind === kind));
+    return { missing, accepted };
+  };
+  const cached = await check(false);
+  // A version that became binding since the cached answer: ask again before refusing.
+  return cached.missing.length > 0 ? check(true) : cached;
 }

@@ -10,11 +10,6 @@ export const DOCUMENT_KINDS = ['IDENTITY', 'AUTHORITY'] as const;
 export const ACTION_TOKEN_PURPOSES = ['EMAIL_VERIFICATION', 'PASSWORD_RESET', 'EMAIL_CHANGE', 'INVITATION'] as const;
 export type ActionTokenPurpose = (typeof ACTION_TOKEN_PURPOSES)[number];
 
-const acceptedDocumentSchema = new Schema(
-  { versionId: { type: String, required: true }, kind: { type: String, required: true }, acceptedAt: { type: Date, required: true } },
-  { _id: false },
-);
-
 const userSchema = new Schema(
   {
     email: { type: String, required: true, lowercase: true, trim: true },
@@ -29,8 +24,6 @@ const userSchema = new Schema(
     locale: { type: String, enum: ['tr', 'en'], default: 'tr' },
     /** ACC-2: 18+ attestation at sign-up */
     ageConfirmedAt: { type: Date, default: null },
-    /** sign-up evidence; the consent subgraph owns the consent ledger itself */
-    acceptedDocuments: { type: [acceptedDocumentSchema], default: [] },
     marketingEmailOptIn: { type: Boolean, default: false },
     signUpIp: { type: String, default: null },
     erasedAt: { type: Date, default: null },

@@ -2,10 +2,11 @@ import type { Logger, PlatformConfig } from '@omurga/shared';
 import { TASK_QUEUES, connectServiceTemporal, type ServiceTemporal } from '@omurga/workflows';
 import { accountsActivities } from './activities.ts';
 import type { AccountsModels } from './models.ts';
+import { accountsPersonalDataActivities } from './personal-data-activities.ts';
 
 export type AccountsTemporal = ServiceTemporal;
 
 /** accounts' client (e-mail, document deadlines, resource holds) and its activity worker. */
 export function connectAccountsTemporal(models: AccountsModels, config: PlatformConfig, logger: Logger): Promise<AccountsTemporal> {
-  return connectServiceTemporal({ service: 'accounts', taskQueue: TASK_QUEUES.accounts, activities: accountsActivities(models), config, logger });
+  return connectServiceTemporal({ service: 'accounts', taskQueue: TASK_QUEUES.accounts, activities: { ...accountsActivities(models), ...accountsPersonalDataActivities(models) }, config, logger });
 }

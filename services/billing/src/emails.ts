@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError, type Locale, type Logger } from '@omurga/shared';
-import { TASK_QUEUES, emailWorkflowId, type BillingActivities, type BillingEmailKind, type EmailMessage } from '@omurga/workflows';
+import { addressKey, startEmailWorkflow, type BillingActivities, type BillingEmailKind } from '@omurga/workflows';
 import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models/index.ts';
 import { formatMoney, isSupportedCurrency } from './money.ts';
 
@@ -445,7 +445,7 @@ export function createBillingOutbox({ models, temporal, logger }: BillingOutboxD
       const facts = await factsFor(models, input);
       const params = { ...facts.params, ...input.params };
       for (const { email, locale } of recipients) {
-        const recipientKey = `${input.key}/${email}`;
+        const recipientKey = `${input.key}/${addressKey(email)}`;
         const rendered = renderBillingEmail(input.kind, locale, params);
         if (rendered.missing.length) logger.warn({ kind: input.kind, key: input.key, missing: rendered.missing }, 'billing e-mail params missing');
         try {
@@ -469,24 +469,6 @@ export function createBillingOutbox({ models, temporal, logger }: BillingOutboxD
   };
 }
 
-/**
- * Starts sendEmailWorkflow with ID email/<key>. An existing run with that ID
- * (running, or completed: the message went out) makes this a no-op; only a
- * run that failed may be started again. Other errors are thrown, so the
- * activity is retried and the e-mail is not lost.
- */
-async function startEmailWorkflow(temporal: Client, key: string, message: EmailMessage): Promise<void> {
-  try {
-    await temporal.workflow.start('sendEmailWorkflow', {
-      taskQueue: TASK_QUEUES.workflows,
-      workflowId: emailWorkflowId(key),
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      args: [message],
-    });
-  } catch (error) {
-    if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-  }
-}
 
 function uniqueRecipients(to: readonly { email: string; locale: string }[]): { email: string; locale: Locale }[] {
   const seen = new Map<string, Locale>();

@@ -1,6 +1,7 @@
 import { createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
 import { billingActivities } from './activities.ts';
+import { billingPersonalDataActivities } from './personal-data-activities.ts';
 import { loadBillingConfig } from './billing-config.ts';
 import { seedCatalogue } from './catalogue-seed.ts';
 import { createBillingOutbox } from './emails.ts';
@@ -27,14 +28,16 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
       taskQueue: TASK_QUEUES.billing,
       config,
       logger,
-      activities: (client) =>
-        billingActivities({
+      activities: (client) => ({
+        ...billingActivities({
           models,
           provider: payments.provider,
           providerTimeoutMs: payments.timeoutMs,
           outbox: createBillingOutbox({ models, temporal: client, logger }),
           ...settings,
         }),
+        ...billingPersonalDataActivities(models),
+      }),
     });
     return {
       resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name }),

@@ -49,7 +49,7 @@ export { prepaidEntrySchema };
 type PrepaidEntry = InferSchemaType<typeof prepaidEntrySchema>;
 
 /** The ledger's model on the billing connection, with its unique indexes in place before the first write. */
-async function prepaidLedger(models: BillingModels): Promise<Model<PrepaidEntry>> {
+export async function prepaidLedger(models: BillingModels): Promise<Model<PrepaidEntry>> {
   const db = models.UsageRecord.db;
   const model = (db.models.PrepaidEntry ?? db.model('PrepaidEntry', prepaidEntrySchema)) as Model<PrepaidEntry>;
   await model.init(); // builds the indexes once; later calls return the same promise

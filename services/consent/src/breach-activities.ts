@@ -2,6 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { isValidObjectId } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
 import { BREACH_NOT_FOUND, type BreachActivities, type BreachClockKind } from '@omurga/workflows';
+import type { ConsentOutbox } from './emails.ts';
+import { findEndUserRequest, type EndUserRequestModel } from './end-user-requests.ts';
 import type { BreachEventDoc, ConsentModels } from './models.ts';
 
 type NewBreachEvent = Omit<Partial<BreachEventDoc>, '_id'> & Pick<BreachEventDoc, 'key' | 'kind' | 'at'>;
@@ -26,21 +28,35 @@ const notFound = (breachId: string) => ApplicationFailure.nonRetryable(`breach $
 /**
  * The consent service's side of breachClockWorkflow and
  * endUserRequestForwardingWorkflow (CON-8); each activity is idempotent.
- *
- * Not done yet: escalations are recorded as ESCALATION events only (nobody is
- * e-mailed), and forwardEndUserRequest records a FORWARDED event without
- * actually sending the request on to the customer.
+ * Escalations e-mail the DPO operators the workflow passes (or the configured
+ * CONSENT_DPO_EMAIL); forwarding e-mails the customer's owners and admins.
+ * Every e-mail goes once per breach or request, stage and address.
  */
-export function consentBreachActivities(models: ConsentModels): BreachActivities {
+export function consentBreachActivities(models: ConsentModels, endUserRequests: EndUserRequestModel, outbox: ConsentOutbox): BreachActivities {
   async function requireBreach(breachId: string) {
     if (!isValidObjectId(breachId) || !(await models.Breach.exists({ _id: breachId }))) throw notFound(breachId);
   }
 
+  async function requireEndUserRequest(requestId: string) {
+    const request = await findEndUserRequest(endUserRequests, requestId);
+    if (!request) throw notFound(requestId);
+    return request;
+  }
+
   return {
-    async escalateBreach({ breachId, clock, organizationId, dueAt, stage }) {
+    async escalateBreach({ breachId, clock, organizationId, dueAt, stage, recipients }) {
       await requireBreach(breachId);
+      const clockKey = breachClockKey(clock, organizationId);
+      await outbox.send('BREACH_ESCALATION', `breach/${breachId}/${clockKey}/${stage}`, outbox.toDpo(recipients), {
+        breachId,
+        clock,
+        organizationId: organizationId ?? '',
+        stage,
+        dueAt,
+        link: outbox.operatorLink(`/operator/breaches/${breachId}`),
+      });
       await appendBreachEvent(models, {
-        key: `${breachId}:ESCALATION:${breachClockKey(clock, organizationId)}:${stage}`,
+        key: `${breachId}:ESCALATION:${clockKey}:${stage}`,
         breachId,
         kind: 'ESCALATION',
         clock,
@@ -71,8 +87,16 @@ export function consentBreachActivities(models: ConsentModels): BreachActivities
       });
     },
 
-    // End-user requests are not stored by the consent service yet, so there is nothing to look up here.
-    async forwardEndUserRequest({ requestId, organizationId }) {
+    async forwardEndUserRequest({ requestId, organizationId, recipients }) {
+      const request = await requireEndUserRequest(requestId);
+      const sent = await outbox.send('END_USER_REQUEST_FORWARDED', `end-user-request/${requestId}/FORWARDED`, recipients, {
+        requestId,
+        receivedAt: request.receivedAt.toISOString(),
+        dueAt: request.dueAt.toISOString(),
+        summary: request.summary,
+      });
+      // The first attempt to get this far sets the time; a retry keeps it.
+      await endUserRequests.updateOne({ _id: requestId, forwardedAt: null }, { $set: { forwardedAt: new Date(), forwardedRecipients: sent } });
       await appendBreachEvent(models, {
         key: `end-user-request:${requestId}:FORWARDED`,
         requestId,
@@ -81,9 +105,17 @@ export function consentBreachActivities(models: ConsentModels): BreachActivities
         organizationId,
         at: new Date(),
       });
+      return { recipients: sent };
     },
 
-    async escalateEndUserRequest({ requestId, organizationId, dueAt }) {
+    async escalateEndUserRequest({ requestId, organizationId, dueAt, recipients }) {
+      await requireEndUserRequest(requestId);
+      await outbox.send('END_USER_REQUEST_ESCALATION', `end-user-request/${requestId}/ESCALATION`, outbox.toDpo(recipients), {
+        requestId,
+        organizationId,
+        dueAt,
+        link: outbox.operatorLink(`/operator/end-user-requests/${requestId}`),
+      });
       await appendBreachEvent(models, {
         key: `end-user-request:${requestId}:ESCALATION`,
         requestId,

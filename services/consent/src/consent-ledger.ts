@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Locale } from '@omurga/shared';
 import { CONSENT_CHANNELS, type ConsentEventDoc, type ConsentModels, type LegalDocumentVersionDoc } from './models.ts';
+import { subjectKeys } from './personal-data/subject-keys.ts';
 
 /** The purposes a person can consent to: commercial messages and cookie categories. */
 export const CONSENT_PURPOSES = ['marketing', 'product-news', 'surveys', 'cookies-analytics', 'cookies-marketing'] as const;
@@ -92,6 +93,8 @@ export interface ConsentChange {
 export async function recordConsent(models: ConsentModels, settings: ReceiptSettings, change: ConsentChange): Promise<ConsentEventDoc> {
   const notice = await currentInformationNotice(models, change.locale, change.now);
   const policyUrl = notice ? `${settings.publicAppUrl.replace(/\/$/, '')}/legal/${notice._id.toString()}` : null;
+  // Sealed with the person's key, so erasure can make them unreadable without touching the ledger (CON-6).
+  const keys = subjectKeys(models);
   const created = await models.ConsentEvent.create({
     userId: change.userId,
     channel: change.channel,
@@ -99,8 +102,8 @@ export async function recordConsent(models: ConsentModels, settings: ReceiptSett
     granted: change.granted,
     at: change.now,
     source: change.source,
-    ip: change.ip,
-    userAgent: change.userAgent,
+    ip: await keys.seal(change.userId, change.ip),
+    userAgent: await keys.seal(change.userId, change.userAgent),
     receipt: {
       version: 'KI-CR-v1.1.0',
       receiptId: randomUUID(),

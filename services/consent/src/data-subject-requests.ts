@@ -11,45 +11,78 @@ import {
   type DataSubjectRequestRejectedPayload,
 } from '@omurga/workflows';
 import type { ConsentModels, DataSubjectRequestDoc, DSR_STATUSES } from './models.ts';
+import { requestResultReady, startRequestWork } from './personal-data/request-work.ts';
+import { subjectKeys } from './personal-data/subject-keys.ts';
 
 type Status = (typeof DSR_STATUSES)[number];
 
 const DAY_MS = 86_400_000;
 
-
 /**
  * CON-5: records a request (RECEIVED, due 30 days after receipt, KVKK art. 13)
- * and starts the workflow that keeps its deadline.
+ * and starts the workflow that keeps its deadline. `now` is when the request
+ * was received; a request converted from a ticket (SUP-8) passes the ticket's
+ * opening time, its own `requestId` (derived from the ticket) and the ticket.
  */
 export async function submitDataSubjectRequest(
   models: ConsentModels,
   temporal: Client,
-  input: { userId: string; kind: DataSubjectRequestKind; details: string | null; now: Date },
+  input: { userId: string; kind: DataSubjectRequestKind; details: string | null; now: Date; requestId?: string; sourceTicketId?: string },
 ): Promise<DataSubjectRequestDoc> {
   const { userId, kind, now } = input;
   const dueAt = new Date(now.getTime() + DATA_SUBJECT_REQUEST_ANSWER_DAYS * DAY_MS);
-  const created = await models.DataSubjectRequest.create({ userId, kind, status: 'RECEIVED', details: input.details, receivedAt: now, dueAt });
-  const requestId = created._id.toString();
-  const workflowInput: DataSubjectRequestInput = {
-    requestId,
+  // The free text may name anyone: sealed with the person's key, so erasure makes it unreadable (CON-6).
+  const details = await subjectKeys(models).seal(userId, input.details);
+  const created = await models.DataSubjectRequest.create({
+    ...(input.requestId ? { _id: input.requestId } : {}),
     userId,
     kind,
-    receivedAt: now.toISOString(),
-    dueAt: dueAt.toISOString(),
+    status: 'RECEIVED',
+    details,
+    receivedAt: now,
+    dueAt,
+    sourceTicketId: input.sourceTicketId ?? null,
+  });
+  const request = created.toObject() as DataSubjectRequestDoc;
+  try {
+    await startDataSubjectRequestWorkflow(temporal, request);
+  } catch (error) {
+    // Without its workflow nobody would keep the deadline; the person submits again.
+    await models.DataSubjectRequest.deleteOne({ _id: created._id });
+    throw error;
+  }
+  return request;
+}
+
+/**
+ * Starts the request's dataSubjectRequestWorkflow. With `once`, a workflow
+ * that already ran under the request's ID (still open or closed) is left as it
+ * is: for re-checking a request recorded by an earlier, interrupted attempt.
+ */
+export async function startDataSubjectRequestWorkflow(
+  temporal: Client,
+  request: Pick<DataSubjectRequestDoc, '_id' | 'userId' | 'kind' | 'receivedAt' | 'dueAt'>,
+  once = false,
+): Promise<void> {
+  const requestId = request._id.toString();
+  const workflowInput: DataSubjectRequestInput = {
+    requestId,
+    userId: request.userId,
+    kind: request.kind,
+    receivedAt: request.receivedAt.toISOString(),
+    dueAt: request.dueAt.toISOString(),
   };
   try {
     await temporal.workflow.start('dataSubjectRequestWorkflow', {
       taskQueue: TASK_QUEUES.workflows,
       workflowId: dataSubjectRequestWorkflowId(requestId),
       args: [workflowInput],
-      searchAttributes: { RequestKind: [kind] },
+      searchAttributes: { RequestKind: [request.kind] },
+      ...(once ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
     });
   } catch (error) {
-    // Without its workflow nobody would keep the deadline; the person submits again.
-    await models.DataSubjectRequest.deleteOne({ _id: created._id });
-    throw error;
+    if (!once || (error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
   }
-  return created.toObject() as DataSubjectRequestDoc;
 }
 
 /** An operator's step on a request, and the stored status it may be taken from. */
@@ -64,7 +97,8 @@ export type OperatorStep = keyof typeof OPERATOR_STEPS;
 export type StepResult =
   | { ok: true; request: DataSubjectRequestDoc }
   | { ok: false; code: 'DATA_SUBJECT_REQUEST_NOT_FOUND' }
-  | { ok: false; code: 'INVALID_TRANSITION'; status: Status };
+  | { ok: false; code: 'INVALID_TRANSITION'; status: Status }
+  | { ok: false; code: 'RESULT_NOT_READY' };
 
 /**
  * Signals the request's workflow to take an operator's step, after checking it
@@ -82,6 +116,9 @@ export async function takeOperatorStep(
   if (!request) return { ok: false, code: 'DATA_SUBJECT_REQUEST_NOT_FOUND' };
   const { from, signal } = OPERATOR_STEPS[step];
   if (!(from as readonly Status[]).includes(request.status)) return { ok: false, code: 'INVALID_TRANSITION', status: request.status };
+  // ACCESS and ERASURE requests carry work: started with the request, and done before the answer.
+  if (step === 'start') await startRequestWork(models, temporal, request);
+  if (step === 'answer' && !(await requestResultReady(models, request))) return { ok: false, code: 'RESULT_NOT_READY' };
   const handle = temporal.workflow.getHandle(dataSubjectRequestWorkflowId(requestId));
   await (payload === undefined ? handle.signal(signal) : handle.signal(signal, payload));
   return { ok: true, request };

@@ -1,46 +1,21 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
-import { BREACH_ROLES, DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS, DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES } from '@omurga/workflows';
+import { rejectLedgerChanges } from './append-only.ts';
+import { personalDataModels } from './personal-data/models.ts';
+import {
+  BREACH_ROLES,
+  COMMERCIAL_DELIVERY_STATUSES,
+  COMMERCIAL_PURPOSES,
+  COMMERCIAL_SKIP_REASONS,
+  DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS,
+  DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES,
+} from '@omurga/workflows';
 
 export const LEGAL_DOCUMENT_KINDS = ['USER_AGREEMENT', 'INFORMATION_NOTICE', 'COOKIE_POLICY', 'DATA_PROCESSING_UNDERTAKING'] as const;
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
 // The request kinds and statuses are the workflow contract's, which uses the public API's names.
 export { DSR_KINDS, DSR_STATUSES };
 
-/** Thrown when code tries to change or remove an entry of an append-only ledger (CON-2, CON-3). */
-export class AppendOnlyLedgerError extends Error {
-  constructor(collection: string, operation: string) {
-    super(`${collection} is append-only: ${operation} is not allowed`);
-    this.name = 'AppendOnlyLedgerError';
-  }
-}
-
-const QUERY_CHANGES = ['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne', 'findOneAndReplace', 'deleteOne', 'deleteMany', 'findOneAndDelete'] as const;
-
-/**
- * Refuses every mongoose path that changes or removes stored entries: query
- * updates and deletes, the document's own updateOne/deleteOne, save of a loaded
- * document, and bulkWrite operations other than inserts. (The raw driver
- * collection bypasses mongoose and is not used for ledgers.)
- */
-function rejectLedgerChanges(schema: Schema, collection: string) {
-  for (const operation of QUERY_CHANGES) {
-    schema.pre(operation, { document: false, query: true }, () => {
-      throw new AppendOnlyLedgerError(collection, operation);
-    });
-  }
-  for (const operation of ['updateOne', 'deleteOne'] as const) {
-    schema.pre(operation, { document: true, query: false }, () => {
-      throw new AppendOnlyLedgerError(collection, `document ${operation}`);
-    });
-  }
-  schema.pre('save', function () {
-    if (!this.isNew) throw new AppendOnlyLedgerError(collection, 'save of a stored entry');
-  });
-  schema.pre('bulkWrite', (ops: readonly object[]) => {
-    const change = ops.find((op) => !('insertOne' in op));
-    if (change) throw new AppendOnlyLedgerError(collection, `bulkWrite ${Object.keys(change)[0] ?? ''}`);
-  });
-}
+export { AppendOnlyLedgerError } from './append-only.ts';
 
 const legalDocumentVersionSchema = new Schema(
   {
@@ -50,6 +25,15 @@ const legalDocumentVersionSchema = new Schema(
     body: { type: String, required: true },
     contentHash: { type: String, required: true },
     effectiveAt: { type: Date, required: true },
+    /** CON-4: null for the initial versions */
+    publishedAt: { type: Date, default: null },
+    publishedBy: { type: String, default: null },
+    /** the notice period (ISO-8601) a binding version was published with */
+    notice: { type: String, default: null },
+    /** a binding version whose rollout has not made it binding yet; currentLegalDocuments skips it */
+    awaitingBinding: { type: Boolean, default: false },
+    /** when the rollout's recipients (terms_rollout_recipients) were completely listed */
+    recipientsListedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'legal_document_versions' },
 );
@@ -90,6 +74,8 @@ const consentEventSchema = new Schema(
   { collection: 'consent_events' },
 );
 consentEventSchema.index({ userId: 1, at: 1 });
+/** commercial senders list the people per channel and purpose (commercial-messages.ts) */
+consentEventSchema.index({ channel: 1, purpose: 1, userId: 1 });
 rejectLedgerChanges(consentEventSchema, 'consent_events');
 
 const dataSubjectRequestSchema = new Schema(
@@ -104,6 +90,8 @@ const dataSubjectRequestSchema = new Schema(
     /** where the answer is kept (a document or message ID), when answered */
     answerRef: { type: String, default: null },
     rejectionReason: { type: String, default: null },
+    /** the support ticket the request arrived as (SUP-8), when converted from one */
+    sourceTicketId: { type: String, default: null },
   },
   { timestamps: true, collection: 'data_subject_requests' },
 );
@@ -194,6 +182,112 @@ breachEventSchema.index({ key: 1 }, { unique: true });
 breachEventSchema.index({ breachId: 1, at: 1 });
 rejectLedgerChanges(breachEventSchema, 'breach_events');
 
+export const LEGAL_ACCEPTANCE_METHODS = ['CHECKBOX', 'API', 'CONTINUED_USE'] as const;
+
+/**
+ * CON-2: who accepted which legal document version (with its hash), when,
+ * how, from where. Append-only: kept with its time stamp for the retention
+ * period, never edited or deleted through the application.
+ */
+const legalAcceptanceSchema = new Schema(
+  {
+    userId: { type: String, required: true },
+    organizationId: { type: String, default: null },
+    documentVersionId: { type: String, required: true },
+    kind: { type: String, enum: LEGAL_DOCUMENT_KINDS, required: true },
+    version: { type: Number, required: true },
+    locale: { type: String, required: true },
+    contentHash: { type: String, required: true },
+    /** the accepting service's clock when the person accepted (continued use: when the version became binding) */
+    acceptedAt: { type: Date, required: true },
+    /** consent's clock when the record was written */
+    recordedAt: { type: Date, required: true },
+    method: { type: String, enum: LEGAL_ACCEPTANCE_METHODS, required: true },
+    ip: { type: String, default: null },
+    userAgent: { type: String, default: null },
+  },
+  { collection: 'legal_acceptances' },
+);
+legalAcceptanceSchema.index({ userId: 1, documentVersionId: 1 }, { unique: true });
+legalAcceptanceSchema.index({ kind: 1, locale: 1, acceptedAt: 1 });
+rejectLedgerChanges(legalAcceptanceSchema, 'legal_acceptances');
+
+/**
+ * CON-4: the people a binding version's rollout addresses, listed once (the
+ * snapshot at publication) so the rollout pages through the same set twice.
+ */
+const termsRolloutRecipientSchema = new Schema(
+  {
+    documentVersionId: { type: String, required: true },
+    userId: { type: String, required: true },
+    listedAt: { type: Date, required: true },
+  },
+  { collection: 'terms_rollout_recipients' },
+);
+termsRolloutRecipientSchema.index({ documentVersionId: 1, userId: 1 }, { unique: true });
+termsRolloutRecipientSchema.index({ documentVersionId: 1, _id: 1 });
+
+/**
+ * CON-4 [000 §6.7]: a person rejected a new binding version before it bound,
+ * and was offered cancellation at no cost. Append-only.
+ */
+const termsObjectionSchema = new Schema(
+  {
+    documentVersionId: { type: String, required: true },
+    userId: { type: String, required: true },
+    kind: { type: String, enum: LEGAL_DOCUMENT_KINDS, required: true },
+    version: { type: Number, required: true },
+    locale: { type: String, required: true },
+    objectedAt: { type: Date, required: true },
+    /** when consent recorded it and e-mailed the offer */
+    cancellationOfferedAt: { type: Date, required: true },
+  },
+  { collection: 'terms_objections' },
+);
+termsObjectionSchema.index({ documentVersionId: 1, userId: 1 }, { unique: true });
+termsObjectionSchema.index({ userId: 1, objectedAt: 1 });
+rejectLedgerChanges(termsObjectionSchema, 'terms_objections');
+
+/**
+ * CON-3 / ETK: a commercial campaign as the operator sent it (texts, purpose,
+ * channel, who). Written once by commercialMessageWorkflow; append-only.
+ */
+const commercialCampaignSchema = new Schema(
+  {
+    campaignId: { type: String, required: true },
+    channel: { type: String, enum: CONSENT_CHANNELS, required: true },
+    purpose: { type: String, enum: COMMERCIAL_PURPOSES, required: true },
+    subject: { type: new Schema({ tr: { type: String, required: true }, en: { type: String, required: true } }, { _id: false }), required: true },
+    body: { type: new Schema({ tr: { type: String, required: true }, en: { type: String, required: true } }, { _id: false }), required: true },
+    requestedBy: { type: String, default: null },
+    recordedAt: { type: Date, required: true },
+  },
+  { collection: 'commercial_campaigns' },
+);
+commercialCampaignSchema.index({ campaignId: 1 }, { unique: true });
+rejectLedgerChanges(commercialCampaignSchema, 'commercial_campaigns');
+
+/**
+ * CON-3 / ETK record keeping: each person a campaign was sent to or skipped
+ * for (with the reason), once per (campaignId, userId). Append-only.
+ */
+const commercialMessageDeliverySchema = new Schema(
+  {
+    campaignId: { type: String, required: true },
+    userId: { type: String, required: true },
+    channel: { type: String, enum: CONSENT_CHANNELS, required: true },
+    purpose: { type: String, enum: COMMERCIAL_PURPOSES, required: true },
+    status: { type: String, enum: COMMERCIAL_DELIVERY_STATUSES, required: true },
+    reason: { type: String, enum: [...COMMERCIAL_SKIP_REASONS, null], default: null },
+    at: { type: Date, required: true },
+  },
+  { collection: 'commercial_message_deliveries' },
+);
+commercialMessageDeliverySchema.index({ campaignId: 1, userId: 1 }, { unique: true });
+commercialMessageDeliverySchema.index({ campaignId: 1, _id: 1 });
+commercialMessageDeliverySchema.index({ userId: 1, at: 1 });
+rejectLedgerChanges(commercialMessageDeliverySchema, 'commercial_message_deliveries');
+
 type WithId<T> = T & { _id: Types.ObjectId };
 export type LegalDocumentVersionDoc = WithId<InferSchemaType<typeof legalDocumentVersionSchema>>;
 export type ConsentEventDoc = WithId<InferSchemaType<typeof consentEventSchema>>;
@@ -201,6 +295,10 @@ export type DataSubjectRequestDoc = WithId<InferSchemaType<typeof dataSubjectReq
 export type DataSubjectRequestEventDoc = WithId<InferSchemaType<typeof dataSubjectRequestEventSchema>>;
 export type BreachDoc = WithId<InferSchemaType<typeof breachSchema>>;
 export type BreachEventDoc = WithId<InferSchemaType<typeof breachEventSchema>>;
+export type LegalAcceptanceDoc = WithId<InferSchemaType<typeof legalAcceptanceSchema>>;
+export type TermsObjectionDoc = WithId<InferSchemaType<typeof termsObjectionSchema>>;
+export type CommercialCampaignDoc = WithId<InferSchemaType<typeof commercialCampaignSchema>>;
+export type CommercialMessageDeliveryDoc = WithId<InferSchemaType<typeof commercialMessageDeliverySchema>>;
 
 export function consentModels(db: Connection) {
   return {
@@ -210,6 +308,12 @@ export function consentModels(db: Connection) {
     DataSubjectRequestEvent: db.model('DataSubjectRequestEvent', dataSubjectRequestEventSchema),
     Breach: db.model('Breach', breachSchema),
     BreachEvent: db.model('BreachEvent', breachEventSchema),
+    LegalAcceptance: db.model('LegalAcceptance', legalAcceptanceSchema),
+    TermsRolloutRecipient: db.model('TermsRolloutRecipient', termsRolloutRecipientSchema),
+    TermsObjection: db.model('TermsObjection', termsObjectionSchema),
+    CommercialCampaign: db.model('CommercialCampaign', commercialCampaignSchema),
+    CommercialMessageDelivery: db.model('CommercialMessageDelivery', commercialMessageDeliverySchema),
+    ...personalDataModels(db),
   };
 }
 export type ConsentModels = ReturnType<typeof consentModels>;

@@ -36,9 +36,20 @@ import {
   withdrawFromLink,
   type ReceiptSettings,
 } from './consent-ledger.ts';
+import {
+  SUMMARY_MAX,
+  acknowledgeEndUserRequest,
+  endUserRequestMessages,
+  forwardEndUserRequest,
+  listEndUserRequests,
+  type EndUserRequestModel,
+  type EndUserRequestResult,
+} from './end-user-requests.ts';
 import type { ConsentLoaders } from './loaders.ts';
 import { t } from './messages.ts';
 import { verifyUnsubscribeToken } from './unsubscribe.ts';
+import { acceptancesOfUser } from './acceptances.ts';
+import { objectToLegalDocument, publishLegalDocumentVersion, termsMessages, type PublishInput, type TermsFailure } from './terms-changes.ts';
 import type { BreachDoc, BreachEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
@@ -62,7 +73,15 @@ function requirePerson(ctx: Ctx, userId: string) {
 
 const DETAILS_MAX = 5000;
 
-export function consentResolvers(models: ConsentModels, temporal: Client, receipts: ReceiptSettings): Resolvers {
+/** CON-2/CON-4 records name the version they concern; it always exists (versions are never removed once published). */
+async function documentVersionOf({ documentVersionId }: { documentVersionId: string }, _: unknown, ctx: Ctx) {
+  const doc = await ctx.loaders.legalDocumentVersion.load(documentVersionId);
+  return doc && withId(doc);
+}
+
+const termsError = (ctx: Ctx, failure: TermsFailure) => userError(termsMessages, ctx.locale, failure.code, failure.field, failure.params);
+
+export function consentResolvers(models: ConsentModels, temporal: Client, receipts: ReceiptSettings, endUserRequests: EndUserRequestModel): Resolvers {
   /** CON-5 operator steps: DPO (or SUPER_ADMIN) only, checked against the stored status, then signalled to the workflow. */
   const operatorStep =
     <A extends { id: string }>(step: OperatorStep, payload?: (args: A) => { answerRef?: string } | { reason: string }) =>
@@ -85,17 +104,28 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
       ? { breach: withId(result.breach), userErrors: [] }
       : { breach: null, userErrors: [userError(breachMessages, ctx.locale, result.code, result.field, { max: DESCRIPTION_MAX })] };
 
+  /** CON-8 end-user request steps answer an EndUserRequestPayload; the codes are endUserRequestMessages'. */
+  const endUserRequestPayload = (ctx: Ctx, result: EndUserRequestResult) =>
+    result.ok
+      ? { request: withId(result.request), userErrors: [] }
+      : { request: null, userErrors: [userError(endUserRequestMessages, ctx.locale, result.code, result.field, { max: SUMMARY_MAX })] };
+
   return {
     DateTime: DateTimeScalar,
     Query: {
       currentLegalDocuments: async (_: unknown, { locale }: { locale: string }, ctx: Ctx) => {
         if (!isLocale(locale)) throw badUserInput(ctx.locale, 'locale must be tr or en');
-        const versions = await models.LegalDocumentVersion.find({ locale, effectiveAt: { $lte: new Date() } })
+        // A binding version awaiting its rollout stays out until makeBinding (CON-4).
+        const versions = await models.LegalDocumentVersion.find({ locale, effectiveAt: { $lte: new Date() }, awaitingBinding: { $ne: true } })
           .sort({ kind: 1, version: -1 })
           .lean<LegalDocumentVersionDoc[]>();
         const current = new Map<string, LegalDocumentVersionDoc>();
         for (const v of versions) if (!current.has(v.kind)) current.set(v.kind, v);
         return [...current.values()].map(withId);
+      },
+      legalDocumentVersion: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        const doc = await ctx.loaders.legalDocumentVersion.load(id);
+        return doc && withId(doc);
       },
       dataSubjectRequests: async (_: unknown, { status }: { status?: DataSubjectRequestDoc['status'] | null }, ctx: Ctx) => {
         requireOperator(ctx, 'DPO');
@@ -115,8 +145,23 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
         const breach = await findBreach(models, id);
         return breach && withId(breach);
       },
+      endUserRequests: async (_: unknown, { organizationId }: { organizationId?: string | null }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return (await listEndUserRequests(endUserRequests, organizationId ?? null)).map(withId);
+      },
     },
     Mutation: {
+      publishLegalDocumentVersion: async (_: unknown, { input }: { input: PublishInput }, ctx: Ctx) => {
+        const operator = requireOperator(ctx, 'DPO');
+        const result = await publishLegalDocumentVersion(models, temporal, input, operator.userId, new Date());
+        return result.ok ? { version: withId(result.version), userErrors: [] } : { version: null, userErrors: [termsError(ctx, result)] };
+      },
+      objectToLegalDocument: async (_: unknown, { documentVersionId }: { documentVersionId: string }, ctx: Ctx) => {
+        const { userId } = requireUser(ctx);
+        const result = await objectToLegalDocument(models, temporal, userId, documentVersionId, new Date());
+        if (!result.ok) return { objection: null, userErrors: [termsError(ctx, result)] };
+        return { objection: { documentVersionId, objectedAt: result.objectedAt, cancellationOfferedAt: null }, userErrors: [] };
+      },
       setConsent: async (_: unknown, args: { channel: string; purpose: string; granted: boolean }, ctx: Ctx) => {
         const { userId } = requireUser(ctx);
         const { channel, purpose } = parseChoice(ctx, args);
@@ -189,6 +234,21 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
         requireOperator(ctx, 'DPO');
         return breachPayload(ctx, await closeBreach(models, temporal, args.breachId, new Date()));
       },
+      forwardEndUserRequest: async (_: unknown, { input }: { input: { organizationId: string; receivedAt: Date; summary: string } }, ctx: Ctx) => {
+        const operator = requireOperator(ctx, 'DPO');
+        const result = await forwardEndUserRequest(endUserRequests, temporal, {
+          organizationId: input.organizationId,
+          receivedAt: new Date(input.receivedAt),
+          summary: input.summary,
+          createdBy: operator.userId,
+          now: new Date(),
+        });
+        return endUserRequestPayload(ctx, result);
+      },
+      acknowledgeEndUserRequest: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'DPO');
+        return endUserRequestPayload(ctx, await acknowledgeEndUserRequest(endUserRequests, temporal, id, new Date()));
+      },
     },
     Breach: {
       clocks: (breach: BreachDoc) => breachClocks(temporal, breach),
@@ -203,6 +263,14 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
         requirePerson(ctx, id);
         return (await ctx.loaders.requestsOfUser.load(id)).map(withId);
       },
+      legalAcceptances: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
+        requirePerson(ctx, id);
+        return acceptancesOfUser(models, id);
+      },
+      termsObjections: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
+        requirePerson(ctx, id);
+        return models.TermsObjection.find({ userId: id }).sort({ objectedAt: 1, _id: 1 }).lean();
+      },
     },
     DataSubjectRequest: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
@@ -212,7 +280,10 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
       user: ({ userId }: { userId: string }) => ({ id: userId }),
       events: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => (await ctx.loaders.eventsOfRequest.load(id)).map(withId),
     },
+    LegalAcceptance: { documentVersion: documentVersionOf },
+    TermsObjection: { documentVersion: documentVersionOf },
     LegalDocumentVersion: {
+      awaitingBinding: (version: { awaitingBinding?: boolean | null }) => version.awaitingBinding === true,
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
         const doc = await ctx.loaders.legalDocumentVersion.load(id);
         return doc && withId(doc);

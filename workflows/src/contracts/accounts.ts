@@ -38,8 +38,6 @@ export interface AccountsActivities {
   reinstateOrganization(input: { organizationId: string; reason?: SuspensionReason; actor: ChangeActor }): Promise<OrganizationState>;
   /** Closes the account for good (a no-op when already terminated or erased). */
   terminateOrganization(input: { organizationId: string; reason: string; actor: ChangeActor }): Promise<OrganizationState>;
-  /** Erases the personal data of a terminated organisation and its sole-member users (KVKK). */
-  eraseOrganizationPersonalData(input: { organizationId: string; actor: ChangeActor }): Promise<OrganizationState>;
   /** Marks a document request as missed (ACC-7). */
   expireDocumentRequest(input: { requestId: string }): Promise<void>;
   /** Puts the organisation's licensed resources on hold until `until` (ISO-8601), ACC-11. */
@@ -48,6 +46,30 @@ export interface AccountsActivities {
   releaseLicensedResources(input: { organizationId: string }): Promise<{ released: number }>;
   /** Who the organisation is for billing: name, customer code, referring partner, and its owners' and BILLING members' addresses. */
   organizationBillingProfile(input: { organizationId: string }): Promise<OrganizationBillingProfile>;
+  /** The addresses of the platform's operators holding `role` (SUPER_ADMINs only when asked for), oldest account first. */
+  operatorContacts(input: { role: ContactOperatorRole }): Promise<ContactAddress[]>;
+  /** The addresses of the organisation's members holding one of `roles`, in the order of `roles`; ORGANIZATION_NOT_FOUND when it does not exist. */
+  organizationContacts(input: { organizationId: string; roles: ContactMemberRole[] }): Promise<ContactAddress[]>;
+}
+
+/** Where to e-mail a person, and in which language. Erased people are never listed. */
+export interface ContactAddress {
+  email: string;
+  locale: 'tr' | 'en';
+}
+export type ContactOperatorRole = 'SUPPORT_AGENT' | 'BILLING_ADMIN' | 'DPO' | 'SUPER_ADMIN';
+export type ContactMemberRole = 'OWNER' | 'ADMIN' | 'BILLING' | 'AGENT' | 'READ_ONLY';
+
+/** Where to write to a person, in their language (CON-4 terms-change notices). */
+export type UserContact = ContactAddress;
+
+/**
+ * Also registered by accounts on TASK_QUEUES.accounts (kept apart from
+ * AccountsActivities so fakes of the organisation activities need not change).
+ */
+export interface UserContactActivities {
+  /** The person's e-mail address and locale; null when the person is unknown or erased. */
+  userContact(input: { userId: string }): Promise<UserContact | null>;
 }
 
 export const documentRequestWorkflowId = (requestId: string) => `document-request/${requestId}`;

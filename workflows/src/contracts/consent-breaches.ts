@@ -11,6 +11,8 @@
  *   is forwarded to that customer within 48 hours.
  */
 
+import type { ContactAddress } from './accounts.ts';
+
 const HOUR_MS = 3_600_000;
 
 /** How long each clock runs, from the instant the breach was detected (or the request received). */
@@ -32,6 +34,8 @@ export type BreachEscalationStage = 'HALF_TIME' | 'ONE_HOUR_LEFT' | 'OVERDUE';
 
 export interface BreachEscalation {
   breachId: string;
+  /** the DPO operators to e-mail (each once per clock and stage) */
+  recipients: ContactAddress[];
   clock: BreachClockKind;
   /** the customer to be notified, for CONTROLLER clocks */
   organizationId?: string;
@@ -54,10 +58,15 @@ export interface BreachActivities {
   escalateBreach(input: BreachEscalation): Promise<void>;
   /** Writes a clock's outcome into the breach register. */
   recordBreachClock(input: BreachClockRecord): Promise<void>;
-  /** Sends a data-subject request about the customer's end-users on to that customer [003 Ek-1 §5.3]. */
-  forwardEndUserRequest(input: { requestId: string; organizationId: string }): Promise<void>;
-  /** Alerts the DPO operators that the customer has not acknowledged a forwarded request by `dueAt`. */
-  escalateEndUserRequest(input: { requestId: string; organizationId: string; dueAt: string }): Promise<void>;
+  /**
+   * Sends a data-subject request about the customer's end-users on to that
+   * customer [003 Ek-1 §5.3]: e-mails it to `recipients` (the customer's
+   * owners and admins) once each and records it FORWARDED with how many
+   * addresses it went to (0: nobody to write to; the workflow then alerts the DPO).
+   */
+  forwardEndUserRequest(input: { requestId: string; organizationId: string; recipients: ContactAddress[] }): Promise<{ recipients: number }>;
+  /** Alerts the DPO operators (`recipients`) that the customer has not acknowledged a forwarded request by `dueAt`. */
+  escalateEndUserRequest(input: { requestId: string; organizationId: string; dueAt: string; recipients: ContactAddress[] }): Promise<void>;
 }
 
 /** Raised (non-retryable) by the consent service when the breach or request does not exist. */

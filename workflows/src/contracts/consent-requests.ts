@@ -6,6 +6,8 @@
  * retried or duplicated call leaves the same state as one call).
  */
 
+import type { ContactAddress } from './accounts.ts';
+
 /**
  * The rights of KVKK art. 11 a request may invoke, by the public API's names
  * (contract.graphql `DataSubjectRequestKind`, binding).
@@ -47,10 +49,13 @@ export interface ConsentRequestActivities {
     answerRef?: string;
     reason?: string;
   }): Promise<void>;
-  /** Reminds the operators handling the request that it is still open `day` days after receipt. */
-  remindDataSubjectRequest(input: { requestId: string; day: number; dueAt: string }): Promise<void>;
-  /** Tells the operators with the DPO role that the request is still open at its due date. */
-  escalateDataSubjectRequest(input: { requestId: string; dueAt: string }): Promise<void>;
+  /**
+   * Reminds the operators handling the request (the DPO operators, `recipients`)
+   * that it is still open `day` days after receipt; e-mails each once per request and day.
+   */
+  remindDataSubjectRequest(input: { requestId: string; day: number; dueAt: string; recipients: ContactAddress[] }): Promise<void>;
+  /** Tells the operators with the DPO role (`recipients`) that the request is still open at its due date; e-mails each once. */
+  escalateDataSubjectRequest(input: { requestId: string; dueAt: string; recipients: ContactAddress[] }): Promise<void>;
 }
 
 export const dataSubjectRequestWorkflowId = (requestId: string) => `data-subject-request/${requestId}`;
@@ -97,4 +102,50 @@ export interface DataSubjectRequestOutcome {
   status: ClosedDataSubjectRequestStatus;
   /** ISO-8601 instant it was answered or rejected */
   answeredAt: string;
+}
+
+/**
+ * CON-5 / SUP-8: a support ticket that turns out to be a KVKK request becomes
+ * a data-subject request, keeping its history. The support service starts
+ * ticketToDataSubjectRequestWorkflow (ID ticketToDataSubjectRequestWorkflowId,
+ * so a ticket is converted once); consent records the request, then support
+ * links the ticket to it.
+ */
+export const ticketToDataSubjectRequestWorkflowId = (ticketId: string) => `ticket-to-dsr/${ticketId}`;
+
+export interface TicketToDataSubjectRequestInput {
+  ticketId: string;
+  /** the person who opened the ticket, who the request is from */
+  userId: string;
+  kind: DataSubjectRequestKind;
+  /** ISO-8601 instant the ticket was opened: the request arrived then, and its 30 days run from then */
+  receivedAt: string;
+  /** the customer-visible conversation (no internal notes), within the request details limit */
+  details: string | null;
+}
+
+/** What ticketToDataSubjectRequestWorkflow returns. */
+export interface TicketToDataSubjectRequestOutcome {
+  requestId: string;
+}
+
+/** The longest request details consent keeps (a converted ticket's transcript is cut to this). */
+export const DATA_SUBJECT_REQUEST_DETAILS_MAX = 5000;
+
+/** Raised (non-retryable) when the ticket to link does not exist in the support service. */
+export const CONVERTED_TICKET_NOT_FOUND = 'ConvertedTicketNotFound';
+
+/** The consent service's side of the conversion, on TASK_QUEUES.consent. */
+export interface TicketConversionConsentActivities {
+  /**
+   * Records the request (and starts its dataSubjectRequestWorkflow); the
+   * request's ID derives from the ticket's, so a retry finds it already created.
+   */
+  createDataSubjectRequestFromTicket(input: TicketToDataSubjectRequestInput): Promise<TicketToDataSubjectRequestOutcome>;
+}
+
+/** The support service's side of the conversion, on TASK_QUEUES.support. */
+export interface TicketConversionSupportActivities {
+  /** Stores the request on the ticket and records a CONVERTED_TO_DSR event, once. */
+  linkTicketToDataSubjectRequest(input: { ticketId: string; requestId: string }): Promise<void>;
 }

@@ -22,6 +22,12 @@ export interface AffectedCustomersPage {
   nextCursor: string | null;
 }
 
+/** Where a recipient's e-mails go (accounts' userContact). */
+export interface TermsRecipientAddress {
+  email: string;
+  locale: 'tr' | 'en';
+}
+
 export interface TermsRolloutActivities {
   /**
    * The customers bound by the document's previous version, a page at a time
@@ -30,10 +36,17 @@ export interface TermsRolloutActivities {
    * notify, and again at bindingAt to record acceptances.
    */
   listAffectedCustomers(input: { documentVersionId: string; cursor: string | null; limit: number }): Promise<AffectedCustomersPage>;
-  /** E-mails the recipient the new version and when it becomes binding (a no-op when already sent). */
-  notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string }): Promise<void>;
-  /** Offers an objecting recipient cancellation at no cost [000 §6.7] (a no-op when already offered). */
-  offerCostFreeCancellation(input: { documentVersionId: string; recipientId: string; objectedAt: string }): Promise<void>;
+  /**
+   * E-mails the recipient the new version and when it becomes binding (a no-op when already sent).
+   * `to` is the recipient's address as accounts' userContact gave it; null (an unknown or erased
+   * person) sends nothing.
+   */
+  notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string; to: TermsRecipientAddress | null }): Promise<void>;
+  /**
+   * Records the objection (append-only) and offers the objector cancellation at no cost [000 §6.7]
+   * by e-mail to `to` (a no-op when already offered).
+   */
+  offerCostFreeCancellation(input: { documentVersionId: string; recipientId: string; objectedAt: string; to: TermsRecipientAddress | null }): Promise<void>;
   /** Makes the version the binding one from `at` (ISO-8601). */
   makeBinding(input: { documentVersionId: string; at: string }): Promise<void>;
   /** Records that a recipient who did not object accepted the version by continuing to use the service. */
@@ -103,3 +116,42 @@ export interface TermsRolloutResult {
   objected: number;
   accepted: number;
 }
+
+// ── CON-2: acceptance records, handed over by accounts ───────────────────────
+
+/** How a person accepted a legal document version (CON-2). */
+export const LEGAL_ACCEPTANCE_METHODS = ['CHECKBOX', 'API', 'CONTINUED_USE'] as const;
+export type LegalAcceptanceMethod = (typeof LEGAL_ACCEPTANCE_METHODS)[number];
+
+/** Raised (non-retryable) when an accepted version ID is not a stored legal document version. */
+export const LEGAL_DOCUMENT_VERSION_UNKNOWN = 'LegalDocumentVersionUnknown';
+
+/** Input of recordLegalAcceptancesWorkflow and of consent's recordLegalAcceptances activity. */
+export interface RecordLegalAcceptancesInput {
+  userId: string;
+  /** the organisation the person signed up with or joined; null when none */
+  organizationId: string | null;
+  documentVersionIds: string[];
+  method: LegalAcceptanceMethod;
+  /** ISO-8601: the accepting service's clock when the person accepted */
+  acceptedAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** What consent offers on TASK_QUEUES.consent for recordLegalAcceptancesWorkflow. */
+export interface LegalAcceptanceActivities {
+  /**
+   * Appends one acceptance per version (idempotent: a version the person
+   * already accepted is left as it was); an unknown version ID fails with
+   * LEGAL_DOCUMENT_VERSION_UNKNOWN without retries. Answers how many were new.
+   */
+  recordLegalAcceptances(input: RecordLegalAcceptancesInput): Promise<{ recorded: number }>;
+}
+
+/**
+ * `legal-acceptances/<userId>/<versionsKey>`, where versionsKey is the first
+ * 16 hex digits of the SHA-256 of the sorted version IDs joined by commas
+ * (computed by the starter: workflow code has no crypto).
+ */
+export const legalAcceptancesWorkflowId = (userId: string, versionsKey: string) => `legal-acceptances/${userId}/${versionsKey}`;

@@ -43,3 +43,11 @@ export {
   forwardingAcknowledgedSignal,
 } from './consent/breach-clock.ts';
 export { termsRolloutWorkflow, termsObjectedSignal, termsRolloutStateQuery } from './consent/terms-rollout.ts';
+export { recordLegalAcceptancesWorkflow } from './consent/legal-acceptances.ts';
+export { commercialMessageWorkflow } from './consent/commercial-message.ts';
+export { ticketWorkflow, ticketEventSignal, ticketSlaQuery } from './support/ticket.ts';
+export { personalDataErasureWorkflow } from './personal-data/erasure.ts';
+export { personalDataExportWorkflow } from './personal-data/export.ts';
+export { dataInventoryWorkflow } from './personal-data/inventory.ts';
+export { periodicDestructionWorkflow } from './personal-data/periodic-destruction.ts';
+export { ticketToDataSubjectRequestWorkflow } from './consent/ticket-conversion.ts';

@@ -12,7 +12,7 @@ import { hashPassword } from '../passwords.ts';
 import { accessTokenFor, startSession } from '../sessions.ts';
 import { MANAGERS, requireMemberRole } from './access.ts';
 import { failure, invalidInput, ok, refused, signedIn } from './payloads.ts';
-import { checkAcceptances } from './sign-up.ts';
+import { checkAcceptances, handOverAcceptances } from './sign-up.ts';
 
 /** Only an owner may make someone an owner; admins manage everyone else. */
 function mayAssign(actorRole: MemberRole, role: MemberRole) {
@@ -73,13 +73,19 @@ export function memberResolvers(deps: AccountsDeps): Resolvers {
             emailVerifiedAt: now, // the link reached this address
             locale: ctx.locale,
             ageConfirmedAt: now,
-            acceptedDocuments: accepted.map((doc) => ({ versionId: doc.id, kind: doc.kind, acceptedAt: now })),
             marketingEmailOptIn: data.marketingEmailOptIn ?? false,
             signUpIp: ctx.ip ?? null,
           });
           user = created.toObject();
         } catch (error) {
           if (isDuplicateKeyError(error)) return failure(ctx.locale, 'SIGN_IN_REQUIRED', ['input', 'token']);
+          throw error;
+        }
+        try {
+          await handOverAcceptances(deps, ctx, { userId: user._id.toString(), organizationId: invitation.organizationId.toString(), accepted, acceptedAt: now });
+        } catch (error) {
+          // No account without its acceptance evidence (CON-2).
+          await models.User.deleteOne({ _id: user._id });
           throw error;
         }
         await joinOrganization(invitation.organizationId, user._id, invitation.role);

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { withId, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
+import { TASK_QUEUES, legalAcceptancesWorkflowId, type RecordLegalAcceptancesInput } from '@omurga/workflows';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { signUpInput, type SignUpInput } from '../inputs.ts';
 import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
@@ -21,6 +23,40 @@ export async function checkAcceptances(deps: AccountsDeps, ids: readonly string[
   } catch (error) {
     deps.logger.error({ err: error }, 'legal documents unavailable');
     return failure(ctx.locale, 'LEGAL_DOCUMENTS_UNAVAILABLE', field);
+  }
+}
+
+/**
+ * CON-2: hands the accepted versions to consent's append-only acceptance
+ * records through recordLegalAcceptancesWorkflow (consent owns them; accounts
+ * keeps no copy). The workflow ID makes a repeated hand-over a no-op. Throws
+ * when Temporal cannot take it, so the caller can undo the account rather
+ * than keep one without its acceptance evidence.
+ */
+export async function handOverAcceptances(
+  deps: AccountsDeps,
+  ctx: Ctx,
+  acceptance: { userId: string; organizationId: string | null; accepted: readonly CurrentDocument[]; acceptedAt: Date },
+): Promise<void> {
+  const documentVersionIds = [...new Set(acceptance.accepted.map((doc) => doc.id))].sort();
+  const versionsKey = createHash('sha256').update(documentVersionIds.join(','), 'utf8').digest('hex').slice(0, 16);
+  const input: RecordLegalAcceptancesInput = {
+    userId: acceptance.userId,
+    organizationId: acceptance.organizationId,
+    documentVersionIds,
+    method: 'CHECKBOX',
+    acceptedAt: acceptance.acceptedAt.toISOString(),
+    ip: ctx.ip ?? null,
+    userAgent: ctx.userAgent ?? null,
+  };
+  try {
+    await deps.temporal.workflow.start('recordLegalAcceptancesWorkflow', {
+      taskQueue: TASK_QUEUES.workflows,
+      workflowId: legalAcceptancesWorkflowId(acceptance.userId, versionsKey),
+      args: [input],
+    });
+  } catch (error) {
+    if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
   }
 }
 
@@ -61,7 +97,8 @@ export function signUpResolvers(deps: AccountsDeps): Resolvers {
 }
 
 /**
- * Writes the person, the organisation and the owner membership. Without
+ * Writes the person, the organisation and the owner membership, and hands the
+ * accepted documents to consent (CON-2). Without
  * multi-document transactions the steps are ordered so that a crash leaves
  * at worst an unverified person without an organisation, which sign-up
  * cleans up on the spot; null when the e-mail was taken concurrently.
@@ -80,7 +117,6 @@ async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: Cu
       phone: data.phone,
       locale: data.locale ?? ctx.locale,
       ageConfirmedAt: now,
-      acceptedDocuments: accepted.map((doc) => ({ versionId: doc.id, kind: doc.kind, acceptedAt: now })),
       marketingEmailOptIn: data.marketingEmailOptIn,
       signUpIp: ctx.ip ?? null,
     });
@@ -100,6 +136,7 @@ async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: Cu
       },
     );
     await models.Membership.create({ userId, organizationId: organization._id, role: 'OWNER' });
+    await handOverAcceptances(deps, ctx, { userId: userId.toString(), organizationId: organization._id.toString(), accepted, acceptedAt: now });
     const user = (await models.User.findById(userId).lean())!;
     return { user, organization: organization.toObject() };
   } catch (error) {

@@ -63,7 +63,8 @@ export function invoicePdfRoute(app: Express, deps: InvoicePdfRouteDeps): void {
     const id = req.params.id;
     const invoice = typeof id === 'string' && OBJECT_ID.test(id) ? await deps.models.Invoice.findById(id).lean<InvoiceDoc>() : null;
     // Someone outside the organisation learns nothing, not even that the invoice exists.
-    if (!invoice || !canAccessOrganization(ctx, invoice.organizationId)) return fail(res, 404, 'NOT_FOUND', locale);
+    const restricted = invoice?.restrictedAt && ctx.principal.kind !== 'operator';
+    if (!invoice || restricted || !canAccessOrganization(ctx, invoice.organizationId)) return fail(res, 404, 'NOT_FOUND', locale);
     const allowed = canAccessOrganization(ctx, invoice.organizationId, {
       roles: INVOICE_PDF_MEMBER_ROLES,
       operatorRoles: INVOICE_PDF_OPERATOR_ROLES,

@@ -59,6 +59,13 @@ const invoiceSchema = new Schema(
     /** the later invoice that billed this one's late interest and fee */
     lateChargesBilledOn: { type: Schema.Types.ObjectId, default: null },
     statusHistory: { type: [statusChangeSchema], default: [] },
+    /**
+     * CON-6: set when the buyer's personal data was to be erased. The invoice is
+     * kept for its legal period (VUK 253, TTK 82) with access limited to billing
+     * operators, and its buyer is anonymised by periodic destruction after retainUntil.
+     */
+    restrictedAt: { type: Date, default: null },
+    retainUntil: { type: Date, default: null },
   },
   { timestamps: true, collection: 'invoices' },
 );

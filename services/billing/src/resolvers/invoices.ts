@@ -16,6 +16,10 @@ import { failure } from './payloads.ts';
 
 const reference = z.string().trim().min(1).max(200);
 
+/** Invoices kept after an erasure (CON-6) are restricted: only billing operators still read them. */
+const mayRead = (ctx: Ctx, invoice: InvoiceDoc) =>
+  canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) && (!invoice.restrictedAt || ctx.principal.kind === 'operator');
+
 /** BIL-8: invoices, read by billing roles; payments and chargebacks recorded by billing operators. */
 export function invoiceResolvers({ models, temporal }: BillingDeps) {
   const tellSubscription = async (invoice: InvoiceDoc, name: string, payload?: unknown) => {
@@ -31,7 +35,7 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
       invoice: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
         if (!isEntityId(id)) return null;
         const invoice = await ctx.loaders.invoice.load(id);
-        return invoice && canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) ? withId(invoice) : null;
+        return invoice && mayRead(ctx, invoice) ? withId(invoice) : null;
       },
     },
     Mutation: {
@@ -66,13 +70,14 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
     Organization: {
       invoices: async ({ id }: { id: string }, args: PageArgs, ctx: Ctx) => {
         requireOrganizationAccess(ctx, id, INVOICE_ACCESS);
-        return newestFirstPage<InvoiceDoc>(models.Invoice, { organizationId: id }, args, ctx.locale);
+        const filter = ctx.principal.kind === 'operator' ? { organizationId: id } : { organizationId: id, restrictedAt: null };
+        return newestFirstPage<InvoiceDoc>(models.Invoice, filter, args, ctx.locale);
       },
     },
     Invoice: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
         const invoice = await ctx.loaders.invoice.load(id);
-        return invoice && canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) ? withId(invoice) : null;
+        return invoice && mayRead(ctx, invoice) ? withId(invoice) : null;
       },
       organization: (invoice: InvoiceDoc) => ({ __typename: 'Organization', id: invoice.organizationId }),
       subscription: async (invoice: InvoiceDoc, _: unknown, ctx: Ctx) => {

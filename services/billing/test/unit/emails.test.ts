@@ -4,6 +4,7 @@ import type { Logger } from '@omurga/shared';
 import { BILLING_EMAIL_KINDS, TASK_QUEUES, type BillingEmailKind } from '@omurga/workflows';
 import { REQUIRED_PARAMS, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
 import type { BillingModels } from '../../src/models/index.ts';
+import { addressKey } from '@omurga/workflows';
 
 const EVERY_PARAM = {
   planName: 'Omnichannel Pro',
@@ -138,9 +139,9 @@ describe('billing outbox', () => {
     const temporal = fakeTemporal();
     await createBillingOutbox({ models, temporal: temporal.client, logger }).send(input);
 
-    expect(rows.map((r) => r.key)).toEqual([`${input.key}/muhasebe@example.test`, `${input.key}/owner@example.test`]);
+    expect(rows.map((r) => r.key)).toEqual([`${input.key}/${addressKey('muhasebe@example.test')}`, `${input.key}/${addressKey('owner@example.test')}`]);
     expect(rows[0]).toMatchObject({ kind: 'PAYMENT_FAILED', organizationId: 'org-1', subscriptionId: SUBSCRIPTION_ID, invoiceId: INVOICE_ID, to: ['muhasebe@example.test'] });
-    expect([...temporal.started.keys()]).toEqual([`email/billing/${input.key}/muhasebe@example.test`, `email/billing/${input.key}/owner@example.test`]);
+    expect([...temporal.started.keys()]).toEqual([`email/billing/${input.key}/${addressKey('muhasebe@example.test')}`, `email/billing/${input.key}/${addressKey('owner@example.test')}`]);
     const [turkish, english] = [...temporal.started.values()] as { to: string; subject: string; text: string }[];
     expect(turkish).toMatchObject({ to: 'muhasebe@example.test', subject: 'Ödeme alınamadı: OMR2026000000042' });
     expect(turkish!.text).toContain('1.234,56 ₺');

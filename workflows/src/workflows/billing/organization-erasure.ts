@@ -1,22 +1,28 @@
-import { sleep, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, executeChild, sleep } from '@temporalio/workflow';
 import type { OrganizationErasureInput } from '../../contracts/billing.ts';
-import { accountsActivities } from '../accounts-activities.ts';
+import { personalDataErasureWorkflowId, type PersonalDataErasureInput } from '../../contracts/personal-data.ts';
+import { personalDataErasureWorkflow } from '../personal-data/erasure.ts';
 import { parseInstant } from '../time.ts';
 
 /**
- * CON-6: erase a terminated organisation's personal data once its policy's
- * deletion delay has passed ([000 §7.5] at once, [002 §9] at termination).
- * Registered under ORGANIZATION_ERASURE_WORKFLOW with ID
- * organizationErasureWorkflowId(organizationId). This first version erases
- * what accounts holds; the consent service's erasure fan-out (issue 5)
- * replaces this body under the same name, so billing's hand-over stays put.
+ * CON-6 on the termination path: once the policy's deletion delay has passed
+ * ([000 §7.5] at once, [002 §9] at termination), the organisation is erased
+ * from every service by personalDataErasureWorkflow, which leaves the
+ * destruction record. Started by billing (scheduleOrganizationErasure) under
+ * ORGANIZATION_ERASURE_WORKFLOW with ID organizationErasureWorkflowId(organizationId).
  */
 export async function organizationErasureWorkflow(input: OrganizationErasureInput): Promise<{ erasedAt: string }> {
   const eraseAt = parseInstant(input.eraseAt, 'eraseAt');
   await sleep(Math.max(0, eraseAt - Date.now()));
-  await accountsActivities.eraseOrganizationPersonalData({
-    organizationId: input.organizationId,
-    actor: { kind: 'workflow', id: workflowInfo().workflowId },
+  const erasure: PersonalDataErasureInput = {
+    erasureId: `termination/${input.organizationId}`,
+    subject: { kind: 'ORGANIZATION', organizationId: input.organizationId },
+    reason: 'TERMINATION',
+  };
+  await executeChild(personalDataErasureWorkflow, {
+    workflowId: personalDataErasureWorkflowId(erasure.erasureId),
+    args: [erasure],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
   });
   return { erasedAt: new Date(Date.now()).toISOString() };
 }

@@ -16,6 +16,7 @@ import {
 } from '../../contracts/consent-breaches.ts';
 import { parseInstant } from '../time.ts';
 import { consentActivities } from './consent-activities.ts';
+import { customerPrivacyContacts, dpoRecipients } from './operator-recipients.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -99,7 +100,7 @@ export async function breachClockWorkflow(input: BreachClockInput): Promise<Brea
       if (await condition(() => state.status !== 'OPEN' || closed, Math.max(0, at - Date.now()))) break;
       // Set before escalating, so a notification arriving meanwhile cannot turn a missed clock into a met one.
       if (stage === 'OVERDUE') state.status = 'MISSED';
-      await consentActivities.escalateBreach({ breachId, clock: kind, organizationId, dueAt, stage });
+      await consentActivities.escalateBreach({ breachId, clock: kind, organizationId, dueAt, stage, recipients: await dpoRecipients() });
     }
     if (state.status === 'OPEN') return; // closed before the clock resolved
     await consentActivities.recordBreachClock({
@@ -121,7 +122,8 @@ export async function breachClockWorkflow(input: BreachClockInput): Promise<Brea
  * CON-8 [003 Ek-1 §5.3]: a data-subject request about a customer's own
  * end-users is forwarded to that customer right away; if the customer has not
  * acknowledged it within 48 hours of its receipt, the DPO operators are
- * alerted, and the workflow waits on for the acknowledgement.
+ * alerted (at once when the customer has no owner or admin to write to),
+ * and the workflow waits on for the acknowledgement.
  * Started with ID endUserRequestWorkflowId(requestId).
  */
 export async function endUserRequestForwardingWorkflow(input: EndUserRequestForwardingInput): Promise<{ outcome: EndUserRequestOutcome }> {
@@ -132,10 +134,13 @@ export async function endUserRequestForwardingWorkflow(input: EndUserRequestForw
     acknowledged = true;
   });
 
-  await consentActivities.forwardEndUserRequest({ requestId, organizationId });
-  if (await condition(() => acknowledged, Math.max(0, dueAtMs - Date.now()))) return { outcome: 'ACKNOWLEDGED' };
+  const forwarded = await consentActivities.forwardEndUserRequest({ requestId, organizationId, recipients: await customerPrivacyContacts(organizationId) });
+  // With nobody at the customer to write to, the DPO is alerted at once rather than after 48 hours.
+  const wait = forwarded.recipients === 0 ? 0 : Math.max(0, dueAtMs - Date.now());
+  if (await condition(() => acknowledged, wait)) return { outcome: 'ACKNOWLEDGED' };
 
-  await consentActivities.escalateEndUserRequest({ requestId, organizationId, dueAt: new Date(dueAtMs).toISOString() });
+  const dueAt = new Date(dueAtMs).toISOString();
+  await consentActivities.escalateEndUserRequest({ requestId, organizationId, dueAt, recipients: await dpoRecipients() });
   await condition(() => acknowledged);
   return { outcome: 'ACKNOWLEDGED_LATE' };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../contracts/consent-requests.ts';
 import { parseInstant } from '../time.ts';
 import { consentActivities } from './consent-activities.ts';
+import { dpoRecipients } from './operator-recipients.ts';
 
 export const identityVerifiedSignal = defineSignal(DATA_SUBJECT_REQUEST_SIGNALS.identityVerified);
 export const workStartedSignal = defineSignal(DATA_SUBJECT_REQUEST_SIGNALS.workStarted);
@@ -94,11 +95,12 @@ export async function dataSubjectRequestWorkflow(input: DataSubjectRequestInput)
       // A request started after a checkpoint had passed (e.g. converted from a ticket, SUP-8) gets only the latest notice due.
       const next = checkpoints[i + 1];
       if (next && next.at <= Date.now()) continue;
+      const recipients = await dpoRecipients();
       if (reminderDay === undefined) {
-        await consentActivities.escalateDataSubjectRequest({ requestId, dueAt });
+        await consentActivities.escalateDataSubjectRequest({ requestId, dueAt, recipients });
         escalated = true;
       } else {
-        await consentActivities.remindDataSubjectRequest({ requestId, day: reminderDay, dueAt });
+        await consentActivities.remindDataSubjectRequest({ requestId, day: reminderDay, dueAt, recipients });
         remindersSent.push(reminderDay);
       }
     }

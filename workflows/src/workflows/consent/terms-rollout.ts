@@ -1,5 +1,6 @@
-import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { addDuration, isIsoDuration } from '@omurga/shared/durations';
+import type { UserContactActivities } from '../../contracts/accounts.ts';
 import {
   TERMS_ROLLOUT_QUERIES,
   TERMS_ROLLOUT_SIGNALS,
@@ -9,8 +10,16 @@ import {
   type TermsRolloutResult,
   type TermsRolloutState,
 } from '../../contracts/consent-terms.ts';
+import { TASK_QUEUES } from '../../task-queues.ts';
 import { parseInstant } from '../time.ts';
 import { consentActivities } from './consent-activities.ts';
+
+/** Accounts knows where to write to each recipient; retried like consent's activities. */
+const { userContact } = proxyActivities<UserContactActivities>({
+  taskQueue: TASK_QUEUES.accounts,
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
 
 export const termsObjectedSignal = defineSignal<[TermsObjectedSignalInput]>(TERMS_ROLLOUT_SIGNALS.objected);
 export const termsRolloutStateQuery = defineQuery<TermsRolloutState>(TERMS_ROLLOUT_QUERIES.state);
@@ -20,9 +29,10 @@ export const TERMS_ROLLOUT_PAGE_SIZE = 100;
 /** At most this many activities run at once. */
 const MAX_CONCURRENT = 50;
 /**
- * Pages one run handles before it continues as new. A page costs about 320
- * history events (three per activity plus workflow tasks), so a run stays
- * near 3 200 events; 10 000 recipients take ten runs to notify and ten to accept.
+ * Pages one run handles before it continues as new. A notifying page costs
+ * about 620 history events (three per activity, two activities per recipient:
+ * the contact look-up and the notice, plus workflow tasks), so a run stays
+ * near 6 200 events; 10 000 recipients take ten runs to notify and ten to accept.
  */
 const DEFAULT_PAGES_PER_RUN = 10;
 
@@ -31,7 +41,7 @@ const DEFAULT_PAGES_PER_RUN = 10;
  * customers bound by the previous one. Started with ID
  * termsRolloutWorkflowId(documentVersionId).
  *
- * 1. notifies every affected customer, a page at a time, of when the version binds
+ * 1. notifies every affected customer (at the address accounts' userContact gives), a page at a time, of when the version binds
  *    (publishedAt + notice: 90 days [000 §6.7], 24 hours [001 §2.3], at once [003 §7.16]);
  * 2. until then takes `objected` signals, offering each objector a cost-free cancellation;
  * 3. at bindingAt makes the version binding and records a continued-use acceptance for
@@ -72,7 +82,10 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     while (pendingOffers.length > 0) {
       const batch = pendingOffers.splice(0, MAX_CONCURRENT);
       await Promise.all(
-        batch.map((o) => consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at })),
+        batch.map(async (o) => {
+          const to = await userContact({ userId: o.recipientId });
+          await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, to });
+        }),
       );
     }
   }
@@ -104,7 +117,10 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     do {
       if (runIsFull(pages)) return continueRollout();
       const page = await listPage();
-      await inBatches(page.ids, (recipientId) => consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt }));
+      await inBatches(page.ids, async (recipientId) => {
+        const to = await userContact({ userId: recipientId });
+        await consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt, to });
+      });
       notified += page.ids.length;
       cursor = page.nextCursor;
       pages++;

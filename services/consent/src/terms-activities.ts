@@ -1,0 +1,169 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
+import { isDuplicateKeyError, isEntityId, type Locale } from '@omurga/shared';
+import {
+  TERMS_DOCUMENT_NOT_FOUND,
+  startEmailWorkflow,
+  type AffectedCustomersPage,
+  type EmailMessage,
+  type TermsRecipientAddress,
+  type TermsRolloutActivities,
+} from '@omurga/workflows';
+import { appendAcceptance } from './acceptances.ts';
+import type { ConsentModels, LegalDocumentVersionDoc } from './models.ts';
+
+/**
+ * consent's side of termsRolloutWorkflow (CON-4). The affected customers are
+ * the people who accepted an earlier version of the same kind in the same
+ * locale before publication; they are listed once into
+ * terms_rollout_recipients, so both passes of the rollout page through the
+ * same snapshot in _id order. Every activity is idempotent.
+ */
+export interface TermsActivityDeps {
+  models: ConsentModels;
+  temporal: Client;
+  /** the panel's address, for links to the published text */
+  publicAppUrl: string;
+}
+
+const LISTING_BATCH = 500;
+
+export function termsRolloutActivities({ models, temporal, publicAppUrl }: TermsActivityDeps): TermsRolloutActivities {
+  async function requireVersion(documentVersionId: string): Promise<LegalDocumentVersionDoc> {
+    const version = isEntityId(documentVersionId) ? await models.LegalDocumentVersion.findById(documentVersionId).lean<LegalDocumentVersionDoc>() : null;
+    if (!version) throw ApplicationFailure.nonRetryable(`legal document version ${documentVersionId} not found`, TERMS_DOCUMENT_NOT_FOUND);
+    return version;
+  }
+
+  /** Lists the recipients once; a retry after a crash half-way adds only the missing ones. */
+  async function listRecipients(version: LegalDocumentVersionDoc): Promise<void> {
+    if (version.recipientsListedAt) return;
+    const documentVersionId = version._id.toString();
+    const acceptances = models.LegalAcceptance.find(
+      { kind: version.kind, locale: version.locale, acceptedAt: { $lt: version.publishedAt ?? version.createdAt }, documentVersionId: { $ne: documentVersionId } },
+      { userId: 1 },
+    )
+      .sort({ _id: 1 })
+      .lean()
+      .cursor();
+    const now = new Date();
+    let batch = new Set<string>();
+    const flush = async () => {
+      if (batch.size === 0) return;
+      await models.TermsRolloutRecipient.bulkWrite(
+        [...batch].map((userId) => ({
+          updateOne: { filter: { documentVersionId, userId }, update: { $setOnInsert: { listedAt: now } }, upsert: true },
+        })),
+        { ordered: false },
+      );
+      batch = new Set();
+    };
+    for await (const { userId } of acceptances) {
+      batch.add(userId);
+      if (batch.size >= LISTING_BATCH) await flush();
+    }
+    await flush();
+    await models.LegalDocumentVersion.updateOne({ _id: version._id, recipientsListedAt: null }, { $set: { recipientsListedAt: now } });
+  }
+
+  async function send(key: string, to: TermsRecipientAddress, message: (locale: Locale) => { subject: string; text: string }) {
+    const email: EmailMessage = { to: to.email, ...message(to.locale === 'en' ? 'en' : 'tr') };
+    await startEmailWorkflow(temporal, key, email);
+  }
+
+  const link = (version: LegalDocumentVersionDoc) => `${publicAppUrl.replace(/\/$/, '')}/legal/${version._id.toString()}`;
+
+  return {
+    async listAffectedCustomers({ documentVersionId, cursor, limit }): Promise<AffectedCustomersPage> {
+      const version = await requireVersion(documentVersionId);
+      await listRecipients(version);
+      const after = cursor && isEntityId(cursor) ? { _id: { $gt: cursor } } : {};
+      const rows = await models.TermsRolloutRecipient.find({ documentVersionId, ...after }, { userId: 1 })
+        .sort({ _id: 1 })
+        .limit(limit + 1)
+        .lean();
+      const page = rows.slice(0, limit);
+      return { ids: page.map((r) => r.userId), nextCursor: rows.length > limit ? page.at(-1)!._id.toString() : null };
+    },
+
+    async notifyTermsChange({ documentVersionId, recipientId, bindingAt, to }) {
+      const version = await requireVersion(documentVersionId);
+      if (!to) return; // nobody to write to (unknown or erased)
+      await send(`consent/terms-change/${documentVersionId}/${recipientId}`, to, (locale) =>
+        termsChangeNotice(locale, { kind: version.kind, version: version.version, bindingAt: new Date(bindingAt), link: link(version) }),
+      );
+    },
+
+    async offerCostFreeCancellation({ documentVersionId, recipientId, objectedAt, to }) {
+      const version = await requireVersion(documentVersionId);
+      try {
+        await models.TermsObjection.create({
+          documentVersionId,
+          userId: recipientId,
+          kind: version.kind,
+          version: version.version,
+          locale: version.locale,
+          objectedAt: new Date(objectedAt),
+          cancellationOfferedAt: new Date(),
+        });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error; // recorded by an earlier attempt
+      }
+      if (!to) return;
+      await send(`consent/terms-objection/${documentVersionId}/${recipientId}`, to, (locale) =>
+        cancellationOffer(locale, { kind: version.kind, version: version.version, link: link(version) }),
+      );
+    },
+
+    async makeBinding({ documentVersionId, at }) {
+      await requireVersion(documentVersionId);
+      await models.LegalDocumentVersion.updateOne({ _id: documentVersionId }, { $set: { effectiveAt: new Date(at), awaitingBinding: false } });
+    },
+
+    async recordContinuedUseAcceptance({ documentVersionId, recipientId, at, method }) {
+      const version = await requireVersion(documentVersionId);
+      await appendAcceptance(models, version, { userId: recipientId, organizationId: null, method, acceptedAt: new Date(at), ip: null, userAgent: null });
+    },
+  };
+}
+
+// ── e-mail texts (tr, en) ───────────────────────────────────────────────────
+
+const KIND_NAMES: Record<string, Record<Locale, string>> = {
+  USER_AGREEMENT: { tr: 'Üyelik ve Hizmet Sözleşmesi', en: 'Membership and Service Agreement' },
+  DATA_PROCESSING_UNDERTAKING: { tr: 'Veri İşleme Taahhütnamesi', en: 'Data Processing Undertaking' },
+  INFORMATION_NOTICE: { tr: 'Aydınlatma Metni', en: 'Privacy Notice' },
+  COOKIE_POLICY: { tr: 'Çerez Politikası', en: 'Cookie Policy' },
+};
+
+const kindName = (kind: string, locale: Locale) => KIND_NAMES[kind]?.[locale] ?? kind;
+
+const formatInstant = (at: Date, locale: Locale) =>
+  new Intl.DateTimeFormat(locale === 'tr' ? 'tr-TR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Istanbul' }).format(at);
+
+export function termsChangeNotice(locale: Locale, p: { kind: string; version: number; bindingAt: Date; link: string }) {
+  const name = kindName(p.kind, locale);
+  const when = formatInstant(p.bindingAt, locale);
+  return locale === 'tr'
+    ? {
+        subject: `${name} değişiyor (sürüm ${p.version})`,
+        text: `Merhaba,\n\n${name} metninin ${p.version}. sürümünü yayımladık. Yeni metin ${when} (Türkiye saati) itibarıyla geçerli olacak:\n${p.link}\n\nDeğişikliği kabul etmiyorsanız bu tarihten önce panelden itiraz edebilir ve hizmetinizi hiçbir bedel ödemeden sonlandırabilirsiniz. İtiraz etmezseniz hizmeti kullanmaya devam etmeniz yeni metni kabul ettiğiniz anlamına gelir.`,
+      }
+    : {
+        subject: `The ${name} is changing (version ${p.version})`,
+        text: `Hello,\n\nWe have published version ${p.version} of the ${name}. It takes effect on ${when} (Turkish time):\n${p.link}\n\nIf you do not accept the change, you may object in the panel before then and cancel your service at no cost. If you do not object, continuing to use the service means you accept the new text.`,
+      };
+}
+
+export function cancellationOffer(locale: Locale, p: { kind: string; version: number; link: string }) {
+  const name = kindName(p.kind, locale);
+  return locale === 'tr'
+    ? {
+        subject: `İtirazınız alındı: ${name} (sürüm ${p.version})`,
+        text: `Merhaba,\n\n${name} metninin ${p.version}. sürümüne itirazınızı kaydettik:\n${p.link}\n\nHizmetinizi hiçbir bedel ve bildirim süresi olmadan sonlandırabilirsiniz; bunun için panelden aboneliğinizi iptal etmeniz ya da bize yazmanız yeterlidir.`,
+      }
+    : {
+        subject: `Objection received: ${name} (version ${p.version})`,
+        text: `Hello,\n\nWe have recorded your objection to version ${p.version} of the ${name}:\n${p.link}\n\nYou may cancel your service at no cost and without notice: cancel your subscription in the panel or write to us.`,
+      };
+}

@@ -1,0 +1,185 @@
+// Issue 5 (consent): CON-4 terms changes through the gateway. A DPO operator
+// publishes a new version of the user agreement; the rollout workflow e-mails
+// everyone bound by the previous version, takes objections (each objector is
+// offered a cost-free cancellation) and, when the notice runs out, makes the
+// version binding and records a CONTINUED_USE acceptance for everyone else.
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
+import { errorCodes, graphql } from '../support/graphql.ts';
+import { waitForEmail } from '../support/mail-catcher.ts';
+import { E2E_OPERATOR } from './stack-info.ts';
+
+const stack = inject('stack');
+const gw = stack.gatewayUrl;
+
+const VERSION_FIELDS = 'id kind version locale contentHash effectiveAt publishedAt awaitingBinding';
+const PUBLISH = `mutation($input: PublishLegalDocumentVersionInput!) {
+  publishLegalDocumentVersion(input: $input) { version { ${VERSION_FIELDS} } userErrors { code field message } } }`;
+const OBJECT = `mutation($id: ID!) { objectToLegalDocument(documentVersionId: $id) {
+  objection { objectedAt cancellationOfferedAt documentVersion { id } } userErrors { code field message } } }`;
+const CURRENT = `query($l: String!) { currentLegalDocuments(locale: $l) { id kind version body } }`;
+const MINE = `{ me { legalAcceptances { method acceptedAt documentVersion { id } } termsObjections { objectedAt cancellationOfferedAt documentVersion { id version } } } }`;
+
+interface Version {
+  id: string;
+  kind: string;
+  version: number;
+  locale: string;
+  contentHash: string;
+  effectiveAt: string;
+  publishedAt: string | null;
+  awaitingBinding: boolean;
+}
+
+let operatorToken: string;
+
+async function publish(input: Record<string, unknown>, token = operatorToken) {
+  return graphql(gw, PUBLISH, { token, variables: { input } });
+}
+
+async function current(kind: string, locale = 'tr'): Promise<{ id: string; version: number; body: string } | undefined> {
+  const response = await graphql(gw, CURRENT, { variables: { l: locale } });
+  return (response.data!.currentLegalDocuments as { id: string; kind: string; version: number; body: string }[]).find((d) => d.kind === kind);
+}
+
+async function mine(token: string) {
+  const response = await graphql(gw, MINE, { token });
+  expect(response.errors).toBeUndefined();
+  return response.data!.me as {
+    legalAcceptances: { method: string; acceptedAt: string; documentVersion: { id: string } }[];
+    termsObjections: { objectedAt: string; cancellationOfferedAt: string | null; documentVersion: { id: string; version: number } }[];
+  };
+}
+
+/** Polls (the rollout runs in Temporal) until `done` holds; the test's timeout bounds it. */
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    await sleep(250);
+  }
+}
+
+const mailTo = (address: string, subject: RegExp) => waitForEmail(stack.mailCatcherUrl, (m) => m.to.some((a) => a.address === address) && subject.test(m.subject), 30_000);
+
+beforeAll(async () => {
+  const logIn = await graphql(gw, LOG_IN, { variables: E2E_OPERATOR, headers: { 'x-forwarded-for': clientIp() } });
+  operatorToken = logIn.data!.logIn.accessToken;
+});
+
+describe('publishing legal document versions (CON-1, CON-4)', () => {
+  it('CON-4: refuses bad input with typed userErrors, and non-DPO callers (FORBIDDEN)', async () => {
+    const agreement = (await current('USER_AGREEMENT'))!;
+    const base = { kind: 'USER_AGREEMENT', locale: 'tr', body: 'SÖZLEŞME (deneme)', binding: true, notice: 'P90D' };
+    const cases: [Record<string, unknown>, string, string[]][] = [
+      [{ ...base, binding: false }, 'BINDING_MISMATCH', ['input', 'binding']],
+      [{ ...base, kind: 'COOKIE_POLICY' }, 'BINDING_MISMATCH', ['input', 'binding']],
+      [{ ...base, notice: 'ninety days' }, 'INVALID_NOTICE', ['input', 'notice']],
+      [{ ...base, notice: null }, 'INVALID_NOTICE', ['input', 'notice']],
+      [{ ...base, notice: 'P5Y' }, 'INVALID_NOTICE', ['input', 'notice']],
+      [{ ...base, locale: 'de' }, 'INVALID_LOCALE', ['input', 'locale']],
+      [{ ...base, body: '   ' }, 'REQUIRED', ['input', 'body']],
+      [{ ...base, effectiveAt: new Date().toISOString() }, 'EFFECTIVE_AT_FOR_NON_BINDING_ONLY', ['input', 'effectiveAt']],
+      [{ kind: 'COOKIE_POLICY', locale: 'tr', body: 'Çerezler', binding: false, notice: 'P90D' }, 'NOTICE_FOR_BINDING_ONLY', ['input', 'notice']],
+      [{ ...base, body: agreement.body }, 'UNCHANGED', ['input', 'body']],
+    ];
+    for (const [input, code, field] of cases) {
+      const response = await publish(input);
+      expect(response.errors, code).toBeUndefined();
+      expect(response.data!.publishLegalDocumentVersion, code).toEqual({ version: null, userErrors: [{ code, field, message: expect.any(String) }] });
+    }
+    expect((await current('USER_AGREEMENT'))?.id).toBe(agreement.id);
+
+    const customer = await signUpAndVerify(stack);
+    expect(errorCodes(await publish(base, customer.accessToken))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await graphql(gw, PUBLISH, { variables: { input: base } }))).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('CON-1: a non-binding kind (cookie policy) takes effect at once as version N+1 with its SHA-256', async () => {
+    const before = (await current('COOKIE_POLICY'))?.version ?? 0;
+    const body = `ÇEREZ POLİTİKASI (sürüm ${Date.now()})\nZorunlu çerezler her zaman, analitik ve pazarlama çerezleri yalnız izninizle kullanılır.`;
+    const response = await publish({ kind: 'COOKIE_POLICY', locale: 'tr', body, binding: false });
+    expect(response.data!.publishLegalDocumentVersion.userErrors).toEqual([]);
+    const version = response.data!.publishLegalDocumentVersion.version as Version;
+    expect(version).toMatchObject({ kind: 'COOKIE_POLICY', locale: 'tr', version: before + 1, awaitingBinding: false });
+    expect(version.contentHash).toBe(createHash('sha256').update(body, 'utf8').digest('hex'));
+    expect(await current('COOKIE_POLICY')).toMatchObject({ id: version.id, body });
+
+    const next = await publish({ kind: 'COOKIE_POLICY', locale: 'tr', body: `${body}\nGüncellendi.`, binding: false, notice: 'PT0S' });
+    expect(next.data!.publishLegalDocumentVersion.version).toMatchObject({ version: before + 2, awaitingBinding: false });
+    expect((await current('COOKIE_POLICY'))?.version).toBe(before + 2);
+  });
+
+  it(
+    'CON-4 [000 §6.7]: a new user agreement is e-mailed to everyone bound by the previous one; an objector is offered a cost-free cancellation, the others accept by continued use when the notice runs out',
+    async () => {
+      const customers: SignedUp[] = [];
+      for (let i = 0; i < 3; i++) customers.push(await signUpAndVerify(stack));
+      const [stays, objects, alsoStays] = customers as [SignedUp, SignedUp, SignedUp];
+      // The hand-over to consent runs through Temporal: everyone's sign-up acceptances are recorded first.
+      for (const customer of customers) await eventually(() => mine(customer.accessToken), (me) => me.legalAcceptances.length === 2);
+      const previous = (await current('USER_AGREEMENT'))!;
+
+      const body = `ÜYELİK VE HİZMET SÖZLEŞMESİ (sürüm ${previous.version + 1})\n8. Yeni madde: hizmet seviyeleri ekte yer alır. ${Date.now()}`;
+      const published = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body, binding: true, notice: 'PT30S' });
+      expect(published.data!.publishLegalDocumentVersion.userErrors).toEqual([]);
+      const version = published.data!.publishLegalDocumentVersion.version as Version;
+      expect(version).toMatchObject({ kind: 'USER_AGREEMENT', locale: 'tr', version: previous.version + 1, awaitingBinding: true });
+      expect(version.contentHash).toBe(createHash('sha256').update(body, 'utf8').digest('hex'));
+      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(30_000);
+
+      // Until it binds, the previous version stays in force; the new text can be read by its ID.
+      expect((await current('USER_AGREEMENT'))?.id).toBe(previous.id);
+      const byId = await graphql(gw, 'query($id: ID!) { legalDocumentVersion(id: $id) { id body awaitingBinding } }', { variables: { id: version.id } });
+      expect(byId.data!.legalDocumentVersion).toEqual({ id: version.id, body, awaitingBinding: true });
+      // One rollout per document at a time.
+      const again = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body: `${body} (2)`, binding: true, notice: 'PT0S' });
+      expect(again.data!.publishLegalDocumentVersion.userErrors.map((e: { code: string }) => e.code)).toEqual(['ROLLOUT_IN_PROGRESS']);
+
+      for (const customer of customers) {
+        const mail = await mailTo(customer.email, /Sözleşmesi değişiyor/);
+        expect(mail.text).toContain(`/legal/${version.id}`);
+        expect(mail.text).toMatch(/itiraz/);
+      }
+
+      // Someone who signed up after publication accepted the text in force then: not concerned.
+      const latecomer = await signUpAndVerify(stack);
+      await eventually(() => mine(latecomer.accessToken), (me) => me.legalAcceptances.length === 2);
+      const notAffected = await graphql(gw, OBJECT, { token: latecomer.accessToken, variables: { id: version.id } });
+      expect(notAffected.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_AFFECTED']);
+      const unknown = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: '0123456789abcdef01234567' } });
+      expect(unknown.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['DOCUMENT_NOT_FOUND']);
+      const notPending = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: previous.id } });
+      expect(notPending.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
+
+      const objection = await graphql(gw, OBJECT, { token: objects.accessToken, variables: { id: version.id } });
+      expect(objection.errors).toBeUndefined();
+      expect(objection.data!.objectToLegalDocument).toMatchObject({ userErrors: [], objection: { documentVersion: { id: version.id }, cancellationOfferedAt: null } });
+      const offer = await mailTo(objects.email, /İtirazınız alındı/);
+      expect(offer.text).toMatch(/bedel/);
+      const recorded = await eventually(() => mine(objects.accessToken), (me) => me.termsObjections.length === 1);
+      expect(recorded.termsObjections[0]).toMatchObject({ documentVersion: { id: version.id, version: version.version }, cancellationOfferedAt: expect.any(String) });
+
+      // The notice runs out: the version binds and the others accept by continued use.
+      await eventually(() => current('USER_AGREEMENT'), (doc) => doc?.id === version.id);
+      for (const customer of [stays, alsoStays]) {
+        const me = await eventually(() => mine(customer.accessToken), (m) => m.legalAcceptances.length === 3);
+        const continued = me.legalAcceptances.filter((a) => a.documentVersion.id === version.id);
+        expect(continued).toEqual([{ method: 'CONTINUED_USE', acceptedAt: version.effectiveAt, documentVersion: { id: version.id } }]);
+      }
+      const bound = await graphql(gw, 'query($id: ID!) { legalDocumentVersion(id: $id) { awaitingBinding effectiveAt } }', { variables: { id: version.id } });
+      expect(bound.data!.legalDocumentVersion).toEqual({ awaitingBinding: false, effectiveAt: version.effectiveAt });
+
+      // The objector did not accept it, and the notice period is over for everyone.
+      const objector = await mine(objects.accessToken);
+      expect(objector.legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
+      const late = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: version.id } });
+      expect(late.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
+      // The latecomer was never part of the rollout.
+      expect((await mine(latecomer.accessToken)).legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
+    },
+    150_000,
+  );
+});
