@@ -21,6 +21,7 @@ export interface FileRoute {
 const REQUEST_HEADERS = ['authorization', 'accept-language'] as const;
 const RESPONSE_HEADERS = ['content-type', 'content-length', 'content-disposition', 'cache-control', 'www-authenticate', 'x-content-type-options'] as const;
 const UPSTREAM_TIMEOUT_MS = 30_000;
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
 /** The service's base URL from its GraphQL URL (http://host:4002/graphql → http://host:4002). */
 export function serviceBaseUrl(graphqlUrl: string): string {
@@ -30,6 +31,11 @@ export function serviceBaseUrl(graphqlUrl: string): string {
 export function fileProxy(app: Express, route: FileRoute): void {
   const base = serviceBaseUrl(route.graphqlUrl);
   app.get(route.path, async (req, res) => {
+    // Only object ids go upstream: nothing like '..' reaches another path of the service.
+    if (!OBJECT_ID.test(String(req.params.id))) {
+      res.status(404).json({ code: 'NOT_FOUND', message: 'Not found.' });
+      return;
+    }
     const headers: Record<string, string> = {};
     for (const name of REQUEST_HEADERS) {
       const value = req.get(name);

@@ -242,7 +242,10 @@ describe('a person\'s whole KVKK life through the gateway (issue 5 done-when)', 
     expect(data.billing.invoices.map((i: { number: string }) => i.number)).toContain(invoiceNumber);
     expect(data.consent.consentEvents).toHaveLength(4);
     expect(data.consent.legalAcceptances[0].userAgent).toBe(PERSON.userAgent);
-    expect(data.support.tickets.map((t: { _id: string }) => t._id)).toEqual([ticketId]);
+    expect(data.support.tickets.map((t: { id: string }) => t.id)).toEqual([ticketId]);
+    expect(data.support.tickets[0].messages.map((m: { body: string }) => m.body)).toEqual([PERSON.ticketText]);
+    // the customer's view: nothing only agents see
+    for (const field of ['events', 'assigneeId', 'flaggedForAbuse', 'dataSubjectRequestId', 'slaInput']) expect(data.support.tickets[0]).not.toHaveProperty(field);
 
     // Nobody else can download it, and it does not exist for them.
     const stranger = await signUpAndVerify(stack);

@@ -1,7 +1,7 @@
 export { TASK_QUEUES } from './task-queues.ts';
 export { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 export { emailWorkflowId, type EmailMessage } from './email.ts';
-export { startEmailWorkflow } from './start-email.ts';
+export { startEmailWorkflow, startWorkflowOnce } from './start-email.ts';
 export { connectTemporalClient } from './client.ts';
 export * from './contracts/accounts.ts';
 export * from './contracts/billing.ts';

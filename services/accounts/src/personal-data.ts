@@ -146,11 +146,15 @@ function throttleKeysOf(email: string, ip: string | null): string[] {
 
 /** The audit trail keeps who did what and when; the copies of personal data it took (before/after, IP) go. */
 async function redactAudit(models: AccountsModels, targetId: string): Promise<ErasureLine> {
-  const result = await models.AuditEntry.updateMany(
-    { targetId, $or: [{ before: { $ne: null } }, { after: { $ne: null } }, { ip: { $ne: null } }] },
-    { $set: { before: null, after: null, ip: null } },
-  );
-  return line('audit_entries', 'personal data copied into the audit trail', result.modifiedCount);
+  const [about, by] = await Promise.all([
+    models.AuditEntry.updateMany(
+      { targetId, $or: [{ before: { $ne: null } }, { after: { $ne: null } }, { ip: { $ne: null } }] },
+      { $set: { before: null, after: null, ip: null } },
+    ),
+    // entries where the erased person acted keep the act, not where they acted from
+    models.AuditEntry.updateMany({ actorId: targetId, ip: { $ne: null } }, { $set: { ip: null } }),
+  ]);
+  return line('audit_entries', 'personal data copied into the audit trail', about.modifiedCount + by.modifiedCount);
 }
 
 /** Everything accounts holds about the subject, without secrets (password and token hashes). */

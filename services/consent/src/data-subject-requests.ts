@@ -9,6 +9,7 @@ import {
   type DataSubjectRequestInput,
   type DataSubjectRequestKind,
   type DataSubjectRequestRejectedPayload,
+  startWorkflowOnce,
 } from '@omurga/workflows';
 import type { ConsentModels, DataSubjectRequestDoc, DSR_STATUSES } from './models.ts';
 import { requestResultReady, startRequestWork } from './personal-data/request-work.ts';
@@ -72,17 +73,9 @@ export async function startDataSubjectRequestWorkflow(
     receivedAt: request.receivedAt.toISOString(),
     dueAt: request.dueAt.toISOString(),
   };
-  try {
-    await temporal.workflow.start('dataSubjectRequestWorkflow', {
-      taskQueue: TASK_QUEUES.workflows,
-      workflowId: dataSubjectRequestWorkflowId(requestId),
-      args: [workflowInput],
-      searchAttributes: { RequestKind: [request.kind] },
-      ...(once ? { workflowIdReusePolicy: 'REJECT_DUPLICATE' as const } : {}),
-    });
-  } catch (error) {
-    if (!once || (error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-  }
+  const options = { workflowId: dataSubjectRequestWorkflowId(requestId), args: [workflowInput], searchAttributes: { RequestKind: [request.kind] } };
+  if (once) await startWorkflowOnce(temporal, 'dataSubjectRequestWorkflow', { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+  else await temporal.workflow.start('dataSubjectRequestWorkflow', { ...options, taskQueue: TASK_QUEUES.workflows });
 }
 
 /** An operator's step on a request, and the stored status it may be taken from. */

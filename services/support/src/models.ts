@@ -157,9 +157,14 @@ const attachmentChunkSchema = new Schema(
 attachmentChunkSchema.index({ attachmentId: 1, n: 1 }, { unique: true });
 export type AttachmentChunkDoc = InferSchemaType<typeof attachmentChunkSchema> & { _id: Types.ObjectId };
 
+/** Every ticket number ever given (SUP-1): never erased, so numbers are never reused. Holds no personal data. */
+const ticketNumberClaimSchema = new Schema({ year: { type: Number, required: true }, sequence: { type: Number, required: true } }, { collection: 'ticket_number_claims' });
+ticketNumberClaimSchema.index({ year: 1, sequence: 1 }, { unique: true });
+
 export function supportModels(db: Connection) {
   return {
     Ticket: db.model('Ticket', ticketSchema),
+    TicketNumberClaim: db.model('TicketNumberClaim', ticketNumberClaimSchema),
     SlaPolicy: db.model('SlaPolicy', slaPolicySchema),
     CannedResponse: db.model('CannedResponse', cannedResponseSchema),
     Announcement: db.model('Announcement', announcementSchema),

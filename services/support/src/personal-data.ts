@@ -11,7 +11,7 @@ import type { SupportModels } from './models.ts';
  */
 
 export const ERASED_TEXT = '[silindi / erased]';
-const ERASED_AUTHOR = 'erased';
+export const ERASED_AUTHOR = 'erased';
 
 const line = (collection: string, description: string, count: number): ErasureLine => ({ collection, description, count });
 
@@ -37,29 +37,51 @@ async function eraseOrganizations(models: SupportModels, organizationIds: string
   ];
 }
 
-async function erasePerson(models: SupportModels, userId: string, email: string | null): Promise<ErasureLine[]> {
-  const tickets = await models.Ticket.find({
-    $or: [{ openedBy: userId }, { 'messages.authorId': userId }, ...(email ? [{ openerEmail: email }] : [])],
-  }).lean();
-  let messages = 0;
-  for (const ticket of tickets) {
+const MAX_RACES = 20;
+
+/**
+ * Rewrites one ticket without the person, guarded by its version (__v), so a
+ * reply or note written meanwhile is never overwritten: on a lost race the
+ * ticket is read again. Returns how many of the person's messages it erased.
+ */
+async function erasePersonFromTicket(models: SupportModels, ticketId: unknown, userId: string): Promise<{ opened: boolean; messages: number }> {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const ticket = await models.Ticket.findById(ticketId).lean();
+    if (!ticket) return { opened: false, messages: 0 };
     const opened = ticket.openedBy === userId;
-    const authored = ticket.messages.filter((m) => m.authorId === userId).length;
-    messages += authored;
-    await models.Ticket.updateOne(
-      { _id: ticket._id },
+    const messages = ticket.messages.filter((m) => m.authorId === userId).length;
+    const version = (ticket as { __v?: number }).__v ?? 0;
+    const result = await models.Ticket.updateOne(
+      { _id: ticket._id, __v: version },
       {
         $set: {
           messages: ticket.messages.map((m) => (m.authorId === userId ? { ...m, body: ERASED_TEXT, authorId: ERASED_AUTHOR } : m)),
           events: ticket.events.map((e) => (e.actorId === userId ? { ...e, actorId: null } : e)),
           ...(opened ? { openedBy: ERASED_AUTHOR, openerEmail: null, subject: ERASED_TEXT, rating: ticket.rating ? { ...ticket.rating, comment: null } : null } : {}),
         },
+        $inc: { __v: 1 },
       },
     );
+    if (result.modifiedCount === 1) return { opened, messages };
+  }
+  throw new Error(`ticket ${String(ticketId)} kept changing while the person was erased from it`);
+}
+
+async function erasePerson(models: SupportModels, userId: string, email: string | null): Promise<ErasureLine[]> {
+  const tickets = await models.Ticket.find(
+    { $or: [{ openedBy: userId }, { 'messages.authorId': userId }, ...(email ? [{ openerEmail: email }] : [])] },
+    { _id: 1 },
+  ).lean();
+  let messages = 0;
+  let opened = 0;
+  for (const ticket of tickets) {
+    const erased = await erasePersonFromTicket(models, ticket._id, userId);
+    messages += erased.messages;
+    if (erased.opened) opened++;
   }
   const files = await deleteAttachments(models, { uploadedBy: userId });
   return [
-    line('tickets', 'tickets the person opened (subject, contact, rating comment)', tickets.filter((t) => t.openedBy === userId).length),
+    line('tickets', 'tickets the person opened (subject, contact, rating comment)', opened),
     line('tickets', 'messages the person wrote', messages),
     line('ticket_attachments', 'files the person sent', files),
   ];
@@ -73,16 +95,52 @@ export async function eraseSubject(models: SupportModels, subject: DataSubject):
   return { service: 'support', erased: erased.filter((l) => l.count > 0), kept: [] };
 }
 
-/** What support holds about the subject; internal notes are the agents' and are left out, as everywhere else (SUP-7). */
+type TicketRow = Awaited<ReturnType<SupportModels['Ticket']['find']>>[number] & { _id: { toString(): string }; createdAt?: Date };
+
+/**
+ * A ticket as its customer sees it (SUP-7): no internal notes, and none of the
+ * agents' fields (assignee, abuse flag, event log, KVKK link, authors' ids).
+ */
+export function customerTicketView(ticket: TicketRow, onlyMessagesOf?: string) {
+  return {
+    id: ticket._id.toString(),
+    number: ticket.number,
+    organizationId: ticket.organizationId,
+    subject: ticket.subject,
+    department: ticket.department,
+    priority: ticket.priority,
+    status: ticket.status,
+    subscriptionId: ticket.subscriptionId ?? null,
+    resourceId: ticket.resourceId ?? null,
+    openedAt: ticket.createdAt ?? null,
+    closedAt: ticket.closedAt ?? null,
+    rating: ticket.rating ?? null,
+    messages: ticket.messages
+      .filter((m) => !m.internal && (onlyMessagesOf === undefined || m.authorId === onlyMessagesOf))
+      .map((m) => ({ body: m.body, fromSupport: m.fromOperator, at: m.createdAt })),
+  };
+}
+
+/**
+ * What support holds about the subject, as the customer sees it: an
+ * organisation's tickets; a person's own tickets (and organisations that are
+ * them) plus only their own messages in colleagues' tickets.
+ */
 export async function exportSubject(models: SupportModels, subject: DataSubject): Promise<Record<string, unknown>> {
-  const filter =
-    subject.kind === 'PERSON'
-      ? { $or: [{ openedBy: subject.userId }, { 'messages.authorId': subject.userId }, { organizationId: { $in: subject.organizationIds } }] }
-      : { organizationId: subject.organizationId };
-  const tickets = await models.Ticket.find(filter, { slaInput: 0, __v: 0 }).lean();
-  const attachments = await models.Attachment.find({ ticketId: { $in: tickets.map((t) => t._id.toString()) } }, { __v: 0 }).lean();
+  const whole = subject.kind === 'PERSON'
+    ? await models.Ticket.find({ $or: [{ openedBy: subject.userId }, { organizationId: { $in: subject.organizationIds } }] }).lean()
+    : await models.Ticket.find({ organizationId: subject.organizationId }).lean();
+  const wholeIds = new Set(whole.map((t) => t._id.toString()));
+  const others = subject.kind === 'PERSON'
+    ? (await models.Ticket.find({ 'messages.authorId': subject.userId }).lean()).filter((t) => !wholeIds.has(t._id.toString()))
+    : [];
+  const attachments = await models.Attachment.find(
+    { ticketId: { $in: [...wholeIds] }, complete: true },
+    { _id: 1, ticketId: 1, fileName: 1, contentType: 1, size: 1, createdAt: 1 },
+  ).lean();
   const data = {
-    tickets: tickets.map((t) => ({ ...t, messages: t.messages.filter((m) => !m.internal) })),
+    tickets: whole.map((t) => customerTicketView(t as TicketRow)),
+    messagesInOtherTickets: subject.kind === 'PERSON' ? others.map((t) => customerTicketView(t as TicketRow, subject.userId)) : [],
     attachments,
   };
   return JSON.parse(JSON.stringify(data)) as Record<string, unknown>;

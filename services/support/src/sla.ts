@@ -8,6 +8,7 @@ import {
   type SlaTargets,
   type TicketEvent,
   type TicketWorkflowInput,
+  startWorkflowOnce,
 } from '@omurga/workflows';
 import type { FederationReader } from './federation.ts';
 import type { AnnouncementDoc, SlaPolicyDoc, SupportModels } from './models.ts';
@@ -63,11 +64,7 @@ export function temporalTicketClock(client: Client, logger: Logger): TicketClock
   const options = (input: TicketWorkflowInput) => ({ taskQueue: TASK_QUEUES.workflows, workflowId: ticketWorkflowId(input.ticketId), args: [input] as [TicketWorkflowInput] });
   return {
     async start(input) {
-      try {
-        await client.workflow.start('ticketWorkflow', options(input));
-      } catch (error) {
-        if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-      }
+      await startWorkflowOnce(client, 'ticketWorkflow', options(input));
     },
     async signal(input, event) {
       if (event.kind === 'CLOSED') {

@@ -4,14 +4,15 @@ import {
   CONVERTED_TICKET_NOT_FOUND,
   DATA_SUBJECT_REQUEST_DETAILS_MAX,
   DATA_SUBJECT_REQUEST_KINDS,
-  TASK_QUEUES,
   ticketToDataSubjectRequestWorkflowId,
   type DataSubjectRequestKind,
   type TicketConversionSupportActivities,
   type TicketToDataSubjectRequestInput,
+  startWorkflowOnce,
 } from '@omurga/workflows';
 import type { TicketDoc } from './models.ts';
 import { changeTicket, fail, type Actor, type Result, type TicketDeps } from './tickets.ts';
+import { ERASED_AUTHOR } from './personal-data.ts';
 
 /** Starts the conversion workflow (SUP-8); consent records the request, then support links it. */
 export interface DataSubjectRequestConversions {
@@ -24,19 +25,13 @@ export interface DataSubjectRequestConversions {
 export function temporalConversions(client: Client): DataSubjectRequestConversions {
   return {
     async start(input) {
-      try {
-        await client.workflow.start('ticketToDataSubjectRequestWorkflow', {
-          taskQueue: TASK_QUEUES.workflows,
-          workflowId: ticketToDataSubjectRequestWorkflowId(input.ticketId),
-          args: [input],
-          // A failed run may be started again; a running or finished one means the ticket is converted.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        });
-        return true;
-      } catch (error) {
-        if ((error as Error).name === 'WorkflowExecutionAlreadyStartedError') return false;
-        throw error;
-      }
+      const outcome = await startWorkflowOnce(client, 'ticketToDataSubjectRequestWorkflow', {
+        workflowId: ticketToDataSubjectRequestWorkflowId(input.ticketId),
+        args: [input],
+        // A failed run may be started again; a running or finished one means the ticket is converted.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      });
+      return outcome === 'STARTED';
     },
     async settle(ticketId, ms) {
       let timer: NodeJS.Timeout | undefined;
@@ -82,7 +77,8 @@ export function customerTranscript(ticket: Pick<TicketDoc, 'number' | 'subject' 
   return text.slice(0, max - marker.length) + marker;
 }
 
-const isPartnerActor = (id: string) => id.startsWith('partner:');
+/** Nobody to answer: a partner opened it, or its opener was erased (CON-6). */
+const isNotAPerson = (id: string) => id.startsWith('partner:') || id === ERASED_AUTHOR;
 
 /**
  * SUP-8: an agent turns a ticket into a data-subject request (CON-5) of the
@@ -94,7 +90,7 @@ export async function convertToDataSubjectRequest(deps: TicketDeps, actor: Actor
   const ticket = Types.ObjectId.isValid(ticketId) ? await deps.models.Ticket.findById(ticketId).lean<TicketDoc>() : null;
   if (!ticket) return fail('TICKET_NOT_FOUND', ['ticketId']);
   if (ticket.dataSubjectRequestId) return fail('ALREADY_CONVERTED', ['ticketId']);
-  if (isPartnerActor(ticket.openedBy)) return fail('OPENER_NOT_A_PERSON', ['ticketId']);
+  if (isNotAPerson(ticket.openedBy)) return fail('OPENER_NOT_A_PERSON', ['ticketId']);
   const started = await deps.conversions.start({
     ticketId,
     userId: ticket.openedBy,

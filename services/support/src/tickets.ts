@@ -108,6 +108,7 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
 
   const ticket = await insertNumbered<TicketDoc>(
     deps.models.Ticket,
+    deps.models.TicketNumberClaim,
     {
       organizationId: args.organizationId,
       openedBy: actor.id,

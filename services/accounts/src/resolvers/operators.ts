@@ -25,6 +25,7 @@ import {
   type DocumentDeadlineInput,
   type LicensedResourceHoldInput,
   type SuspensionReason,
+  startWorkflowOnce,
 } from '@omurga/workflows';
 import { issueActionToken } from '../action-tokens.ts';
 import { recordAudit } from '../audit.ts';
@@ -115,16 +116,11 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
           organizationId: args.id,
           holdUntil: new Date(Date.now() + holdDays * 86_400_000).toISOString(),
         };
-        await temporal.workflow
-          .start('licensedResourceHoldWorkflow', {
-            taskQueue: TASK_QUEUES.workflows,
-            workflowId: licensedResourceHoldWorkflowId(args.id),
-            args: [input],
-            searchAttributes: { OrganizationId: [args.id], CustomerCode: [organization.customerCode] },
-          })
-          .catch((error: Error) => {
-            if (error.name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-          });
+        await startWorkflowOnce(temporal, 'licensedResourceHoldWorkflow', {
+          workflowId: licensedResourceHoldWorkflowId(args.id),
+          args: [input],
+          searchAttributes: { OrganizationId: [args.id], CustomerCode: [organization.customerCode] },
+        });
         return organization;
       },
 

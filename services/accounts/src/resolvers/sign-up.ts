@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { withId, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
-import { TASK_QUEUES, legalAcceptancesWorkflowId, type RecordLegalAcceptancesInput } from '@omurga/workflows';
+import { legalAcceptancesWorkflowId, type RecordLegalAcceptancesInput, startWorkflowOnce } from '@omurga/workflows';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { signUpInput, type SignUpInput } from '../inputs.ts';
 import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
@@ -49,15 +49,7 @@ export async function handOverAcceptances(
     ip: ctx.ip ?? null,
     userAgent: ctx.userAgent ?? null,
   };
-  try {
-    await deps.temporal.workflow.start('recordLegalAcceptancesWorkflow', {
-      taskQueue: TASK_QUEUES.workflows,
-      workflowId: legalAcceptancesWorkflowId(acceptance.userId, versionsKey),
-      args: [input],
-    });
-  } catch (error) {
-    if ((error as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-  }
+  await startWorkflowOnce(deps.temporal, 'recordLegalAcceptancesWorkflow', { workflowId: legalAcceptancesWorkflowId(acceptance.userId, versionsKey), args: [input] });
 }
 
 /** ACC-1, ACC-2, ACC-3: a person, their organisation (they own it) and a verification e-mail. */

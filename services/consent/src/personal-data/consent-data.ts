@@ -29,7 +29,9 @@ export async function eraseSubject(models: ConsentModels, subject: DataSubject):
     models.LegalAcceptance.find({ userId }, { acceptedAt: 1 }).lean(),
     models.ConsentEvent.find({ userId }, { at: 1 }).lean(),
     models.DataSubjectRequest.find({ userId }, { receivedAt: 1 }).lean(),
-    models.PersonalDataExport.deleteMany({ subjectKind: 'PERSON', subjectId: userId }),
+    models.PersonalDataExport.deleteMany({
+      $or: [{ subjectKind: 'PERSON', subjectId: userId }, { subjectKind: 'ORGANIZATION', subjectId: { $in: subject.organizationIds } }],
+    }),
     models.CommercialMessageDelivery.find({ userId }, { at: 1 }).lean(),
   ]);
   const erased: ErasureLine[] = [
@@ -91,13 +93,35 @@ export async function exportSubject(models: ConsentModels, subject: DataSubject)
 }
 
 /**
- * Periodic destruction (CON-7): exports past their 30 days, and destruction
- * records and run logs past their 3 years. The latter are append-only, so they
- * go through the raw collection, deliberately, here and nowhere else.
+ * Periodic destruction (CON-7), per the retention declared in
+ * data-inventory.ts: exports after 30 days; commercial-message deliveries
+ * after a year; answered requests after 3 years and closed breaches after 5,
+ * with their event logs; destruction records and run logs after their 3
+ * years. The append-only ones go through the raw collection, deliberately,
+ * here and nowhere else. (Consent events and acceptances are kept while they
+ * prove a consent or a contract in force; see the note in the README.)
  */
 export async function destroyExpired(models: ConsentModels, now: Date): Promise<ServiceErasureReport> {
-  const [exports, records, runs] = await Promise.all([
+  const before = (years: number) => new Date(now.getTime() - years * YEAR_MS);
+  const oldRequests = await models.DataSubjectRequest.find({ answeredAt: { $lt: before(RETENTION.requests.years) } }, { _id: 1 }).lean();
+  const oldBreaches = await models.Breach.find({ closedAt: { $lt: before(5) } }, { _id: 1 }).lean();
+  const requestIds = oldRequests.map((r) => r._id.toString());
+  const breachIds = oldBreaches.map((b) => b._id.toString());
+  const [exports, deliveries, requests, breaches, records, runs] = await Promise.all([
     models.PersonalDataExport.deleteMany({ expiresAt: { $lt: now } }),
+    models.CommercialMessageDelivery.collection.deleteMany({ at: { $lt: before(RETENTION.consents.years) } }),
+    requestIds.length
+      ? Promise.all([
+          models.DataSubjectRequestEvent.collection.deleteMany({ requestId: { $in: requestIds } }),
+          models.DataSubjectRequest.deleteMany({ _id: { $in: oldRequests.map((r) => r._id) } }),
+        ]).then(([, deleted]) => deleted)
+      : { deletedCount: 0 },
+    breachIds.length
+      ? Promise.all([
+          models.BreachEvent.collection.deleteMany({ breachId: { $in: breachIds } }),
+          models.Breach.deleteMany({ _id: { $in: oldBreaches.map((b) => b._id) } }),
+        ]).then(([, deleted]) => deleted)
+      : { deletedCount: 0 },
     models.DestructionRecord.collection.deleteMany({ retainUntil: { $lt: now } }),
     models.DestructionRun.collection.deleteMany({ retainUntil: { $lt: now } }),
   ]);
@@ -105,6 +129,9 @@ export async function destroyExpired(models: ConsentModels, now: Date): Promise<
     service: 'consent',
     erased: [
       { collection: 'personal_data_exports', description: 'data exports older than 30 days', count: exports.deletedCount },
+      { collection: 'commercial_message_deliveries', description: 'commercial-message records older than a year', count: deliveries.deletedCount },
+      { collection: 'data_subject_requests', description: 'requests answered more than 3 years ago, with their events', count: requests.deletedCount },
+      { collection: 'breaches', description: 'breaches closed more than 5 years ago, with their events', count: breaches.deletedCount },
       { collection: 'destruction_records', description: 'destruction records past their 3 years', count: records.deletedCount },
       { collection: 'destruction_runs', description: 'destruction run logs past their 3 years', count: runs.deletedCount },
     ].filter((l) => l.count > 0),

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { TASK_QUEUES, personalDataErasureWorkflowId, type PersonalDataErasureInput } from '@omurga/workflows';
+import { personalDataErasureWorkflowId, startWorkflowOnce, type PersonalDataErasureInput } from '@omurga/workflows';
 import type { ConsentModels, DataSubjectRequestDoc } from '../models.ts';
 import { startExport } from './exports.ts';
 
@@ -24,15 +24,7 @@ export async function startRequestWork(models: ConsentModels, temporal: Client, 
       reason: 'DATA_SUBJECT_REQUEST',
       requestId,
     };
-    try {
-      await temporal.workflow.start('personalDataErasureWorkflow', {
-        taskQueue: TASK_QUEUES.workflows,
-        workflowId: personalDataErasureWorkflowId(input.erasureId),
-        args: [input],
-      });
-    } catch (error) {
-      if ((error as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw error;
-    }
+    await startWorkflowOnce(temporal, 'personalDataErasureWorkflow', { workflowId: personalDataErasureWorkflowId(input.erasureId), args: [input] });
   }
 }
 

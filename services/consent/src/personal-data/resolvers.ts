@@ -8,6 +8,7 @@ import {
   userError,
   withId,
   type MemberRole,
+  type OperatorRole,
   type SubgraphContext,
 } from '@omurga/shared';
 import type { DataInventoryEntry } from '@omurga/workflows';
@@ -22,8 +23,12 @@ import { subjectKeys } from './subject-keys.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
-/** CON-9: who may export an organisation's data (also while it is suspended: access comes from membership, not status). */
-export const ORGANIZATION_EXPORT_ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN'];
+/**
+ * CON-9: who may export an organisation's data and read its exports: its
+ * owners and admins (also while it is suspended: access comes from membership,
+ * not status), and DPO operators.
+ */
+export const ORGANIZATION_EXPORT_ACCESS = { roles: ['OWNER', 'ADMIN'] as readonly MemberRole[], operatorRoles: ['DPO'] as readonly OperatorRole[] };
 
 const INVENTORY_TIMEOUT = '1 minute';
 
@@ -61,7 +66,7 @@ export function personalDataResolvers(models: ConsentModels, temporal: Client) {
       requestOrganizationExport: async (_: unknown, { organizationId }: { organizationId: string }, ctx: Ctx) => {
         const { userId } = requireUser(ctx);
         // Someone outside the organisation learns nothing, not even that it exists.
-        if (!canAccessOrganization(ctx, organizationId, { roles: ORGANIZATION_EXPORT_ROLES })) {
+        if (!canAccessOrganization(ctx, organizationId, ORGANIZATION_EXPORT_ACCESS)) {
           return { export: null, userErrors: [userError(t, ctx.locale, 'ORGANIZATION_NOT_FOUND', ['organizationId'])] };
         }
         const doc = await startExport(models, temporal, { subject: { kind: 'ORGANIZATION', organizationId }, requestedBy: userId, now: new Date() });
@@ -70,7 +75,7 @@ export function personalDataResolvers(models: ConsentModels, temporal: Client) {
     },
     Organization: {
       dataExports: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
-        if (!canAccessOrganization(ctx, id, { roles: ORGANIZATION_EXPORT_ROLES, operatorRoles: ['DPO'] })) return [];
+        if (!canAccessOrganization(ctx, id, ORGANIZATION_EXPORT_ACCESS)) return [];
         const docs = await models.PersonalDataExport.find({ subjectKind: 'ORGANIZATION', subjectId: id }).sort({ _id: -1 }).limit(20).lean<PersonalDataExportDoc[]>();
         return docs.map(exportView);
       },
@@ -95,9 +100,9 @@ export function personalDataResolvers(models: ConsentModels, temporal: Client) {
   };
 }
 
-/** The person exported (or who asked, for an organisation), the organisation's owners and admins, and DPOs. */
+/** A person's export: that person and DPOs. An organisation's: its owners and admins now (not whoever asked), and DPOs. */
 export function mayDownloadExport(ctx: Pick<Ctx, 'principal'>, doc: PersonalDataExportDoc): boolean {
   const context = ctx as Ctx;
-  if (canAccessPerson(context, doc.requestedBy, ['DPO'])) return true;
-  return doc.subjectKind === 'ORGANIZATION' && canAccessOrganization(context, doc.subjectId, { roles: ORGANIZATION_EXPORT_ROLES });
+  if (doc.subjectKind === 'PERSON') return canAccessPerson(context, doc.subjectId, ['DPO']);
+  return canAccessOrganization(context, doc.subjectId, ORGANIZATION_EXPORT_ACCESS);
 }
