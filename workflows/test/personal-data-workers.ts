@@ -11,15 +11,22 @@ import { TASK_QUEUES } from '../src/task-queues.ts';
 import { recordingActivities } from './consent-workers.ts';
 
 /** A service's personal-data activities that erase nothing and report one line per call (CON-6). */
-export function fakePersonalData(service: PersonalDataService) {
+export function fakePersonalData(service: PersonalDataService, overrides: Partial<PersonalDataActivities> = {}) {
   return recordingActivities<PersonalDataActivities>({
+    ...defaultPersonalData(service),
+    ...overrides,
+  });
+}
+
+function defaultPersonalData(service: PersonalDataService): PersonalDataActivities {
+  return {
     exportPersonalData: async () => ({ service, data: { from: service } }),
     erasePersonalData: async () => ({ service, erased: [{ collection: `${service}_data`, description: 'fake', count: 1 }], kept: [] }),
     dataInventory: async () => [
       { service, collection: `${service}_data`, fields: ['f'], dataSubjects: 'd', purpose: 'p', legalBasis: 'b', retention: 'P1Y', retentionTrigger: 't', recipients: [] },
     ],
     destroyExpiredPersonalData: async () => ({ service, erased: [], kept: [] }),
-  });
+  };
 }
 
 /** The consent service's records of personal-data work, kept in memory. */
@@ -27,6 +34,7 @@ export function fakePersonalDataRecords() {
   return recordingActivities<PersonalDataRecordActivities>({
     recordDestruction: async () => {},
     storePersonalDataExport: async () => {},
+    failPersonalDataExport: async () => {},
     recordDestructionRun: async () => {},
   });
 }

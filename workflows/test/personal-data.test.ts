@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { organizationErasureWorkflowId } from '../src/contracts/billing.ts';
 import { personalDataErasureWorkflowId, personalDataExportWorkflowId, type PersonalDataErasureInput } from '../src/contracts/personal-data.ts';
 import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
-import { fakePlatformPersonalData, personalDataWorkers, type FakePlatformPersonalData } from './personal-data-workers.ts';
+import { fakePersonalData, fakePlatformPersonalData, personalDataWorkers, type FakePlatformPersonalData } from './personal-data-workers.ts';
 
 const QUEUE = 'test-personal-data-workflows';
 const DAY_MS = 86_400_000;
@@ -89,6 +89,30 @@ describe('personal data across the platform (CON-5 ACCESS, CON-6, CON-7, CON-9)'
     const [stored] = fakes.records.callsOf('storePersonalDataExport').map((c) => c.input as { exportId: string; parts: { service: string; data: unknown }[] });
     expect(stored!.exportId).toBe('exp-1');
     expect(stored!.parts).toEqual(SERVICES.map((service) => ({ service, data: { from: service } })));
+  });
+
+  it('CON-5 ACCESS: a service that cannot give its part (e.g. too large to carry) marks the export FAILED after a few attempts, instead of keeping it PREPARING forever', async () => {
+    const fakes = {
+      ...fakePlatformPersonalData(),
+      billing: fakePersonalData('billing', {
+        exportPersonalData: async () => {
+          throw new Error('payload too large');
+        },
+      }),
+    };
+    const result = await withWorkers(fakes, () =>
+      env.client.workflow.execute('personalDataExportWorkflow', {
+        taskQueue: QUEUE,
+        workflowId: personalDataExportWorkflowId('exp-too-large'),
+        args: [{ exportId: 'exp-too-large', subject: { kind: 'ORGANIZATION', organizationId: 'org-3' } }],
+      }),
+    );
+    expect(result).toEqual({ exportId: 'exp-too-large', services: [] });
+    expect(fakes.billing.callsOf('exportPersonalData')).toHaveLength(5);
+    expect(fakes.records.callsOf('storePersonalDataExport')).toEqual([]);
+    expect(fakes.records.callsOf('failPersonalDataExport').map((c) => c.input)).toEqual([
+      { exportId: 'exp-too-large', reason: 'payload too large', at: expect.any(String) },
+    ]);
   });
 
   it('CON-7: the inventory gathers every service\'s declaration; a destruction run asks every service and is logged', async () => {

@@ -128,6 +128,8 @@ export interface PersonalDataRecordActivities {
   }): Promise<void>;
   /** Stores the assembled export and marks it READY. */
   storePersonalDataExport(input: { exportId: string; parts: { service: string; data: Record<string, unknown> }[]; at: string }): Promise<void>;
+  /** Marks the export FAILED (a service could not give its part, e.g. it is too large to carry), so nobody waits for it forever. */
+  failPersonalDataExport(input: { exportId: string; reason: string; at: string }): Promise<void>;
   /** Logs one periodic destruction run; a no-op when `runId` is logged. */
   recordDestructionRun(input: { runId: string; startedAt: string; completedAt: string; reports: ServiceErasureReport[] }): Promise<void>;
 }

@@ -55,6 +55,10 @@ export function consentPersonalDataActivities(models: ConsentModels): PersonalDa
       );
     },
 
+    async failPersonalDataExport({ exportId, reason, at }) {
+      await models.PersonalDataExport.updateOne({ _id: exportId, status: 'PREPARING' }, { $set: { status: 'FAILED', failure: reason.slice(0, 500), readyAt: new Date(at) } });
+    },
+
     async recordDestructionRun({ runId, startedAt, completedAt, reports }) {
       const done = new Date(completedAt);
       await insertOnce(() =>

@@ -63,7 +63,8 @@ const personalDataExportSchema = new Schema(
     /** who may download it: the user who asked (the person, or the organisation's owner/admin) */
     requestedBy: { type: String, required: true },
     requestId: { type: String, default: null },
-    status: { type: String, enum: ['PREPARING', 'READY'], required: true },
+    status: { type: String, enum: ['PREPARING', 'READY', 'FAILED'], required: true },
+    failure: { type: String, default: null },
     /** the export as a JSON document, once READY */
     content: { type: String, default: null },
     services: { type: [String], default: [] },

@@ -31,7 +31,8 @@ export async function startRequestWork(models: ConsentModels, temporal: Client, 
 /** An ACCESS answer is its export and an ERASURE answer its destruction record: neither is answered before they exist. */
 export async function requestResultReady(models: ConsentModels, request: DataSubjectRequestDoc): Promise<boolean> {
   const requestId = request._id.toString();
-  if (request.kind === 'ACCESS') return (await models.PersonalDataExport.exists({ requestId, status: 'READY' })) !== null;
+  // A FAILED export is a result too: the DPO answers the person another way.
+  if (request.kind === 'ACCESS') return (await models.PersonalDataExport.exists({ requestId, status: { $in: ['READY', 'FAILED'] } })) !== null;
   if (request.kind === 'ERASURE') return (await models.DestructionRecord.exists({ erasureId: erasureIdOfRequest(requestId) })) !== null;
   return true;
 }

@@ -21,6 +21,14 @@ const onQueue = (service: PersonalDataService) =>
 
 export const servicesPersonalData = Object.fromEntries(PERSONAL_DATA_SERVICES.map((service) => [service, onQueue(service)])) as unknown as Record<PersonalDataService, PersonalDataActivities>;
 
+/** An export gives up after a few attempts (a part too large to carry never succeeds) and is marked FAILED. */
+export const servicesExport = Object.fromEntries(
+  PERSONAL_DATA_SERVICES.map((service) => [
+    service,
+    proxyActivities<PersonalDataActivities>({ taskQueue: TASK_QUEUES[service], startToCloseTimeout: '5 minutes', retry: { ...RETRY, maximumAttempts: 5 } }),
+  ]),
+) as unknown as Record<PersonalDataService, PersonalDataActivities>;
+
 /** The inventory is read while an operator waits: a service that does not answer soon fails the read. */
 export const servicesInventory = Object.fromEntries(
   PERSONAL_DATA_SERVICES.map((service) => [
