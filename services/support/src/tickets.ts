@@ -106,10 +106,23 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
   }
   const abusive = actor.agent ? [] : deps.findAbusiveTerms(`${args.subject}\n${args.body}`);
 
+  // The clock's input is stored with the ticket in one insert, so every later event can signal (or restart) it.
+  const _id = new Types.ObjectId();
+  const { targets, planCode } = await slaTargetsFor(deps.models, federation, args.organizationId, deps.logger);
+  const slaInput: TicketWorkflowInput = {
+    ticketId: _id.toString(),
+    openedAt: now.toISOString(),
+    targets,
+    extensions: await extensionsAt(deps.models, now),
+    autoCloseAfter: deps.autoClose.after,
+    autoCloseWarning: deps.autoClose.warning,
+  };
   const ticket = await insertNumbered<TicketDoc>(
     deps.models.Ticket,
     deps.models.TicketNumberClaim,
     {
+      _id,
+      slaInput,
       organizationId: args.organizationId,
       openedBy: actor.id,
       openerEmail: actor.email ?? null,
@@ -127,16 +140,6 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
     now,
   );
   const id = ticket._id.toString();
-  const { targets, planCode } = await slaTargetsFor(deps.models, federation, args.organizationId, deps.logger);
-  const slaInput: TicketWorkflowInput = {
-    ticketId: id,
-    openedAt: now.toISOString(),
-    targets,
-    extensions: await extensionsAt(deps.models, now),
-    autoCloseAfter: deps.autoClose.after,
-    autoCloseWarning: deps.autoClose.warning,
-  };
-  await deps.models.Ticket.updateOne({ _id: ticket._id }, { $set: { slaInput } });
   // A ticket without its clock would never escalate: a failed start fails the request (the ticket stays, and the next event's signal-with-start starts it).
   await deps.clock.start(slaInput);
   deps.logger.info({ ticketId: id, number: ticket.number, planCode }, 'ticket opened');

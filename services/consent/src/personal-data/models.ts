@@ -8,10 +8,12 @@ import { rejectLedgerChanges } from '../append-only.ts';
  * after their retention (3 years) through the one raw path in destroy-expired.ts.
  */
 
-const lineSchema = new Schema({ collection: String, description: String, count: Number }, { _id: false });
+// `collection` names the service's collection in a report line; these sub-documents are plain data, never models.
+const LINE_OPTIONS = { _id: false, suppressReservedKeysWarning: true } as const;
+const lineSchema = new Schema({ collection: String, description: String, count: Number }, LINE_OPTIONS);
 const keptLineSchema = new Schema(
   { collection: String, description: String, count: Number, legalBasis: String, keptUntil: { type: String, default: null }, restricted: Boolean },
-  { _id: false },
+  LINE_OPTIONS,
 );
 const serviceReportSchema = new Schema({ service: String, erased: [lineSchema], kept: [keptLineSchema] }, { _id: false });
 
