@@ -104,6 +104,14 @@ describe('data-subject requests (CON-5, KVKK art. 11/13)', () => {
     expect((await myRequests(otherCustomer.accessToken)).map((r) => r.id)).not.toContain(submitted.id);
   });
 
+  it('takes the next step at once: steps are checked against the workflow, not the stored status that follows it', async () => {
+    const submitted = await submit(customer.accessToken, 'RECIPIENTS');
+    for (const [mutation, field] of [[VERIFY, 'verifyDataSubjectRequestIdentity'], [START, 'startDataSubjectRequest']] as const) {
+      expect((await operatorStep(mutation, field, { id: submitted.id })).payload?.userErrors).toEqual([]);
+    }
+    await storedRequestOnceIn('IN_PROGRESS', submitted.id);
+  });
+
   it('refuses the operator steps and the request list to a customer (FORBIDDEN)', async () => {
     const submitted = await submit(customer.accessToken, 'RECTIFICATION');
     const attempts = [

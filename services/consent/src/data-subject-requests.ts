@@ -3,12 +3,14 @@ import { isValidObjectId } from 'mongoose';
 import {
   DATA_SUBJECT_REQUEST_ANSWER_DAYS,
   DATA_SUBJECT_REQUEST_SIGNALS,
+  DATA_SUBJECT_REQUEST_STATE_QUERY,
   TASK_QUEUES,
   dataSubjectRequestWorkflowId,
   type DataSubjectRequestAnsweredPayload,
   type DataSubjectRequestInput,
   type DataSubjectRequestKind,
   type DataSubjectRequestRejectedPayload,
+  type DataSubjectRequestState,
   startWorkflowOnce,
 } from '@omurga/workflows';
 import type { ConsentModels, DataSubjectRequestDoc, DSR_STATUSES } from './models.ts';
@@ -95,8 +97,9 @@ export type StepResult =
 
 /**
  * Signals the request's workflow to take an operator's step, after checking it
- * against the stored status. The workflow records the new status through the
- * consent activities, so the request returned is as stored when signalled.
+ * against the workflow's own status (the stored one follows it through an
+ * activity, a moment later; it is the fallback when the workflow cannot be
+ * asked). The request returned is as stored when signalled.
  */
 export async function takeOperatorStep(
   models: ConsentModels,
@@ -108,11 +111,15 @@ export async function takeOperatorStep(
   const request = isValidObjectId(requestId) ? await models.DataSubjectRequest.findById(requestId).lean<DataSubjectRequestDoc>() : null;
   if (!request) return { ok: false, code: 'DATA_SUBJECT_REQUEST_NOT_FOUND' };
   const { from, signal } = OPERATOR_STEPS[step];
-  if (!(from as readonly Status[]).includes(request.status)) return { ok: false, code: 'INVALID_TRANSITION', status: request.status };
+  const handle = temporal.workflow.getHandle(dataSubjectRequestWorkflowId(requestId));
+  const status = await handle
+    .query<DataSubjectRequestState>(DATA_SUBJECT_REQUEST_STATE_QUERY)
+    .then((state) => state.status as Status)
+    .catch(() => request.status);
+  if (!(from as readonly Status[]).includes(status)) return { ok: false, code: 'INVALID_TRANSITION', status };
   // ACCESS and ERASURE requests carry work: started with the request, and done before the answer.
   if (step === 'start') await startRequestWork(models, temporal, request);
   if (step === 'answer' && !(await requestResultReady(models, request))) return { ok: false, code: 'RESULT_NOT_READY' };
-  const handle = temporal.workflow.getHandle(dataSubjectRequestWorkflowId(requestId));
   await (payload === undefined ? handle.signal(signal) : handle.signal(signal, payload));
   return { ok: true, request };
 }
