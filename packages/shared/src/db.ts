@@ -22,6 +22,17 @@ export async function pingDatabase(connection: Connection): Promise<void> {
   await connection.db.command({ ping: 1 });
 }
 
+/** A stored binary field as a Buffer: a lean read gives the driver's Binary, not a Buffer. */
+export function storedBytes(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data && typeof data === 'object' && 'buffer' in data && (data as { buffer: unknown }).buffer instanceof Uint8Array) {
+    const bytes = (data as { buffer: Uint8Array }).buffer;
+    const length = (data as { position?: number }).position ?? bytes.length;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, length);
+  }
+  throw new TypeError('stored value is not binary');
+}
+
 /** True for MongoDB's (and FerretDB's) duplicate-key error: a unique index refused the write. */
 export function isDuplicateKeyError(error: unknown): boolean {
   return (error as { code?: number } | null)?.code === 11000;

@@ -1,14 +1,12 @@
-import type { DataInventoryEntry } from '@omurga/workflows';
+import { declareInventory } from '@omurga/workflows';
 
 /**
  * CON-7: the personal data accounts holds (models.ts), why, on which legal
  * basis, for how long and who receives it. Keep this next to the models: a
  * new personal field is declared here in the same change.
  */
-const entry = (e: Omit<DataInventoryEntry, 'service'>): DataInventoryEntry => ({ service: 'accounts', ...e });
-
-export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
-  entry({
+export const ACCOUNTS_DATA_INVENTORY = declareInventory('accounts', [
+  {
     collection: 'users',
     fields: ['email', 'firstName', 'lastName', 'phone', 'locale', 'passwordHash', 'signUpIp', 'ageConfirmedAt'],
     dataSubjects: 'customer users and operators',
@@ -17,8 +15,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the last membership (TBK 146 limitation period); erased on request or after termination',
     recipients: ['e-mail delivery provider'],
-  }),
-  entry({
+  },
+  {
     collection: 'organizations',
     fields: ['name (individuals)', 'nationalId (TCKN)', 'taxId', 'taxOffice', 'billingAddress', 'authorityDeclaredBy'],
     dataSubjects: 'individual customers, sole proprietors, company representatives',
@@ -27,8 +25,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'termination of the contract',
     recipients: ['billing service (invoices)', 'e-invoice integrator'],
-  }),
-  entry({
+  },
+  {
     collection: 'memberships',
     fields: ['userId', 'organizationId', 'role'],
     dataSubjects: 'customer users',
@@ -37,8 +35,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P0D',
     retentionTrigger: 'removal from the organisation',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'sessions',
     fields: ['ip', 'userAgent', 'lastUsedAt'],
     dataSubjects: 'customer users and operators',
@@ -47,8 +45,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P1Y',
     retentionTrigger: 'end of the session',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'action_tokens',
     fields: ['email', 'tokenHash'],
     dataSubjects: 'people invited or verifying an address',
@@ -57,8 +55,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P0D',
     retentionTrigger: 'expiry of the token',
     recipients: ['e-mail delivery provider'],
-  }),
-  entry({
+  },
+  {
     collection: 'audit_entries',
     fields: ['actorId', 'ip', 'before', 'after'],
     dataSubjects: 'operators and the customers they changed',
@@ -67,8 +65,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P2Y',
     retentionTrigger: 'the action',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'document_requests, document_files',
     fields: ['identity and authority documents', 'fileName', 'uploadedBy'],
     dataSubjects: 'customers asked to prove identity or authority',
@@ -77,8 +75,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'termination of the contract',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'throttles',
     fields: ['_id (the e-mail or IP address a counter is kept for)'],
     dataSubjects: 'anyone signing in or signing up',
@@ -87,8 +85,8 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P1D',
     retentionTrigger: 'start of the counting window',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'api_keys',
     fields: ['name', 'createdBy'],
     dataSubjects: 'partner users',
@@ -97,5 +95,5 @@ export const ACCOUNTS_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P1Y',
     retentionTrigger: 'revocation of the key',
     recipients: [],
-  }),
-];
+  },
+]);

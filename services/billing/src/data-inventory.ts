@@ -1,14 +1,12 @@
-import type { DataInventoryEntry } from '@omurga/workflows';
+import { declareInventory } from '@omurga/workflows';
 
 /**
  * CON-7: the personal data billing holds (models/), why, on which legal
  * basis, for how long and who receives it. Declare a new personal field here
  * in the same change that adds it.
  */
-const entry = (e: Omit<DataInventoryEntry, 'service'>): DataInventoryEntry => ({ service: 'billing', ...e });
-
-export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
-  entry({
+export const BILLING_DATA_INVENTORY = declareInventory('billing', [
+  {
     collection: 'invoices',
     fields: ['customer.name', 'customer.customerCode', 'lines', 'paymentReference'],
     dataSubjects: 'individual customers and sole proprietors (as buyers)',
@@ -17,8 +15,8 @@ export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the calendar year the invoice was issued in; restricted to billing operators once erasure is requested',
     recipients: ['e-invoice integrator', 'tax authority (GİB)', 'auditors'],
-  }),
-  entry({
+  },
+  {
     collection: 'billing_accounts',
     fields: ['paymentMethod.token'],
     dataSubjects: 'card holders',
@@ -27,8 +25,8 @@ export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P0D',
     retentionTrigger: 'removal of the card, termination or erasure',
     recipients: ['payment institution (holds the card; the platform keeps only its token)'],
-  }),
-  entry({
+  },
+  {
     collection: 'payment_attempts',
     fields: ['providerPaymentId', 'declineCode'],
     dataSubjects: 'card holders',
@@ -37,8 +35,8 @@ export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the calendar year of the attempt',
     recipients: ['payment institution'],
-  }),
-  entry({
+  },
+  {
     collection: 'billing_emails',
     fields: ['to', 'subject'],
     dataSubjects: 'customer owners and billing contacts',
@@ -47,8 +45,8 @@ export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P2Y',
     retentionTrigger: 'sending of the e-mail',
     recipients: ['e-mail delivery provider'],
-  }),
-  entry({
+  },
+  {
     collection: 'usage_records, prepaid_entries, partner_commissions',
     fields: ['organizationId', 'quantities', 'amounts'],
     dataSubjects: 'customers (usage of the service)',
@@ -57,5 +55,5 @@ export const BILLING_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the calendar year of the invoice that billed them',
     recipients: ['referring partner (commission amounts only)'],
-  }),
-];
+  },
+]);

@@ -25,12 +25,13 @@ export async function appendAcceptance(models: ConsentModels, version: LegalDocu
   const keys = subjectKeys(models);
   // An erased person accepts nothing any more (a rollout may still list them).
   if (await keys.isShredded(acceptance.userId)) return false;
+  // sealed with the person's key, so erasure makes them unreadable without touching the record (CON-6)
+  const [ip, userAgent] = await keys.sealEach(acceptance.userId, [acceptance.ip, acceptance.userAgent]);
   try {
     await models.LegalAcceptance.create({
       ...acceptance,
-      // sealed with the person's key, so erasure makes them unreadable without touching the record (CON-6)
-      ip: await keys.seal(acceptance.userId, acceptance.ip),
-      userAgent: await keys.seal(acceptance.userId, acceptance.userAgent),
+      ip: ip ?? null,
+      userAgent: userAgent ?? null,
       documentVersionId: version._id.toString(),
       kind: version.kind,
       version: version.version,

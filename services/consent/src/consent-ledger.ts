@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Locale } from '@omurga/shared';
-import { CONSENT_CHANNELS, type ConsentEventDoc, type ConsentModels, type LegalDocumentVersionDoc } from './models.ts';
+import { CONSENT_CHANNELS, type ConsentEventDoc, type ConsentModels } from './models.ts';
 import { subjectKeys } from './personal-data/subject-keys.ts';
+import { documentInForce } from './documents-in-force.ts';
 
 /** The purposes a person can consent to: commercial messages and cookie categories. */
 export const CONSENT_PURPOSES = ['marketing', 'product-news', 'surveys', 'cookies-analytics', 'cookies-marketing'] as const;
@@ -71,11 +72,7 @@ export async function mayReceiveCommercialMessage(models: ConsentModels, userId:
 }
 
 /** The information notice in force, whose URL the receipt points to. */
-async function currentInformationNotice(models: ConsentModels, locale: Locale, now: Date) {
-  return models.LegalDocumentVersion.findOne({ kind: 'INFORMATION_NOTICE', locale, effectiveAt: { $lte: now } })
-    .sort({ version: -1 })
-    .lean<LegalDocumentVersionDoc>();
-}
+const currentInformationNotice = (models: ConsentModels, locale: Locale, now: Date) => documentInForce(models, 'INFORMATION_NOTICE', locale, now);
 
 export interface ConsentChange {
   userId: string;
@@ -94,7 +91,7 @@ export async function recordConsent(models: ConsentModels, settings: ReceiptSett
   const notice = await currentInformationNotice(models, change.locale, change.now);
   const policyUrl = notice ? `${settings.publicAppUrl.replace(/\/$/, '')}/legal/${notice._id.toString()}` : null;
   // Sealed with the person's key, so erasure can make them unreadable without touching the ledger (CON-6).
-  const keys = subjectKeys(models);
+  const [ip, userAgent] = await subjectKeys(models).sealEach(change.userId, [change.ip, change.userAgent]);
   const created = await models.ConsentEvent.create({
     userId: change.userId,
     channel: change.channel,
@@ -102,8 +99,8 @@ export async function recordConsent(models: ConsentModels, settings: ReceiptSett
     granted: change.granted,
     at: change.now,
     source: change.source,
-    ip: await keys.seal(change.userId, change.ip),
-    userAgent: await keys.seal(change.userId, change.userAgent),
+    ip: ip ?? null,
+    userAgent: userAgent ?? null,
     receipt: {
       version: 'KI-CR-v1.1.0',
       receiptId: randomUUID(),

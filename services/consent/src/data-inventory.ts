@@ -1,14 +1,12 @@
-import type { DataInventoryEntry } from '@omurga/workflows';
+import { declareInventory } from '@omurga/workflows';
 
 /**
  * CON-7: the personal data the consent service holds (models.ts,
  * personal-data/models.ts), why, on which legal basis, for how long and who
  * receives it. Declare a new personal field here in the same change.
  */
-const entry = (e: Omit<DataInventoryEntry, 'service'>): DataInventoryEntry => ({ service: 'consent', ...e });
-
-export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
-  entry({
+export const CONSENT_DATA_INVENTORY = declareInventory('consent', [
+  {
     collection: 'legal_acceptances',
     fields: ['userId', 'documentVersionId', 'contentHash', 'acceptedAt', 'method', 'ip (sealed)', 'userAgent (sealed)'],
     dataSubjects: 'customer users',
@@ -17,8 +15,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the contract (TBK 146); identifying details crypto-shredded on erasure',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'consent_events',
     fields: ['userId', 'channel', 'purpose', 'granted', 'at', 'ip (sealed)', 'userAgent (sealed)', 'receipt'],
     dataSubjects: 'customer users',
@@ -27,8 +25,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P1Y',
     retentionTrigger: 'end of the consent (withdrawal or erasure); identifying details crypto-shredded on erasure',
     recipients: ['İleti Yönetim Sistemi (İYS), when registered'],
-  }),
-  entry({
+  },
+  {
     collection: 'commercial_campaigns, commercial_message_deliveries',
     fields: ['userId', 'campaignId', 'status', 'reason', 'at'],
     dataSubjects: 'customer users who consented to commercial messages',
@@ -37,8 +35,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P1Y',
     retentionTrigger: 'sending of the message',
     recipients: ['İleti Yönetim Sistemi (İYS), when registered'],
-  }),
-  entry({
+  },
+  {
     collection: 'data_subject_requests, data_subject_request_events',
     fields: ['userId', 'kind', 'details (sealed)', 'answerRef'],
     dataSubjects: 'people exercising KVKK art. 11 rights',
@@ -47,8 +45,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P3Y',
     retentionTrigger: 'the answer',
     recipients: ['Personal Data Protection Board, on a complaint'],
-  }),
-  entry({
+  },
+  {
     collection: 'personal_data_exports',
     fields: ['content (the exported data)'],
     dataSubjects: 'the person or organisation exported',
@@ -57,8 +55,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P30D',
     retentionTrigger: 'the export being ready',
     recipients: ['the requester'],
-  }),
-  entry({
+  },
+  {
     collection: 'destruction_records, destruction_runs',
     fields: ['subjectId', 'what was erased and kept'],
     dataSubjects: 'erased people and organisations (by pseudonymous ID)',
@@ -67,8 +65,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P3Y',
     retentionTrigger: 'the destruction',
     recipients: ['Personal Data Protection Board, on request'],
-  }),
-  entry({
+  },
+  {
     collection: 'end_user_requests',
     fields: ['organizationId', 'summary of the end-user\'s request'],
     dataSubjects: 'customers\' end users (we are the processor)',
@@ -77,8 +75,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P3Y',
     retentionTrigger: 'the customer\'s acknowledgement',
     recipients: ['the controller customer'],
-  }),
-  entry({
+  },
+  {
     collection: 'terms_objections, terms_rollout_recipients',
     fields: ['userId', 'documentVersionId', 'objectedAt'],
     dataSubjects: 'customer users bound by a changed document',
@@ -87,8 +85,8 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P10Y',
     retentionTrigger: 'end of the contract (TBK 146)',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'breaches, breach_events',
     fields: ['affectedOrganizationIds', 'description'],
     dataSubjects: 'people affected by a breach (described, not listed)',
@@ -97,5 +95,5 @@ export const CONSENT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P5Y',
     retentionTrigger: 'closing of the breach',
     recipients: ['Personal Data Protection Board', 'affected customers (controllers)'],
-  }),
-];
+  },
+]);

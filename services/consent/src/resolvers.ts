@@ -50,7 +50,8 @@ import { t } from './messages.ts';
 import { verifyUnsubscribeToken } from './unsubscribe.ts';
 import { acceptancesOfUser } from './acceptances.ts';
 import { objectToLegalDocument, publishLegalDocumentVersion, termsMessages, type PublishInput, type TermsFailure } from './terms-changes.ts';
-import type { BreachDoc, BreachEventDoc, ConsentModels, DataSubjectRequestDoc, LegalDocumentVersionDoc } from './models.ts';
+import type { BreachDoc, BreachEventDoc, ConsentModels, DataSubjectRequestDoc } from './models.ts';
+import { documentsInForce } from './documents-in-force.ts';
 
 type Ctx = SubgraphContext<ConsentLoaders>;
 
@@ -115,13 +116,7 @@ export function consentResolvers(models: ConsentModels, temporal: Client, receip
     Query: {
       currentLegalDocuments: async (_: unknown, { locale }: { locale: string }, ctx: Ctx) => {
         if (!isLocale(locale)) throw badUserInput(ctx.locale, 'locale must be tr or en');
-        // A binding version awaiting its rollout stays out until makeBinding (CON-4).
-        const versions = await models.LegalDocumentVersion.find({ locale, effectiveAt: { $lte: new Date() }, awaitingBinding: { $ne: true } })
-          .sort({ kind: 1, version: -1 })
-          .lean<LegalDocumentVersionDoc[]>();
-        const current = new Map<string, LegalDocumentVersionDoc>();
-        for (const v of versions) if (!current.has(v.kind)) current.set(v.kind, v);
-        return [...current.values()].map(withId);
+        return (await documentsInForce(models, locale)).map(withId);
       },
       legalDocumentVersion: async (_: unknown, { id }: { id: string }, ctx: Ctx) => {
         const doc = await ctx.loaders.legalDocumentVersion.load(id);

@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { buildRequestContext, createTranslator, localeFromAcceptLanguage, type Locale, type Logger, type RequestContext, type SubgraphDefinition, type TokenVerifier } from '@omurga/shared';
+import { buildRequestContext, createTranslator, storedBytes, localeFromAcceptLanguage, type Locale, type Logger, type RequestContext, type SubgraphDefinition, type TokenVerifier } from '@omurga/shared';
 import { organizationTicketAccess, type TicketAccess } from './access.ts';
 import { detectAttachmentType } from './magic-bytes.ts';
 import type { AttachmentChunkDoc, AttachmentDoc, SupportModels, TicketDoc } from './models.ts';
@@ -65,19 +65,9 @@ export async function storeAttachment(
 export async function readAttachment(models: SupportModels, attachment: AttachmentDoc): Promise<Buffer> {
   const chunks = await models.AttachmentChunk.find({ attachmentId: attachment._id.toString() }).sort({ n: 1 }).lean<AttachmentChunkDoc[]>();
   if (chunks.length !== attachment.chunkCount) throw new Error(`attachment ${attachment._id.toString()} has ${chunks.length} of ${attachment.chunkCount} chunks`);
-  return Buffer.concat(chunks.map((c) => chunkBytes(c.data)));
+  return Buffer.concat(chunks.map((c) => storedBytes(c.data)));
 }
 
-/** A lean read gives the driver's Binary, not a Buffer. */
-function chunkBytes(data: unknown): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (data && typeof data === 'object' && 'buffer' in data && (data as { buffer: unknown }).buffer instanceof Uint8Array) {
-    const bytes = (data as { buffer: Uint8Array; position?: number }).buffer;
-    const length = (data as { position?: number }).position ?? bytes.length;
-    return Buffer.from(bytes.buffer, bytes.byteOffset, length);
-  }
-  throw new TypeError('attachment chunk is not binary');
-}
 
 const t = createTranslator({ NOT_FOUND: { tr: 'Dosya bulunamadı.', en: 'File not found.' } });
 

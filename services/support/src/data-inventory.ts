@@ -1,14 +1,12 @@
-import type { DataInventoryEntry } from '@omurga/workflows';
+import { declareInventory } from '@omurga/workflows';
 
 /**
  * CON-7: the personal data support holds (models.ts), why, on which legal
  * basis, for how long and who receives it. Declare a new personal field here
  * in the same change that adds it.
  */
-const entry = (e: Omit<DataInventoryEntry, 'service'>): DataInventoryEntry => ({ service: 'support', ...e });
-
-export const SUPPORT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
-  entry({
+export const SUPPORT_DATA_INVENTORY = declareInventory('support', [
+  {
     collection: 'tickets',
     fields: ['openedBy', 'openerEmail', 'openerLocale', 'subject', 'messages.body', 'messages.authorId', 'rating.comment'],
     dataSubjects: 'customer users and support agents',
@@ -17,8 +15,8 @@ export const SUPPORT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P2Y',
     retentionTrigger: 'closing of the ticket',
     recipients: ['e-mail delivery provider'],
-  }),
-  entry({
+  },
+  {
     collection: 'ticket_attachments, ticket_attachment_chunks',
     fields: ['fileName', 'content', 'uploadedBy'],
     dataSubjects: 'customer users',
@@ -27,8 +25,8 @@ export const SUPPORT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P2Y',
     retentionTrigger: 'closing of the ticket',
     recipients: [],
-  }),
-  entry({
+  },
+  {
     collection: 'abuse_decisions',
     fields: ['ticketId', 'organizationId', 'note', 'operatorId'],
     dataSubjects: 'customers whose messages were flagged, operators',
@@ -37,5 +35,5 @@ export const SUPPORT_DATA_INVENTORY: readonly DataInventoryEntry[] = [
     retention: 'P2Y',
     retentionTrigger: 'the decision',
     recipients: [],
-  }),
-];
+  },
+]);

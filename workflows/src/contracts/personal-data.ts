@@ -133,3 +133,7 @@ export interface PersonalDataRecordActivities {
   /** Logs one periodic destruction run; a no-op when `runId` is logged. */
   recordDestructionRun(input: { runId: string; startedAt: string; completedAt: string; reports: ServiceErasureReport[] }): Promise<void>;
 }
+
+/** A service's inventory, declared without repeating its name on every entry. */
+export const declareInventory = (service: PersonalDataService, entries: Omit<DataInventoryEntry, 'service'>[]): readonly DataInventoryEntry[] =>
+  entries.map((entry) => ({ service, ...entry }));

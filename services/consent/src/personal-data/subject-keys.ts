@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { isDuplicateKeyError } from '@omurga/shared';
+import { isDuplicateKeyError, storedBytes } from '@omurga/shared';
 import type { PersonalDataModels } from './models.ts';
 
 /**
@@ -10,6 +10,8 @@ import type { PersonalDataModels } from './models.ts';
  */
 export interface SubjectKeys {
   seal(userId: string, value: string | null): Promise<string | null>;
+  /** Seals several values of one person with a single key look-up. */
+  sealEach(userId: string, values: readonly (string | null)[]): Promise<(string | null)[]>;
   open(userId: string, sealed: string | null): Promise<string | null>;
   /** true when this call destroyed the key (false: there was none, or it was already destroyed) */
   shred(userId: string): Promise<boolean>;
@@ -19,18 +21,13 @@ export interface SubjectKeys {
 
 const PREFIX = 'sk1';
 
-/** A lean read gives the driver's Binary, not a Buffer. */
-function toBuffer(value: unknown): Buffer {
-  if (Buffer.isBuffer(value)) return value;
-  return Buffer.from((value as { buffer: Uint8Array }).buffer);
-}
 
 export function subjectKeys(models: Pick<PersonalDataModels, 'SubjectKey'>): SubjectKeys {
   const { SubjectKey } = models;
 
   async function keyOf(userId: string, create: boolean): Promise<Buffer | null> {
     const found = await SubjectKey.findById(userId).lean();
-    if (found) return found.key ? toBuffer(found.key) : null;
+    if (found) return found.key ? storedBytes(found.key) : null;
     if (!create) return null;
     try {
       await SubjectKey.create({ _id: userId, key: randomBytes(32) });
@@ -40,16 +37,23 @@ export function subjectKeys(models: Pick<PersonalDataModels, 'SubjectKey'>): Sub
     return keyOf(userId, false);
   }
 
+  const encrypt = (key: Buffer, value: string) => {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+    return [PREFIX, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
+  };
+
+  async function sealEach(userId: string, values: readonly (string | null)[]): Promise<(string | null)[]> {
+    if (values.every((v) => v === null)) return values.map(() => null);
+    const key = await keyOf(userId, true);
+    // erased person: keep nothing identifying
+    return values.map((value) => (value === null || !key ? null : encrypt(key, value)));
+  }
+
   return {
-    async seal(userId, value) {
-      if (value === null) return null;
-      const key = await keyOf(userId, true);
-      if (!key) return null; // erased person: keep nothing identifying
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const body = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-      return [PREFIX, iv.toString('base64'), cipher.getAuthTag().toString('base64'), body.toString('base64')].join(':');
-    },
+    sealEach,
+    seal: async (userId, value) => (await sealEach(userId, [value]))[0] ?? null,
     async open(userId, sealed) {
       if (sealed === null) return null;
       const [prefix, iv, tag, body] = sealed.split(':');
