@@ -89,17 +89,32 @@ ensure_temporal() {
   export OMURGA_TEMPORAL_BIN="$dir/temporal"
 }
 
+# FerretDB is built with infra/ferretdb/atomic-writes.patch applied to a copy
+# of its module (see the patch's own comment for why); the cache entry is
+# keyed by the version and the patch, so changing either rebuilds it.
 _build_ferretdb() {
-  (cd "$ROOT/infra/ferretdb" && GOFLAGS=-buildvcs=false go build -v -o "$1/ferretdb" . 2>&1) | go_progress
-  [ -x "$1/ferretdb" ]
+  local out=$1 src="$1/build" version=$FERRETDB_VERSION
+  local module
+  module=$(cd "$ROOT/infra/ferretdb" && go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$module" ] || return 1
+  mkdir -p "$src"
+  cp -R "$module" "$src/FerretDB" && chmod -R u+w "$src/FerretDB"
+  # Its own repository, so that git applies the patch there whatever surrounds the cache.
+  (cd "$src/FerretDB" && git init -q && git apply -p1 "$ROOT/infra/ferretdb/atomic-writes.patch") || return 1
+  cp "$ROOT/infra/ferretdb/main.go" "$ROOT/infra/ferretdb/go.mod" "$ROOT/infra/ferretdb/go.sum" "$src/"
+  (cd "$src" && go mod edit -replace "github.com/FerretDB/FerretDB=./FerretDB" &&
+    GOFLAGS=-buildvcs=false go build -v -o "$out/ferretdb" . 2>&1) | go_progress
+  rm -rf "$src"
+  [ -x "$out/ferretdb" ]
 }
 ensure_ferretdb() {
-  local version
-  version=$(sed -n 's/.*github.com\/FerretDB\/FerretDB \(v[0-9.]*\).*/\1/p' "$ROOT/infra/ferretdb/go.mod")
-  local dir="$OMURGA_CACHE/ferretdb/$version"
+  local patch
+  FERRETDB_VERSION=$(sed -n 's/.*github.com\/FerretDB\/FerretDB \(v[0-9.]*\).*/\1/p' "$ROOT/infra/ferretdb/go.mod")
+  patch=$(sha256sum "$ROOT/infra/ferretdb/atomic-writes.patch" | cut -c1-8)
+  local dir="$OMURGA_CACHE/ferretdb/$FERRETDB_VERSION-$patch"
   if [ ! -x "$dir/ferretdb" ]; then
     require_go "FerretDB"
-    step "Building FerretDB $version (SQLite backend) from its Go module; first run only, several minutes"
+    step "Building FerretDB $FERRETDB_VERSION (SQLite backend, atomic writes) from its Go module; first run only, several minutes"
     atomic_dir "$dir" _build_ferretdb || die "building FerretDB failed"
   fi
   export OMURGA_FERRETDB_BIN="$dir/ferretdb"

@@ -9,14 +9,13 @@ import { SUPPORTED_CURRENCIES, isSupportedCurrency, minorToMicros } from './mone
  * Metered usage (BIL-9) and the prepaid balance that prepaid meters draw on
  * [004 §6.2].
  *
- * FerretDB 1.x (local runs and CI) applies an update by reading the document
- * and writing it back, so concurrent updates are lost and a filter such as
- * `{ balance: { $gte: x } }` is not re-checked at the write: a guarded $inc
- * is not atomic there. The one write it does serialise is an insert under a
- * unique index. So the prepaid balance is an append-only ledger: each
- * movement is a new entry with the next sequence number of the
- * (organisation, currency) and the balance after it. Two writers that read
- * the same last entry both try to insert the same sequence, the unique index
+ * The balance is an append-only ledger rather than a guarded $inc, so it
+ * needs nothing beyond an insert under a unique index (stock FerretDB 1.x
+ * does not apply filtered updates atomically; the build here is patched, see
+ * README "Infrastructure") and keeps every movement for audit: each movement
+ * is a new entry with the next sequence number of the (organisation,
+ * currency) and the balance after it. Two writers that read the same last
+ * entry both try to insert the same sequence, the unique index
  * lets one through, and the other reads again and re-checks. Each entry also
  * has a unique key (e.g. the usage event), which makes every movement
  * idempotent without transactions.
