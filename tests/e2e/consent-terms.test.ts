@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
+import { CANCEL_SUBSCRIPTION, START_SUBSCRIPTION, waitFor, type Subscription } from '../support/billing.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
 import { waitForEmail } from '../support/mail-catcher.ts';
 import { E2E_OPERATOR } from './stack-info.ts';
@@ -62,11 +63,70 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+/**
+ * A month-long period with two months' cancellation notice: an ordinary
+ * cancellation ends the next period, so a waived notice shows [003 §6.4.2].
+ */
+const NOTICE_POLICY = {
+  code: `e2e-terms-notice-${Date.now()}`,
+  name: 'E2E terms-objection policy',
+  seedReference: 'e2e',
+  trialRequiresPaymentMethod: false,
+  billingPeriod: 'P30D',
+  collectionMethod: 'CARD_AUTO',
+  maxCollectionAttempts: 3,
+  retryInterval: 'P1D',
+  dataDeletionAfterTermination: 'P30D',
+  cancellationNotice: 'P60D',
+  termsChangeNotice: 'P90D',
+};
+const NOTICE_PLAN = { code: `${NOTICE_POLICY.code}-plan`, name: 'E2E terms-objection plan', policyCode: NOTICE_POLICY.code, prices: [{ currency: 'TRY', amountMinor: 100_00 }] };
+const SUBSCRIPTION_RIGHT = `query($id: ID!) { subscription(id: $id) { id currentPeriodEnd cancelEffectiveAt noticeFreeCancellationUntil history { type detail } upcoming { at type } } }`;
+interface SubscriptionRight {
+  id: string;
+  currentPeriodEnd: string;
+  cancelEffectiveAt: string | null;
+  noticeFreeCancellationUntil: string | null;
+  history: { type: string; detail: string | null }[];
+  upcoming: { at: string; type: string }[];
+}
+
+async function subscriptionRight(token: string, id: string): Promise<SubscriptionRight> {
+  const response = await graphql(gw, SUBSCRIPTION_RIGHT, { token, variables: { id } });
+  expect(response.errors).toBeUndefined();
+  return response.data!.subscription as SubscriptionRight;
+}
+
+/** The customer subscribes to the notice plan with a working sandbox card; returns it once its first period is paid. */
+async function subscribe(customer: SignedUp): Promise<Subscription> {
+  const response = await graphql(gw, START_SUBSCRIPTION, {
+    token: customer.accessToken,
+    variables: { input: { organizationId: customer.organizationId, planCode: NOTICE_PLAN.code, currency: 'TRY', paymentMethodToken: 'sandbox_ok' } },
+  });
+  expect(response.data!.startSubscription.userErrors).toEqual([]);
+  const started = response.data!.startSubscription.subscription as Subscription;
+  await waitFor(() => subscriptionRight(customer.accessToken, started.id), (s) => s.history.some((e) => e.type === 'INVOICE_PAID'), 30_000);
+  return started;
+}
+
+async function cancel(customer: SignedUp, id: string): Promise<Subscription> {
+  const response = await graphql(gw, CANCEL_SUBSCRIPTION, { token: customer.accessToken, variables: { id } });
+  expect(response.data!.cancelSubscription.userErrors).toEqual([]);
+  return response.data!.cancelSubscription.subscription as Subscription;
+}
+
 const mailTo = (address: string, subject: RegExp) => waitForEmail(stack.mailCatcherUrl, (m) => m.to.some((a) => a.address === address) && subject.test(m.subject), 30_000);
 
 beforeAll(async () => {
   const logIn = await graphql(gw, LOG_IN, { variables: E2E_OPERATOR, headers: { 'x-forwarded-for': clientIp() } });
   operatorToken = logIn.data!.logIn.accessToken;
+  const policy = await graphql(gw, 'mutation($input: ContractPolicyInput!) { createContractPolicy(input: $input) { id } }', {
+    token: operatorToken,
+    variables: { input: NOTICE_POLICY },
+  });
+  expect(policy.errors).toBeUndefined();
+  const plan = await graphql(gw, 'mutation($input: PlanInput!) { createPlan(input: $input) { id } }', { token: operatorToken, variables: { input: NOTICE_PLAN } });
+  expect(plan.errors).toBeUndefined();
 });
 
 describe('publishing legal document versions (CON-1, CON-4)', () => {
@@ -121,14 +181,19 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       // The hand-over to consent runs through Temporal: everyone's sign-up acceptances are recorded first.
       for (const customer of customers) await eventually(() => mine(customer.accessToken), (me) => me.legalAcceptances.length === 2);
       const previous = (await current('USER_AGREEMENT'))!;
+      // The objector's organisation and one that stays each pay for a month with two months' notice.
+      const [objectorSubscription, staysSubscription] = await Promise.all([subscribe(objects), subscribe(stays)]);
+      // Asked before any objection, a cancellation needs the notice: it ends the next period.
+      const ordinary = await cancel(objects, objectorSubscription.id);
+      expect(Date.parse(ordinary.cancelEffectiveAt!) - Date.parse(ordinary.currentPeriodEnd!)).toBe(30 * 24 * 3600_000);
 
       const body = `ÜYELİK VE HİZMET SÖZLEŞMESİ (sürüm ${previous.version + 1})\n8. Yeni madde: hizmet seviyeleri ekte yer alır. ${Date.now()}`;
-      const published = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body, binding: true, notice: 'PT30S' });
+      const published = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body, binding: true, notice: 'PT45S' });
       expect(published.data!.publishLegalDocumentVersion.userErrors).toEqual([]);
       const version = published.data!.publishLegalDocumentVersion.version as Version;
       expect(version).toMatchObject({ kind: 'USER_AGREEMENT', locale: 'tr', version: previous.version + 1, awaitingBinding: true });
       expect(version.contentHash).toBe(createHash('sha256').update(body, 'utf8').digest('hex'));
-      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(30_000);
+      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(45_000);
 
       // Until it binds, the previous version stays in force; the new text can be read by its ID.
       expect((await current('USER_AGREEMENT'))?.id).toBe(previous.id);
@@ -157,8 +222,22 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       const objection = await graphql(gw, OBJECT, { token: objects.accessToken, variables: { id: version.id } });
       expect(objection.errors).toBeUndefined();
       expect(objection.data!.objectToLegalDocument).toMatchObject({ userErrors: [], objection: { documentVersion: { id: version.id }, cancellationOfferedAt: null } });
+      // [000 §6.7] The objector's organisation may now cancel without notice until the version binds: the
+      // earlier request is brought forward to the end of the paid period. The other organisation keeps its notice.
+      const right = await waitFor(() => subscriptionRight(objects.accessToken, objectorSubscription.id), (s) => s.noticeFreeCancellationUntil !== null, 20_000);
+      expect(right.noticeFreeCancellationUntil).toBe(version.effectiveAt);
+      expect((await subscriptionRight(stays.accessToken, staysSubscription.id)).noticeFreeCancellationUntil).toBeNull();
+      const waived = await cancel(objects, objectorSubscription.id);
+      expect(waived.cancelEffectiveAt).toBe(waived.currentPeriodEnd);
+      expect(waived.history.at(-1)).toMatchObject({ type: 'CANCELLATION_REQUESTED', detail: `effective ${waived.currentPeriodEnd} (notice waived: terms objection)` });
+      // The subscription's workflow took the same decision: it ends with this period.
+      await waitFor(
+        () => subscriptionRight(objects.accessToken, objectorSubscription.id),
+        (s) => s.upcoming.some((e) => e.type === 'CANCELLATION' && e.at === waived.currentPeriodEnd),
+        20_000,
+      );
       const offer = await mailTo(objects.email, /İtirazınız alındı/);
-      expect(offer.text).toMatch(/bedel/);
+      expect(offer.text).toMatch(/bedel ve bildirim süresi olmadan/);
       const recorded = await eventually(() => mine(objects.accessToken), (me) => me.termsObjections.length === 1);
       expect(recorded.termsObjections[0]).toMatchObject({ documentVersion: { id: version.id, version: version.version }, cancellationOfferedAt: expect.any(String) });
 
@@ -177,6 +256,8 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       expect(objector.legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
       const late = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: version.id } });
       expect(late.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
+      // The right ended with the notice period.
+      expect((await subscriptionRight(objects.accessToken, objectorSubscription.id)).noticeFreeCancellationUntil).toBeNull();
       // The latecomer was never part of the rollout.
       expect((await mine(latecomer.accessToken)).legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
     },

@@ -131,6 +131,7 @@ export async function withConsentWorkers<T>(
   workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)),
   workflowsQueue = TEST_WORKFLOWS_QUEUE,
   accounts: object = fakeContactDirectory().activities,
+  billing: object | null = null,
 ): Promise<T> {
   const workflowWorker = await Worker.create({
     connection: env.nativeConnection,
@@ -147,5 +148,7 @@ export async function withConsentWorkers<T>(
     taskQueue: TASK_QUEUES.accounts,
     activities: accounts,
   });
-  return workflowWorker.runUntil(consentWorker.runUntil(accountsWorker.runUntil(body)));
+  const billingWorker = billing ? await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.billing, activities: billing }) : null;
+  const withBilling = () => (billingWorker ? billingWorker.runUntil(body) : body());
+  return workflowWorker.runUntil(consentWorker.runUntil(accountsWorker.runUntil(withBilling)));
 }

@@ -12,7 +12,16 @@ import {
 } from '../src/contracts/consent-terms.ts';
 import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
 import type { termsRolloutWorkflow } from '../src/workflows/consent/terms-rollout.ts';
-import { contactOf, fakeContactActivities, fakeTermsActivities, TERMS_TEST_WORKFLOWS_QUEUE, withTermsWorkers, type RecordedTermsCall } from './terms-workers.ts';
+import {
+  contactOf,
+  fakeContactActivities,
+  fakeTermsActivities,
+  fakeTermsBillingActivities,
+  organizationsOf,
+  TERMS_TEST_WORKFLOWS_QUEUE,
+  withTermsWorkers,
+  type RecordedTermsCall,
+} from './terms-workers.ts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -79,6 +88,8 @@ const recipientsOf = (calls: RecordedTermsCall[]) => calls.map((c) => (c.input a
 describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the notice period)', () => {
   it('CON-4 [000 §6.7]: P90D notifies everyone at once, offers the day-10 objector a cost-free cancellation, binds at day 90 and accepts the rest by continued use', async () => {
     const terms = fakeTermsActivities(['org-a', 'org-b', 'org-c']);
+    const contacts = fakeContactActivities();
+    const billing = fakeTermsBillingActivities();
     const input = await publication('dv-90d', 'P90D');
     const published = Date.parse(input.publishedAt);
     const bindingAt = new Date(published + 90 * DAY_MS).toISOString();
@@ -93,12 +104,20 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       await object(handle, 'org-b'); // a second objection changes nothing
       expect(await rolloutState(handle)).toMatchObject({ phase: 'WAITING', objections: 1 });
       expect(terms.callsOf('offerCostFreeCancellation').map((c) => c.input)).toEqual([
-        { documentVersionId: 'dv-90d', recipientId: 'org-b', objectedAt, to: contactOf('org-b') },
+        { documentVersionId: 'dv-90d', recipientId: 'org-b', objectedAt, until: bindingAt, to: contactOf('org-b') },
       ]);
 
       const result = await handle.result(); // the server skips ahead to the binding
       return { result, state: await rolloutState(handle) };
-    });
+    }, contacts.activities, billing.activities);
+
+    // Billing lets every organisation the objector represents cancel without notice until the version binds,
+    // before the e-mail that says so; nobody else gets the right.
+    expect(contacts.callsOf('organizationsRepresentedBy').map((c) => c.input)).toEqual([{ userId: 'org-b' }]);
+    const grants = billing.callsOf('grantNoticeFreeCancellation');
+    expect(grants.map((c) => c.input)).toEqual(organizationsOf('org-b').map((organizationId) => ({ organizationId, documentVersionId: 'dv-90d', until: bindingAt })));
+    const offeredAt = terms.callsOf('offerCostFreeCancellation')[0]!.scheduledAt;
+    for (const grant of grants) expect(grant.scheduledAt).toBeLessThanOrEqual(offeredAt);
 
     expect(result).toEqual({ notified: 3, objected: 1, accepted: 2 });
     expect(state).toEqual({ phase: 'DONE', bindingAt, notified: 3, objections: 1, accepted: 2 });

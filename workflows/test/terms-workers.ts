@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { UserContactActivities } from '../src/contracts/accounts.ts';
-import type { TermsRolloutActivities } from '../src/contracts/consent-terms.ts';
+import type { TermsObjectionAccountsActivities, TermsObjectionBillingActivities, TermsRolloutActivities } from '../src/contracts/consent-terms.ts';
 import { recordingActivities, withConsentWorkers, type RecordedActivityCall } from './consent-workers.ts';
 
 export const TERMS_TEST_WORKFLOWS_QUEUE = 'test-terms-workflows';
@@ -28,26 +28,41 @@ export function fakeTermsActivities(recipients: string[], pageSize = 100) {
 /** The address the fake accounts service gives a recipient. */
 export const contactOf = (userId: string) => ({ email: `${userId}@example.test`, locale: userId.endsWith('-en') ? ('en' as const) : ('tr' as const) });
 
-/** A recording stand-in for accounts' userContact: everyone has an address except the `unknown` IDs (erased people). */
+/** The organisations the fake accounts service says a recipient represents (OWNER or ADMIN). */
+export const organizationsOf = (userId: string) => [`${userId}/org-1`, `${userId}/org-2`];
+
+/**
+ * A recording stand-in for accounts' userContact: everyone has an address
+ * except the `unknown` IDs (erased people); everyone represents two organisations.
+ */
 export function fakeContactActivities(unknown: readonly string[] = []) {
-  return recordingActivities<UserContactActivities>({
+  return recordingActivities<UserContactActivities & TermsObjectionAccountsActivities>({
     async userContact({ userId }) {
       return unknown.includes(userId) ? null : contactOf(userId);
+    },
+    async organizationsRepresentedBy({ userId }) {
+      return organizationsOf(userId);
     },
   });
 }
 
+/** A recording stand-in for billing's side of an objection. */
+export function fakeTermsBillingActivities() {
+  return recordingActivities<TermsObjectionBillingActivities>({ async grantNoticeFreeCancellation() {} });
+}
+
 /**
  * Runs `body` with the terms-rollout workflow on TERMS_TEST_WORKFLOWS_QUEUE,
- * `activities` on consent's queue and `contacts` (default: everyone has an
- * address) on accounts' queue.
+ * `activities` on consent's queue, `contacts` (default: everyone has an
+ * address) on accounts' queue and `billing` on billing's.
  */
 export function withTermsWorkers<T>(
   env: TestWorkflowEnvironment,
   activities: TermsRolloutActivities,
   body: () => Promise<T>,
-  contacts: UserContactActivities = fakeContactActivities().activities,
+  contacts: UserContactActivities & TermsObjectionAccountsActivities = fakeContactActivities().activities,
+  billing: TermsObjectionBillingActivities = fakeTermsBillingActivities().activities,
 ): Promise<T> {
   const workflowsPath = fileURLToPath(new URL('../src/workflows/consent/terms-rollout.ts', import.meta.url));
-  return withConsentWorkers(env, activities, body, workflowsPath, TERMS_TEST_WORKFLOWS_QUEUE, contacts);
+  return withConsentWorkers(env, activities, body, workflowsPath, TERMS_TEST_WORKFLOWS_QUEUE, contacts, billing);
 }

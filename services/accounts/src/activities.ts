@@ -5,6 +5,7 @@ import {
   type AccountsActivities,
   type BillingContact,
   type OrganizationBillingProfile,
+  type TermsObjectionAccountsActivities,
   type UserContact,
   type UserContactActivities,
 } from '@omurga/workflows';
@@ -19,7 +20,7 @@ import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRol
  * change impossible fails without retries; anything else (the database
  * briefly away) is retried by Temporal.
  */
-export function accountsActivities(models: AccountsModels): AccountsActivities & UserContactActivities {
+export function accountsActivities(models: AccountsModels): AccountsActivities & UserContactActivities & TermsObjectionAccountsActivities {
   const change = async (organizationId: string, what: OrganizationChange, actor: ChangeActor) => {
     try {
       return (await changeOrganization(models, organizationId, what, actor)).after;
@@ -45,7 +46,23 @@ export function accountsActivities(models: AccountsModels): AccountsActivities &
     operatorContacts: ({ role }) => operatorContacts(models, role),
     organizationContacts: ({ organizationId, roles }) => organizationContacts(models, organizationId, roles),
     userContact: ({ userId }) => userContact(models, userId),
+    organizationsRepresentedBy: ({ userId }) => organizationsRepresentedBy(models, userId),
   };
+}
+
+/** The roles that act for the customer in its contract, so a terms objection of theirs speaks for it (CON-4). */
+const REPRESENTATIVE_ROLES = ['OWNER', 'ADMIN'] as const;
+/** Organisations whose contract still runs; a terminated or erased one has nothing left to cancel. */
+const LIVE_STATUSES = ['PENDING_VERIFICATION', 'ACTIVE', 'SUSPENDED'] as const;
+
+async function organizationsRepresentedBy(models: AccountsModels, userId: string): Promise<string[]> {
+  if (!isEntityId(userId)) return [];
+  const memberships = await models.Membership.find({ userId, role: { $in: REPRESENTATIVE_ROLES } }, { organizationId: 1 }).lean();
+  if (memberships.length === 0) return [];
+  const live = await models.Organization.find({ _id: { $in: memberships.map((m) => m.organizationId) }, status: { $in: LIVE_STATUSES } }, { _id: 1 })
+    .sort({ _id: 1 })
+    .lean();
+  return live.map((org) => org._id.toString());
 }
 
 /** CON-4: where consent's terms-change notices to a person go; null for someone unknown or erased. */

@@ -1,6 +1,7 @@
 import { createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
 import { billingActivities } from './activities.ts';
+import { termsObjectionBillingActivities } from './subscription-requests.ts';
 import { billingPersonalDataActivities } from './personal-data-activities.ts';
 import { loadBillingConfig } from './billing-config.ts';
 import { seedCatalogue } from './catalogue-seed.ts';
@@ -37,6 +38,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
           ...settings,
         }),
         ...billingPersonalDataActivities(models),
+        ...termsObjectionBillingActivities(models),
       }),
     });
     return {

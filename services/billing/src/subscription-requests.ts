@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { addDuration } from '@omurga/shared';
-import { SUBSCRIPTION_SIGNALS, cancellationEndsCurrentPeriod, subscriptionWorkflowId } from '@omurga/workflows';
+import { addDuration, isDuplicateKeyError } from '@omurga/shared';
+import { SUBSCRIPTION_SIGNALS, cancellationEndsCurrentPeriod, subscriptionWorkflowId, type TermsObjectionBillingActivities } from '@omurga/workflows';
 import { markInvoicePaid } from './invoices/status.ts';
-import type { BillingModels, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import type { BillingModels, CancellationRightDoc, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 
 /**
  * A customer's requests to a running subscription (BIL-7). Each records the
@@ -10,23 +10,63 @@ import type { BillingModels, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './mo
  * workflow with the same request time, so both apply the same rule.
  */
 
-/** Cancels at the end of the current period if the policy's notice still fits, else of the next one. */
+/**
+ * Cancels at the end of the current period if the policy's notice still fits,
+ * else of the next one; without notice while the organisation holds a
+ * cancellation right from a terms objection (CON-4). A second request can
+ * bring the end forward, never push it back.
+ */
 export async function requestCancellation(models: BillingModels, temporal: Client, subscription: SubscriptionDoc, requestedAt: Date): Promise<SubscriptionDoc> {
   const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
   const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
+  const noticeWaived = (await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) !== null;
   const endsCurrent =
-    subscription.status === 'TRIALING' || !policy || cancellationEndsCurrentPeriod(requestedAt.getTime(), periodEnd.getTime(), policy.cancellationNotice);
+    subscription.status === 'TRIALING' ||
+    !policy ||
+    noticeWaived ||
+    cancellationEndsCurrentPeriod(requestedAt.getTime(), periodEnd.getTime(), policy.cancellationNotice);
   const effectiveAt = endsCurrent ? periodEnd : new Date(addDuration(periodEnd.getTime(), policy!.billingPeriod));
+  if (subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt && subscription.cancelEffectiveAt <= effectiveAt) return subscription;
   const updated = await models.Subscription.findOneAndUpdate(
     { _id: subscription._id },
     {
       $set: { cancelAtPeriodEnd: true, cancelEffectiveAt: effectiveAt },
-      $push: { history: { at: requestedAt, type: 'CANCELLATION_REQUESTED', detail: `effective ${effectiveAt.toISOString()}`, status: null } },
+      $push: {
+        history: {
+          at: requestedAt,
+          type: 'CANCELLATION_REQUESTED',
+          detail: `effective ${effectiveAt.toISOString()}${noticeWaived ? ' (notice waived: terms objection)' : ''}`,
+          status: null,
+        },
+      },
     },
     { returnDocument: 'after' },
   ).lean<SubscriptionDoc>();
-  await temporal.workflow.getHandle(subscriptionWorkflowId(subscription._id.toString())).signal(SUBSCRIPTION_SIGNALS.cancel, { requestedAt: requestedAt.toISOString() });
+  await temporal.workflow
+    .getHandle(subscriptionWorkflowId(subscription._id.toString()))
+    .signal(SUBSCRIPTION_SIGNALS.cancel, { requestedAt: requestedAt.toISOString(), noticeWaived });
   return updated!;
+}
+
+/** Until when the organisation may cancel without notice after a terms objection (CON-4), or null. */
+export async function noticeFreeCancellationUntil(models: BillingModels, organizationId: string, at: Date): Promise<Date | null> {
+  const right = await models.CancellationRight.findOne({ organizationId, until: { $gt: at } }, { until: 1 })
+    .sort({ until: -1 })
+    .lean<CancellationRightDoc>();
+  return right?.until ?? null;
+}
+
+/** Billing's side of a terms objection, called by termsRolloutWorkflow; a retry finds the right already there. */
+export function termsObjectionBillingActivities(models: BillingModels): TermsObjectionBillingActivities {
+  return {
+    async grantNoticeFreeCancellation({ organizationId, documentVersionId, until }) {
+      try {
+        await models.CancellationRight.create({ organizationId, documentVersionId, until: new Date(until), grantedAt: new Date() });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+    },
+  };
 }
 
 /** Switches to `planCode` when the current period ends; choosing a plan during a trial is the decision to subscribe [003 §7.2.2]. */

@@ -94,7 +94,7 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
       );
     },
 
-    async offerCostFreeCancellation({ documentVersionId, recipientId, objectedAt, to }) {
+    async offerCostFreeCancellation({ documentVersionId, recipientId, objectedAt, until, to }) {
       const version = await requireVersion(documentVersionId);
       try {
         await models.TermsObjection.create({
@@ -111,7 +111,7 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
       }
       if (!to) return;
       await send(`consent/terms-objection/${documentVersionId}/${recipientId}`, to, (locale) =>
-        cancellationOffer(locale, { kind: version.kind, version: version.version, link: link(version) }),
+        cancellationOffer(locale, { kind: version.kind, version: version.version, link: link(version), until: new Date(until) }),
       );
     },
 
@@ -155,15 +155,16 @@ export function termsChangeNotice(locale: Locale, p: { kind: string; version: nu
       };
 }
 
-export function cancellationOffer(locale: Locale, p: { kind: string; version: number; link: string }) {
+export function cancellationOffer(locale: Locale, p: { kind: string; version: number; link: string; until: Date }) {
   const name = kindName(p.kind, locale);
+  const until = formatInstant(p.until, locale);
   return locale === 'tr'
     ? {
         subject: `İtirazınız alındı: ${name} (sürüm ${p.version})`,
-        text: `Merhaba,\n\n${name} metninin ${p.version}. sürümüne itirazınızı kaydettik:\n${p.link}\n\nHizmetinizi hiçbir bedel ve bildirim süresi olmadan sonlandırabilirsiniz; bunun için panelden aboneliğinizi iptal etmeniz ya da bize yazmanız yeterlidir.`,
+        text: `Merhaba,\n\n${name} metninin ${p.version}. sürümüne itirazınızı kaydettik:\n${p.link}\n\n${until} tarihine kadar aboneliklerinizi hiçbir bedel ve bildirim süresi olmadan iptal edebilirsiniz: panelden iptal ettiğiniz abonelik, ödenmiş olan mevcut dönemin sonunda biter ve yenilenmez. Bize yazarak da iptal edebilirsiniz.`,
       }
     : {
         subject: `Objection received: ${name} (version ${p.version})`,
-        text: `Hello,\n\nWe have recorded your objection to version ${p.version} of the ${name}:\n${p.link}\n\nYou may cancel your service at no cost and without notice: cancel your subscription in the panel or write to us.`,
+        text: `Hello,\n\nWe have recorded your objection to version ${p.version} of the ${name}:\n${p.link}\n\nUntil ${until} you may cancel your subscriptions at no cost and without notice: a subscription you cancel in the panel ends with its current, already paid period and is not renewed. You may also write to us to cancel.`,
       };
 }

@@ -223,6 +223,8 @@ export const SUBSCRIPTION_SIGNALS = {
 export interface CancelSignal {
   /** ISO-8601: when the customer asked, which decides whether the notice period is met */
   requestedAt: string;
+  /** the organisation objected to a terms change (CON-4): no notice, the current period is the last */
+  noticeWaived?: boolean;
 }
 export interface PlanChangedSignal {
   planCode: string;

@@ -43,14 +43,30 @@ export interface TermsRolloutActivities {
    */
   notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string; to: TermsRecipientAddress | null }): Promise<void>;
   /**
-   * Records the objection (append-only) and offers the objector cancellation at no cost [000 §6.7]
-   * by e-mail to `to` (a no-op when already offered).
+   * Records the objection (append-only) and offers the objector cancellation at no cost and
+   * without notice until `until` (ISO-8601, when the version binds) [000 §6.7] by e-mail to
+   * `to` (a no-op when already offered).
    */
-  offerCostFreeCancellation(input: { documentVersionId: string; recipientId: string; objectedAt: string; to: TermsRecipientAddress | null }): Promise<void>;
+  offerCostFreeCancellation(input: { documentVersionId: string; recipientId: string; objectedAt: string; until: string; to: TermsRecipientAddress | null }): Promise<void>;
   /** Makes the version the binding one from `at` (ISO-8601). */
   makeBinding(input: { documentVersionId: string; at: string }): Promise<void>;
   /** Records that a recipient who did not object accepted the version by continuing to use the service. */
   recordContinuedUseAcceptance(input: { documentVersionId: string; recipientId: string; at: string; method: TermsAcceptanceMethod }): Promise<void>;
+}
+
+/**
+ * The other services' part in a cost-free cancellation [000 §6.7]: the
+ * organisations the objector represents may cancel their subscriptions
+ * without the policy's cancellation notice until the version binds.
+ */
+export interface TermsObjectionAccountsActivities {
+  /** IDs of the live organisations where the person is OWNER or ADMIN (those who act for the customer). */
+  organizationsRepresentedBy(input: { userId: string }): Promise<string[]>;
+}
+
+export interface TermsObjectionBillingActivities {
+  /** Lets the organisation cancel without notice until `until` (ISO-8601); idempotent per (organisation, version). */
+  grantNoticeFreeCancellation(input: { organizationId: string; documentVersionId: string; until: string }): Promise<void>;
 }
 
 export const termsRolloutWorkflowId = (documentVersionId: string) => `terms-rollout/${documentVersionId}`;

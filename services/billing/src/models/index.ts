@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { planSchema, policySchema } from './catalogue.ts';
 import { invoiceSchema } from './invoices.ts';
 import { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
-import { billingAccountSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
+import { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
 
 export * from './catalogue.ts';
 export * from './common.ts';
@@ -16,6 +16,7 @@ export function billingModels(db: Connection) {
     Plan: db.model('Plan', planSchema),
     Subscription: db.model('Subscription', subscriptionSchema),
     BillingAccount: db.model('BillingAccount', billingAccountSchema),
+    CancellationRight: db.model('CancellationRight', cancellationRightSchema),
     UsageRecord: db.model('UsageRecord', usageRecordSchema),
     Invoice: db.model('Invoice', invoiceSchema),
     PaymentAttempt: db.model('PaymentAttempt', paymentAttemptSchema),

@@ -82,7 +82,24 @@ const usageRecordSchema = new Schema(
 usageRecordSchema.index({ subscriptionId: 1, eventId: 1 }, { unique: true });
 usageRecordSchema.index({ subscriptionId: 1, occurredAt: 1 });
 
+/**
+ * CON-4 [000 §6.7]: someone who represents the organisation objected to a
+ * terms change, so its subscriptions may be cancelled without the policy's
+ * notice until the new version binds. Granted by the terms rollout workflow.
+ */
+const cancellationRightSchema = new Schema(
+  {
+    organizationId: { type: String, required: true },
+    documentVersionId: { type: String, required: true },
+    until: { type: Date, required: true },
+    grantedAt: { type: Date, required: true },
+  },
+  { collection: 'cancellation_rights' },
+);
+cancellationRightSchema.index({ organizationId: 1, documentVersionId: 1 }, { unique: true });
+
 export type SubscriptionDoc = WithId<InferSchemaType<typeof subscriptionSchema>>;
 export type BillingAccountDoc = InferSchemaType<typeof billingAccountSchema>;
 export type UsageRecordDoc = WithId<InferSchemaType<typeof usageRecordSchema>>;
-export { billingAccountSchema, subscriptionSchema, usageRecordSchema };
+export type CancellationRightDoc = WithId<InferSchemaType<typeof cancellationRightSchema>>;
+export { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usageRecordSchema };

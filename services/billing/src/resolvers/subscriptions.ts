@@ -12,7 +12,7 @@ import { currentPlanAndPolicy } from '../activities.ts';
 import type { SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';
 import { openSubscription } from '../open-subscription.ts';
-import { requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
+import { noticeFreeCancellationUntil, requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -121,7 +121,6 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         const subscription = await writableSubscription(id, ctx);
         if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
         if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
-        if (subscription.cancelAtPeriodEnd) return { subscription: withId(subscription), userErrors: [] };
         const updated = await requestCancellation(models, temporal, subscription, new Date());
         return { subscription: withId(updated), userErrors: [] };
       },
@@ -151,6 +150,8 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         return plan && withId(plan);
       },
       history: (s: SubscriptionDoc) => [...s.history].sort((a, b) => a.at.getTime() - b.at.getTime()),
+      noticeFreeCancellationUntil: (s: SubscriptionDoc) =>
+        FINAL.includes(s.status as SubscriptionStatus) ? null : noticeFreeCancellationUntil(models, s.organizationId, new Date()),
       /** BIL-3: asked from the workflow itself, so it is exactly what will happen. */
       upcoming: async (s: SubscriptionDoc & { id: string }): Promise<LifecycleEvent[]> => {
         if (FINAL.includes(s.status as SubscriptionStatus)) return [];

@@ -82,13 +82,15 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   let chargebackApplied = false;
   let chargebackResolved = false;
 
-  setHandler(cancelSignal, ({ requestedAt }) => {
-    if (cancelAtPeriodIndex !== null && cancelAtPeriodIndex <= periodIndex + 1) return;
+  setHandler(cancelSignal, ({ requestedAt, noticeWaived }) => {
     const at = Date.parse(requestedAt);
     const periodEnd = pinned ? Date.parse(pinned.periodEnd) : Number.POSITIVE_INFINITY;
-    // A trial ends with its own end; a paid period needs the policy's notice.
-    const current = kind === 'TRIAL' || !pinned || cancellationEndsCurrentPeriod(at, periodEnd, pinned.policy.cancellationNotice);
-    cancelAtPeriodIndex = current ? periodIndex : periodIndex + 1;
+    // A trial ends with its own end; a paid period needs the policy's notice unless a terms objection waived it.
+    const current = kind === 'TRIAL' || !pinned || noticeWaived === true || cancellationEndsCurrentPeriod(at, periodEnd, pinned.policy.cancellationNotice);
+    const lastPeriod = current ? periodIndex : periodIndex + 1;
+    // A second request can bring the end forward (a waived notice), never push it back.
+    if (cancelAtPeriodIndex !== null && cancelAtPeriodIndex <= lastPeriod) return;
+    cancelAtPeriodIndex = lastPeriod;
   });
   setHandler(planChangedSignal, ({ planCode }) => {
     pendingPlanCode = planCode;

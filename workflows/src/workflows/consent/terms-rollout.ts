@@ -4,6 +4,8 @@ import type { UserContactActivities } from '../../contracts/accounts.ts';
 import {
   TERMS_ROLLOUT_QUERIES,
   TERMS_ROLLOUT_SIGNALS,
+  type TermsObjectionAccountsActivities,
+  type TermsObjectionBillingActivities,
   type TermsObjectedSignalInput,
   type TermsObjection,
   type TermsRolloutInput,
@@ -14,12 +16,17 @@ import { TASK_QUEUES } from '../../task-queues.ts';
 import { parseInstant } from '../time.ts';
 import { consentActivities } from './consent-activities.ts';
 
-/** Accounts knows where to write to each recipient; retried like consent's activities. */
-const { userContact } = proxyActivities<UserContactActivities>({
-  taskQueue: TASK_QUEUES.accounts,
+const OTHER_SERVICE = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+} as const;
+/** Accounts knows where to write to each recipient and whom they represent; retried like consent's activities. */
+const { userContact, organizationsRepresentedBy } = proxyActivities<UserContactActivities & TermsObjectionAccountsActivities>({
+  taskQueue: TASK_QUEUES.accounts,
+  ...OTHER_SERVICE,
 });
+/** Billing waives the cancellation notice for an objector's organisations. */
+const { grantNoticeFreeCancellation } = proxyActivities<TermsObjectionBillingActivities>({ taskQueue: TASK_QUEUES.billing, ...OTHER_SERVICE });
 
 export const termsObjectedSignal = defineSignal<[TermsObjectedSignalInput]>(TERMS_ROLLOUT_SIGNALS.objected);
 export const termsRolloutStateQuery = defineQuery<TermsRolloutState>(TERMS_ROLLOUT_QUERIES.state);
@@ -43,7 +50,8 @@ const DEFAULT_PAGES_PER_RUN = 10;
  *
  * 1. notifies every affected customer (at the address accounts' userContact gives), a page at a time, of when the version binds
  *    (publishedAt + notice: 90 days [000 §6.7], 24 hours [001 §2.3], at once [003 §7.16]);
- * 2. until then takes `objected` signals, offering each objector a cost-free cancellation;
+ * 2. until then takes `objected` signals: billing lets the organisations each objector represents
+ *    cancel without notice until the version binds, and the objector is told so by e-mail;
  * 3. at bindingAt makes the version binding and records a continued-use acceptance for
  *    every affected customer who did not object, paging through the same snapshot again.
  *
@@ -83,8 +91,10 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
       const batch = pendingOffers.splice(0, MAX_CONCURRENT);
       await Promise.all(
         batch.map(async (o) => {
-          const to = await userContact({ userId: o.recipientId });
-          await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, to });
+          const [to, organizations] = await Promise.all([userContact({ userId: o.recipientId }), organizationsRepresentedBy({ userId: o.recipientId })]);
+          // The right exists before the e-mail that announces it.
+          await Promise.all(organizations.map((organizationId) => grantNoticeFreeCancellation({ organizationId, documentVersionId, until: bindingAt })));
+          await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, until: bindingAt, to });
         }),
       );
     }
