@@ -6,6 +6,7 @@ import type { InvoiceDoc } from '../../services/billing/src/models/index.ts';
 import { addDuration } from '@omurga/shared';
 import { organizationErasureWorkflowId } from '@omurga/workflows';
 import { recordUsage } from '../../services/billing/src/usage.ts';
+import { termsObjectionBillingActivities } from '../../services/billing/src/subscription-requests.ts';
 import { DAY, HOUR, startBillingWalk, type BillingWalk } from '../support/billing-walk.ts';
 
 // Each seed preset walked through its real durations on the time-skipping
@@ -231,6 +232,33 @@ describe('cancellation and changes (BIL-7)', () => {
     ]);
     expect(timeline.at(-1)![0]).toBe(Math.round((secondEnd - startedAt) / HOUR));
     expect((await walk.invoices()).map((i) => i.status)).toEqual(['PAID', 'PAID']);
+  });
+
+  it('[000 §6.7] CON-4: after a terms objection, a cancellation inside the notice is brought forward to the end of the current year', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ENTERPRISE-CALLCENTER', { token: 'sandbox_ok' });
+    const firstEnd = addDuration(startedAt, 'P1Y');
+
+    await walk.env.sleep(firstEnd - 20 * DAY - startedAt);
+    // Without the right, the 30-day notice pushes the end a year later.
+    expect((await walk.cancel(id)).cancelEffectiveAt?.getTime()).toBe(addDuration(firstEnd, 'P1Y'));
+    // The owner objects to a terms change: the rollout grants the organisation the right until the version binds.
+    const objectedAt = await walk.now();
+    await termsObjectionBillingActivities(walk.models).grantNoticeFreeCancellation({
+      organizationId: walk.organizationId,
+      documentVersionId: 'terms-v2',
+      until: new Date(objectedAt.getTime() + 90 * DAY).toISOString(),
+    });
+    const waived = await walk.cancel(id);
+    expect(waived.cancelEffectiveAt?.getTime()).toBe(firstEnd);
+    expect(waived.history.at(-1)?.detail).toBe(`effective ${new Date(firstEnd).toISOString()} (notice waived: terms objection)`);
+    await walk.env.sleep(HOUR);
+    expect(await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming)).toEqual([
+      { at: new Date(firstEnd).toISOString(), type: 'CANCELLATION', detail: 'at period end' },
+    ]);
+    expect(await handle.result()).toEqual({ status: 'CANCELED', periodIndex: 0, reason: 'CANCELED_BY_CUSTOMER' });
+    // One paid year, nothing invoiced after.
+    expect((await walk.invoices()).map((i) => i.status)).toEqual(['PAID']);
   });
 
   it('[004 §13] canceled 40 days before its end, the notice is met and it ends with the current year', async () => {

@@ -265,6 +265,8 @@ describe('a person\'s whole KVKK life through the gateway (issue 5 done-when)', 
     const report = (service: string) => record.reports.find((r: { service: string }) => r.service === service);
     expect(report('accounts').erased.map((l: { collection: string }) => l.collection)).toEqual(expect.arrayContaining(['users', 'organizations', 'memberships']));
     expect(report('support').erased.map((l: { collection: string }) => l.collection)).toContain('tickets');
+    // The person's own organisation's contract ends with the paid period: nothing renews or is charged afterwards.
+    expect(report('billing').erased).toContainEqual({ collection: 'subscriptions', description: expect.stringMatching(/without notice/), count: 1 });
     expect(report('billing').kept).toEqual([
       expect.objectContaining({ collection: 'invoices', count: 1, restricted: true, legalBasis: expect.stringMatching(/VUK art\. 253.*TTK art\. 82/) }),
     ]);
@@ -290,6 +292,9 @@ describe('a person\'s whole KVKK life through the gateway (issue 5 done-when)', 
         expect(found, `${service}.${collection}`).toEqual([]);
       }
     }
+    const subscription = await dbs.billing!.db!.collection('subscriptions').findOne({ organizationId: person.organizationId });
+    expect(subscription).toMatchObject({ cancelAtPeriodEnd: true, cancelEffectiveAt: subscription!.currentPeriodEnd });
+    expect(subscription!.history.at(-1)).toMatchObject({ type: 'CANCELLATION_REQUESTED', detail: expect.stringContaining('(notice waived: erasure of the customer)') });
     const invoice = await dbs.billing!.db!.collection('invoices').findOne({ number: invoiceNumber });
     expect(invoice!.restrictedAt).toBeInstanceOf(Date);
     expect(new Date(invoice!.retainUntil).getUTCFullYear()).toBe(new Date(invoice!.issuedAt).getUTCFullYear() + 10);

@@ -66,7 +66,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
           invoicePrefix: 'TST',
           commissionRateBasisPoints: 1000,
         }),
-        ...billingPersonalDataActivities(models),
+        ...billingPersonalDataActivities(models, env.client),
       },
     }),
     Worker.create({

@@ -1,13 +1,14 @@
+import type { Client } from '@temporalio/client';
 import type { PersonalDataActivities } from '@omurga/workflows';
 import { BILLING_DATA_INVENTORY } from './data-inventory.ts';
 import type { BillingModels } from './models/index.ts';
 import { destroyExpired, eraseSubject, exportSubject } from './personal-data.ts';
 
 /** billing's side of CON-5/6/7/9, served on its own task queue. */
-export function billingPersonalDataActivities(models: BillingModels): PersonalDataActivities {
+export function billingPersonalDataActivities(models: BillingModels, temporal: Client): PersonalDataActivities {
   return {
     exportPersonalData: async ({ subject }) => ({ service: 'billing', data: await exportSubject(models, subject) }),
-    erasePersonalData: ({ subject }) => eraseSubject(models, subject, new Date()),
+    erasePersonalData: ({ subject }) => eraseSubject(models, temporal, subject, new Date()),
     dataInventory: async () => [...BILLING_DATA_INVENTORY],
     destroyExpiredPersonalData: ({ now }) => destroyExpired(models, new Date(now)),
   };

@@ -1,5 +1,8 @@
 import type { DataSubject, ErasureLine, KeptLine, ServiceErasureReport } from '@omurga/workflows';
-import type { BillingModels } from './models/index.ts';
+import type { Client } from '@temporalio/client';
+import { ENDED_SUBSCRIPTION_STATUSES } from '@omurga/workflows';
+import type { BillingModels, SubscriptionDoc } from './models/index.ts';
+import { requestCancellation } from './subscription-requests.ts';
 import { prepaidLedger } from './usage.ts';
 
 /**
@@ -22,11 +25,28 @@ export function invoiceRetainUntil(issuedAt: Date): Date {
 const line = (collection: string, description: string, count: number): ErasureLine => ({ collection, description, count });
 const organizationsOf = (subject: DataSubject) => (subject.kind === 'PERSON' ? subject.organizationIds : [subject.organizationId]);
 
-export async function eraseSubject(models: BillingModels, subject: DataSubject, now: Date): Promise<ServiceErasureReport> {
+/**
+ * The erased customer's contracts end: every live subscription of the
+ * organisations erased is cancelled without notice, so it ends with its
+ * current (already paid) period and nothing is renewed or charged to a card
+ * that is gone [BIL-7: no refunds for partial periods]. Counts the ones this
+ * call cancelled.
+ */
+async function endLiveSubscriptions(models: BillingModels, temporal: Client, organizationIds: string[], now: Date): Promise<number> {
+  const live = await models.Subscription.find({ organizationId: { $in: organizationIds }, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } }).lean<SubscriptionDoc[]>();
+  let cancelled = 0;
+  for (const subscription of live) {
+    if ((await requestCancellation(models, temporal, subscription, now, 'erasure of the customer')) !== subscription) cancelled++;
+  }
+  return cancelled;
+}
+
+export async function eraseSubject(models: BillingModels, temporal: Client, subject: DataSubject, now: Date): Promise<ServiceErasureReport> {
   const orgs = organizationsOf(subject);
   const erased: ErasureLine[] = [];
   const kept: KeptLine[] = [];
   if (orgs.length > 0) {
+    erased.push(line('subscriptions', 'live subscriptions cancelled without notice, ending with their current period', await endLiveSubscriptions(models, temporal, orgs, now)));
     const cards = await models.BillingAccount.updateMany({ _id: { $in: orgs }, paymentMethod: { $ne: null } }, { $set: { paymentMethod: null } });
     // (array-position filters like 'to.0' are not portable to FerretDB: the non-empty ones are picked here)
     const addressed = (await models.BillingEmail.find({ organizationId: { $in: orgs } }, { to: 1 }).lean()).filter((e) => e.to.length > 0);

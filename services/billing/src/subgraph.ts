@@ -37,7 +37,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
           outbox: createBillingOutbox({ models, temporal: client, logger }),
           ...settings,
         }),
-        ...billingPersonalDataActivities(models),
+        ...billingPersonalDataActivities(models, client),
         ...termsObjectionBillingActivities(models),
       }),
     });

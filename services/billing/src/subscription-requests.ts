@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { addDuration, isDuplicateKeyError } from '@omurga/shared';
 import { SUBSCRIPTION_SIGNALS, cancellationEndsCurrentPeriod, subscriptionWorkflowId, type TermsObjectionBillingActivities } from '@omurga/workflows';
 import { markInvoicePaid } from './invoices/status.ts';
@@ -10,42 +10,60 @@ import type { BillingModels, CancellationRightDoc, InvoiceDoc, PolicyDoc, Subscr
  * workflow with the same request time, so both apply the same rule.
  */
 
+/** Why a cancellation needs no notice: the organisation objected to a terms change (CON-4), or its person was erased (CON-6). */
+export type NoticeWaiver = 'terms objection' | 'erasure of the customer';
+
 /**
  * Cancels at the end of the current period if the policy's notice still fits,
- * else of the next one; without notice while the organisation holds a
- * cancellation right from a terms objection (CON-4). A second request can
- * bring the end forward, never push it back.
+ * else of the next one; without notice when `waiver` says so or the
+ * organisation holds a cancellation right from a terms objection (CON-4). A
+ * second request can bring the end forward, never push it back, and tells the
+ * workflow again (harmless there), so a retry after a lost signal is safe.
+ * Returns the subscription unchanged (the same object) when nothing changed.
  */
-export async function requestCancellation(models: BillingModels, temporal: Client, subscription: SubscriptionDoc, requestedAt: Date): Promise<SubscriptionDoc> {
+export async function requestCancellation(
+  models: BillingModels,
+  temporal: Client,
+  subscription: SubscriptionDoc,
+  requestedAt: Date,
+  waiver: NoticeWaiver | null = null,
+): Promise<SubscriptionDoc> {
   const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
   const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
-  const noticeWaived = (await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) !== null;
+  const noticeWaiver = waiver ?? ((await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) ? 'terms objection' : null);
   const endsCurrent =
     subscription.status === 'TRIALING' ||
     !policy ||
-    noticeWaived ||
+    noticeWaiver !== null ||
     cancellationEndsCurrentPeriod(requestedAt.getTime(), periodEnd.getTime(), policy.cancellationNotice);
   const effectiveAt = endsCurrent ? periodEnd : new Date(addDuration(periodEnd.getTime(), policy!.billingPeriod));
-  if (subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt && subscription.cancelEffectiveAt <= effectiveAt) return subscription;
-  const updated = await models.Subscription.findOneAndUpdate(
-    { _id: subscription._id },
-    {
-      $set: { cancelAtPeriodEnd: true, cancelEffectiveAt: effectiveAt },
-      $push: {
-        history: {
-          at: requestedAt,
-          type: 'CANCELLATION_REQUESTED',
-          detail: `effective ${effectiveAt.toISOString()}${noticeWaived ? ' (notice waived: terms objection)' : ''}`,
-          status: null,
+  const unchanged = subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt != null && subscription.cancelEffectiveAt <= effectiveAt;
+  const updated = unchanged
+    ? subscription
+    : await models.Subscription.findOneAndUpdate(
+        { _id: subscription._id },
+        {
+          $set: { cancelAtPeriodEnd: true, cancelEffectiveAt: effectiveAt },
+          $push: {
+            history: {
+              at: requestedAt,
+              type: 'CANCELLATION_REQUESTED',
+              detail: `effective ${effectiveAt.toISOString()}${noticeWaiver ? ` (notice waived: ${noticeWaiver})` : ''}`,
+              status: null,
+            },
+          },
         },
-      },
-    },
-    { returnDocument: 'after' },
-  ).lean<SubscriptionDoc>();
-  await temporal.workflow
-    .getHandle(subscriptionWorkflowId(subscription._id.toString()))
-    .signal(SUBSCRIPTION_SIGNALS.cancel, { requestedAt: requestedAt.toISOString(), noticeWaived });
-  return updated!;
+        { returnDocument: 'after' },
+      ).lean<SubscriptionDoc>();
+  try {
+    await temporal.workflow
+      .getHandle(subscriptionWorkflowId(subscription._id.toString()))
+      .signal(SUBSCRIPTION_SIGNALS.cancel, { requestedAt: requestedAt.toISOString(), noticeWaived: noticeWaiver !== null });
+  } catch (error) {
+    // A subscription whose workflow has ended has nothing left to stop.
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+  return updated ?? subscription;
 }
 
 /** Until when the organisation may cancel without notice after a terms objection (CON-4), or null. */

@@ -8,6 +8,8 @@
 
 export const SUBSCRIPTION_STATUSES = ['INCOMPLETE', 'TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'CANCELED', 'TERMINATED'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+/** A subscription in one of these has ended for good: its workflow is over. */
+export const ENDED_SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ['CANCELED', 'TERMINATED'];
 
 export const COLLECTION_METHODS = ['CARD_AUTO', 'BANK_TRANSFER', 'ADVANCE'] as const;
 export type CollectionMethod = (typeof COLLECTION_METHODS)[number];

@@ -2,6 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
 import {
+  ENDED_SUBSCRIPTION_STATUSES,
   SUBSCRIPTION_QUERIES,
   SUBSCRIPTION_SIGNALS,
   subscriptionWorkflowId,
@@ -17,7 +18,7 @@ import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
 /** Statuses after which nothing more happens to a subscription. */
-const FINAL: readonly SubscriptionStatus[] = ['CANCELED', 'TERMINATED'];
+const FINAL = ENDED_SUBSCRIPTION_STATUSES;
 
 // A provider token is opaque, but a card number must never be stored [000 §6.8, 003 §6.4.4-5].
 const CARD_NUMBER = /(?:\d[ -]?){13,19}/;
