@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'services/*/test/unit/**/*.test.ts', 'gateway/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'services/*/test/unit/**/*.test.ts', 'gateway/test/**/*.test.ts', 'workflows/test/unit/**/*.test.ts'],
         },
       },
       {
@@ -15,6 +15,7 @@ export default defineConfig({
           name: 'workflows',
           setupFiles: ['workflows/test/setup.ts'],
           include: ['workflows/test/**/*.test.ts', 'services/*/test/workflows/**/*.test.ts'],
+          exclude: ['workflows/test/unit/**', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

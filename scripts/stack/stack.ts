@@ -129,6 +129,8 @@ function infrastructure(host: string, ports: StackPorts, dataDir: string, mongod
       '--http-port', String(ports.temporalHttp),
       '--ui-ip', host,
       '--ui-port', String(ports.temporalUi),
+      // The UI decodes the platform's encrypted payloads through the worker (workflows/src/codec-endpoint.ts).
+      '--ui-codec-endpoint', `http://${host}:${ports.workerHealth}/codec`,
       '--db-filename', path.join(dataDir, 'temporal', 'temporal.sqlite'),
       '--log-level', 'warn',
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),

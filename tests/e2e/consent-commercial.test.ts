@@ -5,10 +5,10 @@
 // the next campaign away.
 import { randomUUID } from 'node:crypto';
 import type { Connection as DbConnection } from 'mongoose';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
-import { commercialMessageWorkflowId, type CommercialMessageResult, type ContactAddress } from '@omurga/workflows';
+import { commercialMessageWorkflowId, connectTemporalClient, type CommercialMessageResult, type ContactAddress } from '@omurga/workflows';
 import { commercialMessageActivities } from '../../services/consent/src/commercial-messages.ts';
 import { recordConsent, receiptSettings } from '../../services/consent/src/consent-ledger.ts';
 import type { ConsentOutbox } from '../../services/consent/src/emails.ts';
@@ -51,7 +51,7 @@ beforeAll(async () => {
   const logIn = await graphql(gw, LOG_IN, { variables: E2E_OPERATOR, headers: { 'x-forwarded-for': clientIp() } });
   operatorToken = logIn.data!.logIn.accessToken;
   [consenting, silent] = await Promise.all([signUpAndVerify(stack), signUpAndVerify(stack)]);
-  temporal = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! }), namespace: stack.env.TEMPORAL_NAMESPACE ?? 'default' });
+  temporal = await connectTemporalClient(config);
   serviceDb = await connectDatabase(config, 'consent');
   live = consentModels(serviceDb);
 });

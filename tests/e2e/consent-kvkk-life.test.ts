@@ -9,11 +9,10 @@
 // Also CON-9 (an organisation's export while it is suspended) and CON-7 (the
 // aggregated data inventory and a periodic destruction run from its Schedule).
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
-import { PERIODIC_DESTRUCTION_SCHEDULE_ID } from '@omurga/workflows';
+import { PERIODIC_DESTRUCTION_SCHEDULE_ID, connectTemporalClient } from '@omurga/workflows';
 import { LOG_IN, SIGN_UP, clientIp, currentDocumentIds, signUpAndVerify, signUpInput, tokenFromEmail, AUTH_FIELDS } from '../support/accounts.ts';
 import { START_SUBSCRIPTION, readInvoices, waitFor } from '../support/billing.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
@@ -307,7 +306,7 @@ describe('a person\'s whole KVKK life through the gateway (issue 5 done-when)', 
 
     // CON-6: running the erasure again changes nothing.
     const before = await Promise.all(['accounts', 'billing', 'consent', 'support'].map(everything));
-    const temporal = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! }), namespace: stack.env.TEMPORAL_NAMESPACE ?? 'default' });
+    const temporal = await connectTemporalClient(loadConfig({ ...process.env, ...stack.env }));
     await temporal.workflow.execute('personalDataErasureWorkflow', {
       taskQueue: 'omurga-workflows',
       workflowId: `personal-data-erasure/dsr/${id}/again`,
@@ -365,7 +364,7 @@ describe('organisation export and the data inventory (CON-9, CON-7)', () => {
     const customer = await signUpAndVerify(stack);
     expect(errorCodes(await graphql(gw, '{ dataInventory { service } }', { token: customer.accessToken }))).toEqual(['FORBIDDEN']);
 
-    const temporal = new Client({ connection: await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! }), namespace: stack.env.TEMPORAL_NAMESPACE ?? 'default' });
+    const temporal = await connectTemporalClient(loadConfig({ ...process.env, ...stack.env }));
     const schedule = temporal.schedule.getHandle(PERIODIC_DESTRUCTION_SCHEDULE_ID);
     const described = await schedule.describe();
     expect(described.action).toMatchObject({ workflowType: 'periodicDestructionWorkflow' });

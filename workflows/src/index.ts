@@ -3,6 +3,7 @@ export { SEARCH_ATTRIBUTES } from './search-attributes.ts';
 export { emailWorkflowId, type EmailMessage } from './email.ts';
 export { startEmailWorkflow, startWorkflowOnce } from './start-email.ts';
 export { connectTemporalClient } from './client.ts';
+export { EncryptionCodec, parsePayloadKeys, platformDataConverter, ENCRYPTED_ENCODING } from './payload-codec.ts';
 export * from './contracts/accounts.ts';
 export * from './contracts/billing.ts';
 export * from './billing-rules.ts';

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Logger, PlatformConfig } from '@omurga/shared';
+import { platformDataConverter } from './payload-codec.ts';
 
 export interface ServiceTemporal {
   client: Client;
@@ -29,12 +30,14 @@ export async function connectServiceTemporal(options: {
     // already installed (tests start several services in one process)
   }
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const dataConverter = platformDataConverter(config);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
   const worker = await Worker.create({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue,
+    dataConverter,
     activities: typeof options.activities === 'function' ? options.activities(client) : options.activities,
   });
   const run = worker.run().catch((error: unknown) => logger.error({ err: error }, `${options.service} activity worker stopped`));

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createLogger, createMailer, exitOnSignals, loadConfig } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
+import { codecEndpoint } from './codec-endpoint.ts';
+import { platformDataConverter } from './payload-codec.ts';
 import { TASK_QUEUES } from './task-queues.ts';
 
 const config = loadConfig();
@@ -12,16 +14,20 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 try {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const mailer = createMailer(config);
+  const dataConverter = platformDataConverter(config);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUES.workflows,
+    dataConverter,
     workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
     activities: { ...mailActivities(mailer) },
   });
 
-  // Liveness and readiness for the supervisor and orchestrators.
-  const health = http.createServer((req, res) => {
+  // Liveness and readiness for the supervisor and orchestrators, and the Temporal UI's codec.
+  const codec = codecEndpoint(dataConverter.payloadCodecs![0]!, new URL(config.temporal.uiUrl).origin);
+  const health = http.createServer(async (req, res) => {
+    if (await codec(req, res)) return;
     const state = worker.getState();
     const ok = req.url === '/healthz' || (req.url === '/readyz' && state === 'RUNNING');
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ service: 'worker', state }));

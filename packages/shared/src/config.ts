@@ -5,6 +5,9 @@ export type SubgraphName = (typeof SUBGRAPHS)[number];
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
+/** Local runs and tests only; production sets TEMPORAL_PAYLOAD_KEYS (see workflows/src/payload-codec.ts). */
+export const DEV_TEMPORAL_PAYLOAD_KEYS = `dev:${Buffer.from('omurga-local-temporal-payload-k!').toString('base64')}`;
+
 // Every setting the platform reads from its environment, with the embedded
 // local defaults. Production overrides them (MONGODB_URI, TEMPORAL_ADDRESS, ...).
 const envSchema = z.object({
@@ -20,6 +23,7 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
+  TEMPORAL_PAYLOAD_KEYS: z.string().min(1).default(DEV_TEMPORAL_PAYLOAD_KEYS),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('Omurga <no-reply@omurga.local>'),
   PUBLIC_APP_URL: z.string().default('http://127.0.0.1:4000'),
@@ -51,7 +55,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     ) as Record<SubgraphName, { port: number; url: string }>,
     worker: { healthPort: env.WORKER_HEALTH_PORT },
     mongo: { uri: env.MONGODB_URI, dbPrefix: env.MONGODB_DB_PREFIX },
-    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, uiUrl: env.TEMPORAL_UI_URL },
+    temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, uiUrl: env.TEMPORAL_UI_URL, payloadKeys: env.TEMPORAL_PAYLOAD_KEYS },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     publicAppUrl: env.PUBLIC_APP_URL,
     auth: {

@@ -1,0 +1,110 @@
+// KVKK art. 12 (technical measures) and CON-6: the personal data workflows
+// carry (an e-mail address in a verification e-mail's input, for one) is
+// encrypted before it reaches Temporal. Read straight from the real Temporal
+// dev server without the key, a history shows none of it; the platform's own
+// client, and the Temporal UI through the worker's codec endpoint, read it.
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadConfig } from '@omurga/shared';
+import { ENCRYPTED_ENCODING, platformDataConverter } from '@omurga/workflows';
+import { signUpAndVerify, type SignedUp } from '../support/accounts.ts';
+
+/** A payload as Temporal stores it (the shape of @temporalio/common's Payload). */
+interface Payload {
+  metadata?: Record<string, Uint8Array> | null;
+  data?: Uint8Array | null;
+}
+
+const stack = inject('stack');
+const config = loadConfig({ ...process.env, ...stack.env });
+const codec = platformDataConverter(config).payloadCodecs![0]!;
+
+let person: SignedUp;
+let raw: Client;
+/** Every payload of the e-mail workflows that ran for this test's sign-up, as Temporal stores them. */
+let stored: Payload[];
+
+const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
+
+/** Every payload anywhere in a history (inputs, results, signals, memos …). */
+function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
+  if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
+  const candidate = value as { metadata?: unknown; data?: unknown };
+  if (candidate.metadata && typeof candidate.metadata === 'object' && candidate.data instanceof Uint8Array) found.push(candidate as Payload);
+  for (const child of Object.values(value)) payloadsIn(child, found);
+  return found;
+}
+
+beforeAll(async () => {
+  const startedAt = new Date(Date.now() - 1_000).toISOString();
+  person = await signUpAndVerify(stack);
+  // A client without the platform's key: what anyone with access to Temporal (or its database) sees.
+  raw = new Client({ connection: await Connection.connect({ address: config.temporal.address }), namespace: config.temporal.namespace });
+  // Visibility follows the executions closely but not at once: read until this sign-up's e-mails are listed.
+  for (let attempt = 0; attempt < 40; attempt++) {
+    stored = [];
+    for await (const execution of raw.workflow.list({ query: `WorkflowType = 'sendEmailWorkflow' AND StartTime > '${startedAt}'` })) {
+      stored.push(...payloadsIn(await raw.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory()));
+    }
+    if ((await codec.decode(stored)).some((payload) => text(payload.data).includes(person.email))) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+});
+
+afterAll(async () => {
+  await raw?.connection.close();
+});
+
+describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
+  it('stores no e-mail address readable without the key; every payload is encrypted, and the key reads them back', async () => {
+    expect(stored.length).toBeGreaterThan(0);
+    for (const payload of stored) {
+      expect(text(payload.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+      expect(text(payload.data)).not.toContain(person.email);
+    }
+    const decoded = await codec.decode(stored);
+    // The same payloads, decoded with the key, do hold the address (so the check above looked at the right data).
+    expect(decoded.some((payload) => text(payload.data).includes(person.email))).toBe(true);
+
+  });
+
+  it('serves the Temporal UI a codec on the worker: it decodes for the UI origin, and refuses malformed or tampered payloads', async () => {
+    const endpoint = `${stack.workerHealthUrl}/codec`;
+    const uiOrigin = new URL(stack.temporalUiUrl).origin;
+    // The dev server's UI is told where the codec is (./platform start passes --ui-codec-endpoint).
+    const settings = await fetch(`${stack.temporalUiUrl}/api/v1/settings`);
+    expect(await settings.json()).toMatchObject({ Codec: { Endpoint: endpoint } });
+    const wire = (p: Payload) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+    });
+
+    const preflight = await fetch(`${endpoint}/decode`, { method: 'OPTIONS', headers: { origin: uiOrigin, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(uiOrigin);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('x-namespace');
+
+    const response = await fetch(`${endpoint}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-namespace': config.temporal.namespace, origin: uiOrigin },
+      body: JSON.stringify({ payloads: stored.map(wire) }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+    expect(body.payloads).toHaveLength(stored.length);
+    expect(body.payloads.some((p) => Buffer.from(p.data, 'base64').toString('utf8').includes(person.email))).toBe(true);
+    expect(body.payloads.every((p) => Buffer.from(p.metadata.encoding!, 'base64').toString('utf8') !== ENCRYPTED_ENCODING)).toBe(true);
+
+    const malformed = await fetch(`${endpoint}/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"payloads": 3}' });
+    expect(malformed.status).toBe(400);
+    const tamperedData = Buffer.from(stored[0]!.data!);
+    tamperedData[tamperedData.length - 1] = tamperedData[tamperedData.length - 1]! ^ 0xff;
+    const tampered = await fetch(`${endpoint}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads: [wire({ ...stored[0]!, data: new Uint8Array(tamperedData) })] }),
+    });
+    expect(tampered.status).toBe(422);
+    expect(await tampered.json()).toEqual({ error: 'payload could not be decoded' });
+  });
+});
