@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
-import { LEGAL_DOCUMENT_VERSION_UNKNOWN } from '@omurga/workflows';
+import { LEGAL_DOCUMENT_VERSION_UNKNOWN, connectTemporalClient } from '@omurga/workflows';
 import { legalAcceptanceActivities } from '../../services/consent/src/acceptances.ts';
 import { AppendOnlyLedgerError, consentModels, type ConsentModels } from '../../services/consent/src/models.ts';
 import { AUTH_FIELDS, LOG_IN, SIGN_UP, clientIp, currentDocumentIds, signUpInput, tokenFromEmail, uniqueEmail } from '../support/accounts.ts';
@@ -241,7 +241,9 @@ describe('legal_acceptances is append-only (CON-2)', () => {
     const [version] = await models.LegalDocumentVersion.create([
       { kind: 'INFORMATION_NOTICE', locale: 'en', version: 1, body: 'notice', contentHash: 'b'.repeat(64), effectiveAt: new Date() },
     ]);
-    const activities = legalAcceptanceActivities(models);
+    const temporal = await connectTemporalClient(loadConfig({ ...process.env, ...stack.env }));
+    onTestFinished(() => temporal.connection.close());
+    const activities = legalAcceptanceActivities(models, temporal);
     const input = {
       userId: 'u-activity',
       organizationId: 'org-x',

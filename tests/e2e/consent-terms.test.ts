@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
+import { LOG_IN, clientIp, currentDocumentIds, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
 import { CANCEL_SUBSCRIPTION, START_SUBSCRIPTION, waitFor, type Subscription } from '../support/billing.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
 import { waitForEmail } from '../support/mail-catcher.ts';
@@ -209,10 +209,14 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
         expect(mail.text).toMatch(/itiraz/);
       }
 
-      // Someone who signed up after publication accepted the text in force then: not concerned.
+      // Someone who signs up during the notice accepts the text in force and joins the rollout: told of the change at once.
       const latecomer = await signUpAndVerify(stack);
       await eventually(() => mine(latecomer.accessToken), (me) => me.legalAcceptances.length === 2);
-      const notAffected = await graphql(gw, OBJECT, { token: latecomer.accessToken, variables: { id: version.id } });
+      expect((await mailTo(latecomer.email, /Sözleşmesi değişiyor/)).text).toContain(`/legal/${version.id}`);
+      // Someone bound by the English text is not concerned by the Turkish one.
+      const english = await signUpAndVerify(stack, { acceptedDocumentVersionIds: await currentDocumentIds(gw, 'en') });
+      await eventually(() => mine(english.accessToken), (me) => me.legalAcceptances.length === 2);
+      const notAffected = await graphql(gw, OBJECT, { token: english.accessToken, variables: { id: version.id } });
       expect(notAffected.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_AFFECTED']);
       const unknown = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: '0123456789abcdef01234567' } });
       expect(unknown.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['DOCUMENT_NOT_FOUND']);
@@ -243,7 +247,7 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
 
       // The notice runs out: the version binds and the others accept by continued use.
       await eventually(() => current('USER_AGREEMENT'), (doc) => doc?.id === version.id);
-      for (const customer of [stays, alsoStays]) {
+      for (const customer of [stays, alsoStays, latecomer]) {
         const me = await eventually(() => mine(customer.accessToken), (m) => m.legalAcceptances.length === 3);
         const continued = me.legalAcceptances.filter((a) => a.documentVersion.id === version.id);
         expect(continued).toEqual([{ method: 'CONTINUED_USE', acceptedAt: version.effectiveAt, documentVersion: { id: version.id } }]);
@@ -258,8 +262,8 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       expect(late.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
       // The right ended with the notice period.
       expect((await subscriptionRight(objects.accessToken, objectorSubscription.id)).noticeFreeCancellationUntil).toBeNull();
-      // The latecomer was never part of the rollout.
-      expect((await mine(latecomer.accessToken)).legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
+      // The English customer was never part of the rollout.
+      expect((await mine(english.accessToken)).legalAcceptances.map((a) => a.documentVersion.id)).not.toContain(version.id);
     },
     150_000,
   );

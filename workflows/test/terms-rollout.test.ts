@@ -7,6 +7,7 @@ import {
   TERMS_ROLLOUT_SIGNALS,
   termsRolloutWorkflowId,
   type TermsObjectedSignalInput,
+  type TermsRecipientJoinedSignalInput,
   type TermsRolloutInput,
   type TermsRolloutState,
 } from '../src/contracts/consent-terms.ts';
@@ -96,7 +97,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
 
     const { result, state } = await withTermsWorkers(env, terms.activities, async () => {
       const handle = await startRollout(input);
-      expect(await reachPhase(handle, 'WAITING')).toEqual({ phase: 'WAITING', bindingAt, notified: 3, objections: 0, accepted: 0 });
+      expect(await reachPhase(handle, 'WAITING')).toEqual({ phase: 'WAITING', bindingAt, notified: 3, joined: 0, objections: 0, accepted: 0 });
 
       await env.sleep(10 * DAY_MS);
       const objectedAt = await object(handle, 'org-b');
@@ -115,12 +116,13 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
     // before the e-mail that says so; nobody else gets the right.
     expect(contacts.callsOf('organizationsRepresentedBy').map((c) => c.input)).toEqual([{ userId: 'org-b' }]);
     const grants = billing.callsOf('grantNoticeFreeCancellation');
-    expect(grants.map((c) => c.input)).toEqual(organizationsOf('org-b').map((organizationId) => ({ organizationId, documentVersionId: 'dv-90d', until: bindingAt })));
+    // Granted side by side, so in any order.
+    expect(grants.map((c) => c.input).sort((a, b) => (a as { organizationId: string }).organizationId.localeCompare((b as { organizationId: string }).organizationId))).toEqual(organizationsOf('org-b').map((organizationId) => ({ organizationId, documentVersionId: 'dv-90d', until: bindingAt })));
     const offeredAt = terms.callsOf('offerCostFreeCancellation')[0]!.scheduledAt;
     for (const grant of grants) expect(grant.scheduledAt).toBeLessThanOrEqual(offeredAt);
 
-    expect(result).toEqual({ notified: 3, objected: 1, accepted: 2 });
-    expect(state).toEqual({ phase: 'DONE', bindingAt, notified: 3, objections: 1, accepted: 2 });
+    expect(result).toEqual({ notified: 3, joined: 0, objected: 1, accepted: 2 });
+    expect(state).toEqual({ phase: 'DONE', bindingAt, notified: 3, joined: 0, objections: 1, accepted: 2 });
 
     const notices = terms.callsOf('notifyTermsChange');
     expect(recipientsOf(notices)).toEqual(['org-a', 'org-b', 'org-c']);
@@ -151,6 +153,35 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
     ]);
   });
 
+  it('CON-4: someone who accepts the previous version during the notice (a sign-up) joins: notified at once, bound with the others unless they object', async () => {
+    const recipients = ['user-a'];
+    const terms = fakeTermsActivities(recipients);
+    const input = await publication('dv-join', 'P30D');
+    const published = Date.parse(input.publishedAt);
+    const bindingAt = new Date(published + 30 * DAY_MS).toISOString();
+
+    const result = await withTermsWorkers(env, terms.activities, async () => {
+      const handle = await startRollout(input);
+      await reachPhase(handle, 'WAITING');
+      await env.sleep(5 * DAY_MS);
+      // Consent lists the newcomer with the recipients, then tells the rollout.
+      recipients.push('user-late');
+      await handle.signal<[TermsRecipientJoinedSignalInput]>(TERMS_ROLLOUT_SIGNALS.joined, { recipientId: 'user-late' });
+      await notifiedAll(terms.callsOf, 2);
+      await handle.signal<[TermsRecipientJoinedSignalInput]>(TERMS_ROLLOUT_SIGNALS.joined, { recipientId: 'user-late' }); // told twice
+      await notifiedAll(terms.callsOf, 3);
+      expect(await rolloutState(handle)).toMatchObject({ phase: 'WAITING', notified: 1, joined: 1 });
+      return handle.result();
+    });
+
+    // Counted once: the second notice attempt found it already sent.
+    expect(result).toEqual({ notified: 1, joined: 1, objected: 0, accepted: 2 });
+    const late = terms.callsOf('notifyTermsChange').filter((c) => (c.input as { recipientId: string }).recipientId === 'user-late');
+    expect(late[0]!.input).toEqual({ documentVersionId: 'dv-join', recipientId: 'user-late', bindingAt, to: contactOf('user-late') });
+    expectScheduledAt(late, published + 5 * DAY_MS);
+    expect(recipientsOf(terms.callsOf('recordContinuedUseAcceptance'))).toEqual(['user-a', 'user-late']);
+  });
+
   it('CON-4 [001 §2.3]: PT24H binds 24 hours after publication', async () => {
     const terms = fakeTermsActivities(['org-x', 'org-y']);
     const input = await publication('dv-24h', 'PT24H');
@@ -163,7 +194,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       return handle.result();
     });
 
-    expect(result).toEqual({ notified: 2, objected: 0, accepted: 2 });
+    expect(result).toEqual({ notified: 2, joined: 0, objected: 0, accepted: 2 });
     expectScheduledAt(terms.callsOf('notifyTermsChange'), published);
     expect(terms.callsOf('makeBinding').map((c) => c.input)).toEqual([{ documentVersionId: 'dv-24h', at: bindingAt }]);
     expectScheduledAt(terms.callsOf('makeBinding'), published + 24 * HOUR_MS);
@@ -178,7 +209,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
 
     const result = await withTermsWorkers(env, terms.activities, async () => (await startRollout(input)).result());
 
-    expect(result).toEqual({ notified: 2, objected: 0, accepted: 2 });
+    expect(result).toEqual({ notified: 2, joined: 0, objected: 0, accepted: 2 });
     const notices = terms.callsOf('notifyTermsChange');
     expect(recipientsOf(notices)).toEqual(['user-1', 'user-2']);
     expect(notices.map((c) => c.input)).toContainEqual({ documentVersionId: 'dv-now', recipientId: 'user-1', bindingAt: input.publishedAt, to: contactOf('user-1') });
@@ -208,7 +239,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       return { result, runs: { first: handle.firstExecutionRunId, last: runId } };
     });
 
-    expect(result).toEqual({ notified: 5, objected: 1, accepted: 4 });
+    expect(result).toEqual({ notified: 5, joined: 0, objected: 1, accepted: 4 });
     expect(runs.last).not.toBe(runs.first);
     const cursors = terms.callsOf('listAffectedCustomers').map((c) => (c.input as { cursor: string | null }).cursor);
     expect(cursors).toEqual([null, '2', '4', null, '2', '4']);
@@ -238,7 +269,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       contacts.activities,
     );
 
-    expect(result).toEqual({ notified: 3, objected: 1, accepted: 2 });
+    expect(result).toEqual({ notified: 3, joined: 0, objected: 1, accepted: 2 });
     const notices = terms.callsOf('notifyTermsChange').map((c) => c.input as { recipientId: string; to: unknown });
     expect(notices.map((n) => [n.recipientId, n.to]).sort()).toEqual([
       ['user-en', { email: 'user-en@example.test', locale: 'en' }],

@@ -12,13 +12,19 @@ export type RecordedTermsCall = RecordedActivityCall<TermsRolloutActivities>;
  * customers, served `pageSize` at a time (never more than the workflow asks).
  */
 export function fakeTermsActivities(recipients: string[], pageSize = 100) {
+  const notified = new Set<string>();
   return recordingActivities<TermsRolloutActivities>({
     async listAffectedCustomers(input) {
       const from = input.cursor === null ? 0 : Number(input.cursor);
       const to = Math.min(recipients.length, from + Math.min(pageSize, input.limit));
       return { ids: recipients.slice(from, to), nextCursor: to < recipients.length ? String(to) : null };
     },
-    async notifyTermsChange() {},
+    async notifyTermsChange({ recipientId, to }) {
+      // Like the consent service: one notice per recipient, none to someone without an address.
+      const sent = to !== null && !notified.has(recipientId);
+      if (sent) notified.add(recipientId);
+      return { sent };
+    },
     async offerCostFreeCancellation() {},
     async makeBinding() {},
     async recordContinuedUseAcceptance() {},

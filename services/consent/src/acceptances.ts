@@ -1,8 +1,10 @@
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { isDuplicateKeyError, isEntityId } from '@omurga/shared';
 import { LEGAL_DOCUMENT_VERSION_UNKNOWN, type LegalAcceptanceActivities, type LegalAcceptanceMethod, type RecordLegalAcceptancesInput } from '@omurga/workflows';
 import type { ConsentModels, LegalAcceptanceDoc, LegalDocumentVersionDoc } from './models.ts';
 import { subjectKeys } from './personal-data/subject-keys.ts';
+import { joinPendingRollouts } from './terms-changes.ts';
 
 /**
  * CON-2 acceptance records: who accepted which version (kind, version, locale
@@ -54,7 +56,7 @@ export async function findVersions(models: ConsentModels, ids: readonly string[]
   return versions.length === unique.length ? versions : null;
 }
 
-export function legalAcceptanceActivities(models: ConsentModels): LegalAcceptanceActivities {
+export function legalAcceptanceActivities(models: ConsentModels, temporal: Client): LegalAcceptanceActivities {
   return {
     async recordLegalAcceptances(input: RecordLegalAcceptancesInput) {
       const versions = await findVersions(models, input.documentVersionIds);
@@ -72,6 +74,8 @@ export function legalAcceptanceActivities(models: ConsentModels): LegalAcceptanc
       };
       let recorded = 0;
       for (const version of versions) if (await appendAcceptance(models, version, acceptance)) recorded++;
+      // A retried hand-over recorded nothing new but may not have joined yet: join regardless (idempotent).
+      if (input.method !== 'CONTINUED_USE') await joinPendingRollouts(models, temporal, versions, input.userId);
       return { recorded };
     },
   };

@@ -35,7 +35,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
         return {
           ...consentRequestActivities(models, outbox),
           ...consentBreachActivities(models, endUserRequests, outbox),
-          ...legalAcceptanceActivities(models),
+          ...legalAcceptanceActivities(models, client),
           ...termsRolloutActivities({ models, temporal: client, publicAppUrl: config.publicAppUrl }),
           ...consentPersonalDataActivities(models),
           ...commercialMessageActivities({ models, outbox, publicAppUrl: config.publicAppUrl }),

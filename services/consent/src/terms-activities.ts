@@ -68,7 +68,7 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
 
   async function send(key: string, to: TermsRecipientAddress, message: (locale: Locale) => { subject: string; text: string }) {
     const email: EmailMessage = { to: to.email, ...message(to.locale === 'en' ? 'en' : 'tr') };
-    await startEmailWorkflow(temporal, key, email);
+    return startEmailWorkflow(temporal, key, email);
   }
 
   const link = (version: LegalDocumentVersionDoc) => `${publicAppUrl.replace(/\/$/, '')}/legal/${version._id.toString()}`;
@@ -88,10 +88,11 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
 
     async notifyTermsChange({ documentVersionId, recipientId, bindingAt, to }) {
       const version = await requireVersion(documentVersionId);
-      if (!to) return; // nobody to write to (unknown or erased)
-      await send(`consent/terms-change/${documentVersionId}/${recipientId}`, to, (locale) =>
+      if (!to) return { sent: false }; // nobody to write to (unknown or erased)
+      const outcome = await send(`consent/terms-change/${documentVersionId}/${recipientId}`, to, (locale) =>
         termsChangeNotice(locale, { kind: version.kind, version: version.version, bindingAt: new Date(bindingAt), link: link(version) }),
       );
+      return { sent: outcome === 'STARTED' };
     },
 
     async offerCostFreeCancellation({ documentVersionId, recipientId, objectedAt, until, to }) {

@@ -7,6 +7,7 @@ import {
   TERMS_ROLLOUT_SIGNALS,
   termsRolloutWorkflowId,
   type TermsObjectedSignalInput,
+  type TermsRecipientJoinedSignalInput,
   type TermsRolloutInput,
   type TermsRolloutState,
 } from '@omurga/workflows';
@@ -166,12 +167,14 @@ export async function objectToLegalDocument(
   const field = 'documentVersionId';
   if (!version) return { ok: false, code: 'DOCUMENT_NOT_FOUND', field: [field] };
   if (!version.awaitingBinding || version.effectiveAt <= now) return { ok: false, code: 'NOT_PENDING', field: [field] };
-  const affected = await models.LegalAcceptance.exists({
-    userId,
-    kind: version.kind,
-    locale: version.locale,
-    acceptedAt: { $lt: version.publishedAt ?? version.createdAt },
-  });
+  // Bound by an earlier version before publication (the rollout may not have listed them yet), or joined since.
+  const affected =
+    (await models.LegalAcceptance.exists({
+      userId,
+      kind: version.kind,
+      locale: version.locale,
+      acceptedAt: { $lt: version.publishedAt ?? version.createdAt },
+    })) ?? (await models.TermsRolloutRecipient.exists({ documentVersionId, userId }));
   if (!affected) return { ok: false, code: 'NOT_AFFECTED', field: [field] };
   const handle = temporal.workflow.getHandle(termsRolloutWorkflowId(documentVersionId));
   try {
@@ -185,4 +188,31 @@ export async function objectToLegalDocument(
   }
   const earlier = await models.TermsObjection.findOne({ documentVersionId, userId }).lean();
   return { ok: true, version, objectedAt: earlier?.objectedAt ?? now };
+}
+
+/**
+ * CON-4: someone who accepts a version while its successor awaits binding (a
+ * sign-up during the notice) joins the successor's rollout: listed with its
+ * recipients, so they accept by continued use when it binds unless they
+ * object, and notified at once by the rollout. Telling the rollout twice is
+ * harmless, so a retried hand-over is safe.
+ */
+export async function joinPendingRollouts(models: ConsentModels, temporal: Client, accepted: readonly LegalDocumentVersionDoc[], userId: string): Promise<void> {
+  for (const version of accepted) {
+    const successor = await models.LegalDocumentVersion.findOne(
+      { kind: version.kind, locale: version.locale, awaitingBinding: true, version: { $gt: version.version } },
+      { _id: 1 },
+    ).lean();
+    if (!successor) continue;
+    const documentVersionId = successor._id.toString();
+    await models.TermsRolloutRecipient.updateOne({ documentVersionId, userId }, { $setOnInsert: { listedAt: new Date() } }, { upsert: true });
+    try {
+      await temporal.workflow
+        .getHandle(termsRolloutWorkflowId(documentVersionId))
+        .signal<[TermsRecipientJoinedSignalInput]>(TERMS_ROLLOUT_SIGNALS.joined, { recipientId: userId });
+    } catch (error) {
+      // Bound meanwhile: the person's next acceptance is of the new text itself.
+      if ((error as Error).name !== 'WorkflowNotFoundError') throw error;
+    }
+  }
 }

@@ -39,9 +39,9 @@ export interface TermsRolloutActivities {
   /**
    * E-mails the recipient the new version and when it becomes binding (a no-op when already sent).
    * `to` is the recipient's address as accounts' userContact gave it; null (an unknown or erased
-   * person) sends nothing.
+   * person) sends nothing. `sent` is true when this call sent it.
    */
-  notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string; to: TermsRecipientAddress | null }): Promise<void>;
+  notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string; to: TermsRecipientAddress | null }): Promise<{ sent: boolean }>;
   /**
    * Records the objection (append-only) and offers the objector cancellation at no cost and
    * without notice until `until` (ISO-8601, when the version binds) [000 §6.7] by e-mail to
@@ -93,6 +93,8 @@ export interface TermsRolloutCarried {
   /** the next page of listAffectedCustomers to handle in this phase */
   cursor: string | null;
   notified: number;
+  /** people who joined during the notice and were notified of it */
+  joined?: number;
   accepted: number;
   /** every objection so far; each has already been offered a cost-free cancellation */
   objections: TermsObjection[];
@@ -107,8 +109,18 @@ export interface TermsObjection {
 /** Signal payload: a recipient rejected the new version before it became binding. */
 export type TermsObjectedSignalInput = TermsObjection;
 
+/**
+ * Signal payload: someone accepted the previous version while this one awaited
+ * binding (a sign-up during the notice). Consent has already added them to the
+ * recipients, so they accept by continued use at binding unless they object.
+ */
+export interface TermsRecipientJoinedSignalInput {
+  recipientId: string;
+}
+
 export const TERMS_ROLLOUT_SIGNALS = {
   objected: 'objected',
+  joined: 'recipientJoined',
 } as const;
 
 export const TERMS_ROLLOUT_QUERIES = {
@@ -121,6 +133,11 @@ export interface TermsRolloutState {
   bindingAt: string;
   /** recipients notified so far */
   notified: number;
+  /**
+   * people who accepted the previous version during the notice and were notified on joining;
+   * someone who joined while the notices were still going out may be counted in `notified` instead
+   */
+  joined: number;
   /** objections accepted so far (one per recipient) */
   objections: number;
   /** continued-use acceptances recorded so far */
@@ -129,6 +146,7 @@ export interface TermsRolloutState {
 
 export interface TermsRolloutResult {
   notified: number;
+  joined: number;
   objected: number;
   accepted: number;
 }

@@ -7,6 +7,7 @@ import {
   type TermsObjectionAccountsActivities,
   type TermsObjectionBillingActivities,
   type TermsObjectedSignalInput,
+  type TermsRecipientJoinedSignalInput,
   type TermsObjection,
   type TermsRolloutInput,
   type TermsRolloutResult,
@@ -29,6 +30,7 @@ const { userContact, organizationsRepresentedBy } = proxyActivities<UserContactA
 const { grantNoticeFreeCancellation } = proxyActivities<TermsObjectionBillingActivities>({ taskQueue: TASK_QUEUES.billing, ...OTHER_SERVICE });
 
 export const termsObjectedSignal = defineSignal<[TermsObjectedSignalInput]>(TERMS_ROLLOUT_SIGNALS.objected);
+export const termsRecipientJoinedSignal = defineSignal<[TermsRecipientJoinedSignalInput]>(TERMS_ROLLOUT_SIGNALS.joined);
 export const termsRolloutStateQuery = defineQuery<TermsRolloutState>(TERMS_ROLLOUT_QUERIES.state);
 
 /** IDs asked of listAffectedCustomers per page. */
@@ -50,6 +52,8 @@ const DEFAULT_PAGES_PER_RUN = 10;
  *
  * 1. notifies every affected customer (at the address accounts' userContact gives), a page at a time, of when the version binds
  *    (publishedAt + notice: 90 days [000 §6.7], 24 hours [001 §2.3], at once [003 §7.16]);
+ *    Someone who accepts the previous version meanwhile (a sign-up) is added to the recipients by
+ *    consent and joins with a `recipientJoined` signal: they are notified at once;
  * 2. until then takes `objected` signals: billing lets the organisations each objector represents
  *    cancel without notice until the version binds, and the objector is told so by e-mail;
  * 3. at bindingAt makes the version binding and records a continued-use acceptance for
@@ -73,9 +77,11 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
   let phase: TermsRolloutState['phase'] = carried?.phase ?? 'NOTIFYING';
   let cursor = carried?.cursor ?? null;
   let notified = carried?.notified ?? 0;
+  let joined = carried?.joined ?? 0;
   let accepted = carried?.accepted ?? 0;
   const objections = new Map((carried?.objections ?? []).map((o) => [o.recipientId, o.at]));
   const pendingOffers: TermsObjection[] = [];
+  const pendingJoiners: string[] = [];
 
   setHandler(termsObjectedSignal, ({ recipientId, at }) => {
     if (phase !== 'NOTIFYING' && phase !== 'WAITING') return;
@@ -84,7 +90,33 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     objections.set(recipientId, objectedAt);
     pendingOffers.push({ recipientId, at: objectedAt });
   });
-  setHandler(termsRolloutStateQuery, () => ({ phase, bindingAt, notified, objections: objections.size, accepted }));
+  setHandler(termsRecipientJoinedSignal, ({ recipientId }) => {
+    // Once binding has begun they are accepted with the others (consent listed them) or accept the new text themselves.
+    if (phase !== 'NOTIFYING' && phase !== 'WAITING') return;
+    if (!pendingJoiners.includes(recipientId)) pendingJoiners.push(recipientId);
+  });
+  setHandler(termsRolloutStateQuery, () => ({ phase, bindingAt, notified, joined, objections: objections.size, accepted }));
+
+  async function notifyJoiners(): Promise<void> {
+    while (pendingJoiners.length > 0) {
+      const batch = pendingJoiners.splice(0, MAX_CONCURRENT);
+      await Promise.all(
+        batch.map(async (recipientId) => {
+          const to = await userContact({ userId: recipientId });
+          // A repeated signal, or a joiner the notices already reached, is not notified twice.
+          if ((await consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt, to })).sent) joined++;
+        }),
+      );
+    }
+  }
+
+  /** What signals asked for: notices to joiners and cancellation offers to objectors. */
+  async function handleSignals(): Promise<void> {
+    while (pendingJoiners.length > 0 || pendingOffers.length > 0) {
+      await notifyJoiners();
+      await offerPendingCancellations();
+    }
+  }
 
   async function offerPendingCancellations(): Promise<void> {
     while (pendingOffers.length > 0) {
@@ -110,12 +142,12 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
   const runIsFull = (pages: number) => pages >= pagesPerRun || (pages > 0 && workflowInfo().continueAsNewSuggested);
 
   async function continueRollout(): Promise<never> {
-    // No await between the last offer and continueAsNew: an objection arriving with it is offered first.
-    await offerPendingCancellations();
+    // No await between the last signal handled and continueAsNew: one arriving with it is handled first.
+    await handleSignals();
     if (phase === 'BINDING' || phase === 'DONE') throw new Error(`cannot continue a rollout in phase ${phase}`);
     return continueAsNew<typeof termsRolloutWorkflow>({
       ...input,
-      carried: { phase, cursor, notified, accepted, objections: [...objections].map(([recipientId, at]) => ({ recipientId, at })) },
+      carried: { phase, cursor, notified, joined, accepted, objections: [...objections].map(([recipientId, at]) => ({ recipientId, at })) },
     });
   }
 
@@ -134,7 +166,7 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
       notified += page.ids.length;
       cursor = page.nextCursor;
       pages++;
-      await offerPendingCancellations();
+      await handleSignals();
     } while (cursor !== null);
     phase = 'WAITING';
   }
@@ -143,12 +175,12 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
   if (phase === 'WAITING') {
     // Workflow time (Date.now) is deterministic and, under test, the server's skipped clock.
     while (Date.now() < bindingAtMs) {
-      await condition(() => pendingOffers.length > 0, bindingAtMs - Date.now());
-      await offerPendingCancellations();
+      await condition(() => pendingOffers.length > 0 || pendingJoiners.length > 0, bindingAtMs - Date.now());
+      await handleSignals();
       if (Date.now() < bindingAtMs && workflowInfo().continueAsNewSuggested) return continueRollout();
     }
+    await handleSignals(); // what arrived with the deadline
     phase = 'BINDING';
-    await offerPendingCancellations(); // an objection that arrived with the deadline
     await consentActivities.makeBinding({ documentVersionId, at: bindingAt });
     phase = 'ACCEPTING';
     cursor = null;
@@ -169,5 +201,5 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
   } while (cursor !== null);
 
   phase = 'DONE';
-  return { notified, objected: objections.size, accepted };
+  return { notified, joined, objected: objections.size, accepted };
 }
