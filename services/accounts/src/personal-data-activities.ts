@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { rememberingReports } from '@omurga/shared';
 import { DATA_SUBJECT_NOT_FOUND, type DataSubjectDirectory, type PersonalDataActivities } from '@omurga/workflows';
 import { ACCOUNTS_DATA_INVENTORY } from './data-inventory.ts';
 import type { AccountsModels } from './models.ts';
@@ -11,7 +12,7 @@ import { describeDataSubject, destroyExpired, eraseSubject, exportSubject } from
  * can be erased, and the erasure moves it to ERASED.
  */
 export function accountsPersonalDataActivities(models: AccountsModels): PersonalDataActivities & DataSubjectDirectory {
-  return {
+  return rememberingReports<PersonalDataActivities & DataSubjectDirectory>(models.User.db, {
     async describeDataSubject({ userId }) {
       const subject = await describeDataSubject(models, userId);
       if (!subject) throw ApplicationFailure.nonRetryable(`user ${userId} does not exist`, DATA_SUBJECT_NOT_FOUND);
@@ -31,5 +32,5 @@ export function accountsPersonalDataActivities(models: AccountsModels): Personal
     },
     dataInventory: async () => [...ACCOUNTS_DATA_INVENTORY],
     destroyExpiredPersonalData: ({ now }) => destroyExpired(models, new Date(now)),
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import type { DataSubject, ErasureLine, PersonalDataActivities, ServiceErasureReport } from '@omurga/workflows';
+import { rememberingReports } from '@omurga/shared';
 import { SUPPORT_DATA_INVENTORY } from './data-inventory.ts';
 import type { SupportModels } from './models.ts';
 
@@ -167,10 +168,10 @@ export async function destroyExpired(models: SupportModels, now: Date): Promise<
 
 /** support's side of CON-5/6/7/9, served on its own task queue. */
 export function supportPersonalDataActivities(models: SupportModels): PersonalDataActivities {
-  return {
+  return rememberingReports<PersonalDataActivities>(models.Ticket.db, {
     exportPersonalData: async ({ subject }) => ({ service: 'support', data: await exportSubject(models, subject) }),
     erasePersonalData: ({ subject }) => eraseSubject(models, subject),
     dataInventory: async () => [...SUPPORT_DATA_INVENTORY],
     destroyExpiredPersonalData: ({ now }) => destroyExpired(models, new Date(now)),
-  };
+  });
 }

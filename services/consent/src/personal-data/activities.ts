@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '@omurga/shared';
+import { isDuplicateKeyError, rememberingReports } from '@omurga/shared';
 import type { PersonalDataActivities, PersonalDataRecordActivities } from '@omurga/workflows';
 import { CONSENT_DATA_INVENTORY } from '../data-inventory.ts';
 import type { ConsentModels } from '../models.ts';
@@ -23,11 +23,14 @@ async function insertOnce(create: () => Promise<unknown>): Promise<void> {
 
 /** The consent service's personal-data activities (its own data) and the records it keeps of the platform's (CON-5/6/7/9). */
 export function consentPersonalDataActivities(models: ConsentModels): PersonalDataActivities & PersonalDataRecordActivities {
-  return {
+  const own = rememberingReports<PersonalDataActivities>(models.DestructionRecord.db, {
     exportPersonalData: async ({ subject }) => ({ service: 'consent', data: await exportSubject(models, subject) }),
     erasePersonalData: ({ subject }) => eraseSubject(models, subject),
     dataInventory: async () => [...CONSENT_DATA_INVENTORY],
     destroyExpiredPersonalData: ({ now }) => destroyExpired(models, new Date(now)),
+  });
+  return {
+    ...own,
 
     async recordDestruction({ erasureId, subject, reason, requestId, reports, completedAt }) {
       const at = new Date(completedAt);
