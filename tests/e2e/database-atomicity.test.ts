@@ -6,29 +6,16 @@
 // two writers could both match one version and one change was lost (a ticket
 // reply vanished this way in CI).
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDatabase, loadConfig } from '@omurga/shared';
+import { describe, expect, it } from 'vitest';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 
-const stack = inject('stack');
-const config = loadConfig({ ...process.env, ...stack.env });
+const database = useScratchDatabase('atomicity-check');
 
 const WRITERS = 24;
 
-let db: Connection;
-
-beforeAll(async () => {
-  db = await connectDatabase(config, 'atomicity-check');
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await db?.close();
-});
-
 describe('single-document writes are atomic on the database the tests run against', () => {
   it('concurrent optimistic-version appends to one document all survive, each applied to the version it read', async () => {
-    const collection = db.collection<{ _id: string; __v: number; items: number[] }>('optimistic');
+    const collection = database().collection<{ _id: string; __v: number; items: number[] }>('optimistic');
     const _id = randomUUID();
     await collection.insertOne({ _id, __v: 0, items: [] });
 
@@ -53,7 +40,7 @@ describe('single-document writes are atomic on the database the tests run agains
   });
 
   it('a guarded state change is won by exactly one of many concurrent writers', async () => {
-    const collection = db.collection<{ _id: string; status: string; winner: number | null }>('guarded');
+    const collection = database().collection<{ _id: string; status: string; winner: number | null }>('guarded');
     const _id = randomUUID();
     await collection.insertOne({ _id, status: 'OPEN', winner: null });
 

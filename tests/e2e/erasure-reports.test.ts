@@ -3,23 +3,11 @@
 // An attempt that erased and then lost its completion is retried; the retry
 // finds nothing left, yet the destruction record must still say what went.
 import { randomUUID } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectDatabase, loadConfig, rememberingReports, type ServiceReport } from '@omurga/shared';
+import { describe, expect, it } from 'vitest';
+import { rememberingReports, type ServiceReport } from '@omurga/shared';
+import { useScratchDatabase } from '../support/scratch-database.ts';
 
-const stack = inject('stack');
-const config = loadConfig({ ...process.env, ...stack.env });
-
-let db: Connection;
-
-beforeAll(async () => {
-  db = await connectDatabase(config, 'erasure-reports-check');
-});
-
-afterAll(async () => {
-  await db?.dropDatabase();
-  await db?.close();
-});
+const database = useScratchDatabase('erasure-reports-check');
 
 const KEPT = { collection: 'invoices', description: 'invoices', count: 1, legalBasis: 'VUK 253', keptUntil: '2036-12-31', restricted: true };
 
@@ -34,7 +22,7 @@ function service(outcomes: number[][]) {
     ].filter((l) => l.count > 0),
     kept: [KEPT],
   });
-  return rememberingReports(db, {
+  return rememberingReports(database(), {
     erasePersonalData: async (_: { erasureId: string }) => report(outcomes[attempt++] ?? []),
     destroyExpiredPersonalData: async (_: { now: string; runId: string }) => report(outcomes[attempt++] ?? []),
   });
@@ -94,7 +82,7 @@ describe('erasure reports add up over attempts (CON-6)', () => {
     expect((await activities.destroyExpiredPersonalData({ now: new Date().toISOString(), runId })).erased).toEqual([
       { collection: 'sessions', description: 'sessions', count: 5 },
     ]);
-    const reports = db.collection<{ _id: string; updatedAt: Date }>('erasure_reports');
+    const reports = database().collection<{ _id: string; updatedAt: Date }>('erasure_reports');
     await reports.insertOne({ _id: 'erasure/ancient', updatedAt: new Date(Date.now() - 100 * 24 * 3600_000) });
     await service([[]]).destroyExpiredPersonalData({ now: new Date().toISOString(), runId: randomUUID() });
     expect(await reports.findOne({ _id: 'erasure/ancient' })).toBeNull();
