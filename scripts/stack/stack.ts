@@ -14,6 +14,7 @@ export interface StackPorts {
   consent: number;
   support: number;
   workerHealth: number;
+  temporalCodec: number;
   temporal: number;
   temporalHttp: number;
   temporalUi: number;
@@ -29,6 +30,7 @@ export const DEFAULT_PORTS: StackPorts = {
   consent: 4003,
   support: 4004,
   workerHealth: 4010,
+  temporalCodec: 4011,
   temporal: 7233,
   temporalHttp: 7243,
   temporalUi: 8233,
@@ -56,6 +58,7 @@ export function portBlock(base: number): StackPorts {
     consent: base + 3,
     support: base + 4,
     workerHealth: base + 10,
+    temporalCodec: base + 9,
     temporal: base + 11,
     temporalHttp: base + 12,
     temporalUi: base + 13,
@@ -100,6 +103,7 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
     CONSENT_PORT: String(ports.consent),
     SUPPORT_PORT: String(ports.support),
     WORKER_HEALTH_PORT: String(ports.workerHealth),
+    TEMPORAL_CODEC_PORT: String(ports.temporalCodec),
     MONGODB_URI: mongodbUri || `mongodb://${host}:${ports.database}`,
     TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
     TEMPORAL_UI_URL: `http://${host}:${ports.temporalUi}`,
@@ -130,7 +134,7 @@ function infrastructure(host: string, ports: StackPorts, dataDir: string, mongod
       '--ui-ip', host,
       '--ui-port', String(ports.temporalUi),
       // The UI decodes the platform's encrypted payloads through the worker (workflows/src/codec-endpoint.ts).
-      '--ui-codec-endpoint', `http://${host}:${ports.workerHealth}/codec`,
+      '--ui-codec-endpoint', `http://${host}:${ports.temporalCodec}/codec`,
       '--db-filename', path.join(dataDir, 'temporal', 'temporal.sqlite'),
       '--log-level', 'warn',
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),

@@ -245,7 +245,7 @@ describe('cancellation and changes (BIL-7)', () => {
     // The owner objects to a terms change: the rollout grants the organisation the right until the version binds.
     const objectedAt = await walk.now();
     await termsObjectionBillingActivities(walk.models).grantNoticeFreeCancellation({
-      organizationId: walk.organizationId,
+      organizationIds: [walk.organizationId],
       documentVersionId: 'terms-v2',
       until: new Date(objectedAt.getTime() + 90 * DAY).toISOString(),
     });

@@ -188,12 +188,12 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       expect(Date.parse(ordinary.cancelEffectiveAt!) - Date.parse(ordinary.currentPeriodEnd!)).toBe(30 * 24 * 3600_000);
 
       const body = `ÜYELİK VE HİZMET SÖZLEŞMESİ (sürüm ${previous.version + 1})\n8. Yeni madde: hizmet seviyeleri ekte yer alır. ${Date.now()}`;
-      const published = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body, binding: true, notice: 'PT45S' });
+      const published = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body, binding: true, notice: 'PT60S' });
       expect(published.data!.publishLegalDocumentVersion.userErrors).toEqual([]);
       const version = published.data!.publishLegalDocumentVersion.version as Version;
       expect(version).toMatchObject({ kind: 'USER_AGREEMENT', locale: 'tr', version: previous.version + 1, awaitingBinding: true });
       expect(version.contentHash).toBe(createHash('sha256').update(body, 'utf8').digest('hex'));
-      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(45_000);
+      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(60_000);
 
       // Until it binds, the previous version stays in force; the new text can be read by its ID.
       expect((await current('USER_AGREEMENT'))?.id).toBe(previous.id);
@@ -202,26 +202,6 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       // One rollout per document at a time.
       const again = await publish({ kind: 'USER_AGREEMENT', locale: 'tr', body: `${body} (2)`, binding: true, notice: 'PT0S' });
       expect(again.data!.publishLegalDocumentVersion.userErrors.map((e: { code: string }) => e.code)).toEqual(['ROLLOUT_IN_PROGRESS']);
-
-      for (const customer of customers) {
-        const mail = await mailTo(customer.email, /Sözleşmesi değişiyor/);
-        expect(mail.text).toContain(`/legal/${version.id}`);
-        expect(mail.text).toMatch(/itiraz/);
-      }
-
-      // Someone who signs up during the notice accepts the text in force and joins the rollout: told of the change at once.
-      const latecomer = await signUpAndVerify(stack);
-      await eventually(() => mine(latecomer.accessToken), (me) => me.legalAcceptances.length === 2);
-      expect((await mailTo(latecomer.email, /Sözleşmesi değişiyor/)).text).toContain(`/legal/${version.id}`);
-      // Someone bound by the English text is not concerned by the Turkish one.
-      const english = await signUpAndVerify(stack, { acceptedDocumentVersionIds: await currentDocumentIds(gw, 'en') });
-      await eventually(() => mine(english.accessToken), (me) => me.legalAcceptances.length === 2);
-      const notAffected = await graphql(gw, OBJECT, { token: english.accessToken, variables: { id: version.id } });
-      expect(notAffected.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_AFFECTED']);
-      const unknown = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: '0123456789abcdef01234567' } });
-      expect(unknown.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['DOCUMENT_NOT_FOUND']);
-      const notPending = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: previous.id } });
-      expect(notPending.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
 
       const objection = await graphql(gw, OBJECT, { token: objects.accessToken, variables: { id: version.id } });
       expect(objection.errors).toBeUndefined();
@@ -244,6 +224,27 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       expect(offer.text).toMatch(/bedel ve bildirim süresi olmadan/);
       const recorded = await eventually(() => mine(objects.accessToken), (me) => me.termsObjections.length === 1);
       expect(recorded.termsObjections[0]).toMatchObject({ documentVersion: { id: version.id, version: version.version }, cancellationOfferedAt: expect.any(String) });
+
+      // Still inside the notice: everyone bound was told, and so is someone who signs up now.
+      for (const customer of customers) {
+        const mail = await mailTo(customer.email, /Sözleşmesi değişiyor/);
+        expect(mail.text).toContain(`/legal/${version.id}`);
+        expect(mail.text).toMatch(/itiraz/);
+      }
+
+      // Someone who signs up during the notice accepts the text in force and joins the rollout: told of the change at once.
+      const latecomer = await signUpAndVerify(stack);
+      await eventually(() => mine(latecomer.accessToken), (me) => me.legalAcceptances.length === 2);
+      expect((await mailTo(latecomer.email, /Sözleşmesi değişiyor/)).text).toContain(`/legal/${version.id}`);
+      // Someone bound by the English text is not concerned by the Turkish one.
+      const english = await signUpAndVerify(stack, { acceptedDocumentVersionIds: await currentDocumentIds(gw, 'en') });
+      await eventually(() => mine(english.accessToken), (me) => me.legalAcceptances.length === 2);
+      const notAffected = await graphql(gw, OBJECT, { token: english.accessToken, variables: { id: version.id } });
+      expect(notAffected.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_AFFECTED']);
+      const unknown = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: '0123456789abcdef01234567' } });
+      expect(unknown.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['DOCUMENT_NOT_FOUND']);
+      const notPending = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: previous.id } });
+      expect(notPending.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
 
       // The notice runs out: the version binds and the others accept by continued use.
       await eventually(() => current('USER_AGREEMENT'), (doc) => doc?.id === version.id);

@@ -41,6 +41,7 @@ export default async function setup(project: TestProject) {
     temporalAddress: stack.urls.temporal,
     subgraphUrls: Object.fromEntries(Object.entries(stack.config.subgraphs).map(([name, s]) => [name, s.url])),
     workerHealthUrl: `http://${stack.config.host}:${ports.workerHealth}`,
+    codecUrl: `http://${stack.config.host}:${ports.temporalCodec}/codec`,
     pids: stack.processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined),
     logDir,
   };

@@ -6,6 +6,8 @@ export interface StackInfo {
   temporalAddress: string;
   subgraphUrls: Record<string, string>;
   workerHealthUrl: string;
+  /** the Temporal UI's remote codec, served by the worker */
+  codecUrl: string;
   pids: number[];
   logDir: string;
 }

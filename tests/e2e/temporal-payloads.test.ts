@@ -3,6 +3,7 @@
 // encrypted before it reaches Temporal. Read straight from the real Temporal
 // dev server without the key, a history shows none of it; the platform's own
 // client, and the Temporal UI through the worker's codec endpoint, read it.
+import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@omurga/shared';
@@ -69,7 +70,7 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
   });
 
   it('serves the Temporal UI a codec on the worker: it decodes for the UI origin, and refuses malformed or tampered payloads', async () => {
-    const endpoint = `${stack.workerHealthUrl}/codec`;
+    const endpoint = stack.codecUrl;
     const uiOrigin = new URL(stack.temporalUiUrl).origin;
     // The dev server's UI is told where the codec is (./platform start passes --ui-codec-endpoint).
     const settings = await fetch(`${stack.temporalUiUrl}/api/v1/settings`);
@@ -106,5 +107,22 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
     });
     expect(tampered.status).toBe(422);
     expect(await tampered.json()).toEqual({ error: 'payload could not be decoded' });
+
+    // A client that goes away half-way through its request does not take the worker down.
+    const url = new URL(endpoint);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(`POST ${url.pathname}/decode HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"payloads": [`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 100);
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetch(`${stack.workerHealthUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${endpoint}/decode`, { method: 'POST', body: JSON.stringify({ payloads: [] }) })).status).toBe(200);
+    expect((await fetch(`${endpoint.replace(/\/codec$/, '')}/other`)).status).toBe(404);
   });
 });

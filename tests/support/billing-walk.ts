@@ -132,7 +132,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
 
     /** What the API does for a customer's cancellation, at the server's current time. */
     async cancel(id: string) {
-      return requestCancellation(models, env.client, await walk.subscription(id), await walk.now());
+      return (await requestCancellation(models, env.client, await walk.subscription(id), await walk.now())).subscription;
     },
 
     async changePlan(id: string, planCode: string) {

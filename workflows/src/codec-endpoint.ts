@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
 import { payloadFromJson, payloadToJson, type PayloadJson } from './payload-codec.ts';
 
@@ -6,9 +6,10 @@ import { payloadFromJson, payloadToJson, type PayloadJson } from './payload-code
  * The Temporal UI's remote codec (`temporal server start-dev
  * --ui-codec-endpoint …/codec`): the UI in an operator's browser posts the
  * encrypted payloads of the history it shows to `/codec/decode` and gets them
- * readable. Served by the worker on its internal health port, never through
- * the public gateway: whoever can reach it can read payloads, so in
- * production it sits where the Temporal UI's own sign-in protects it.
+ * readable. Served by the worker on a port of its own (TEMPORAL_CODEC_PORT,
+ * 0 = off), never through the public gateway: whoever can reach it can read
+ * payloads, so in production it is reachable only through the proxy that
+ * signs operators in to the Temporal UI, or turned off.
  */
 
 /** The largest request accepted: a page of history payloads (each at most Temporal's 2 MB). */
@@ -28,6 +29,22 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
 function isPayloadList(value: unknown): value is { payloads: PayloadJson[] } {
   if (!value || typeof value !== 'object' || !Array.isArray((value as { payloads?: unknown }).payloads)) return false;
   return (value as { payloads: unknown[] }).payloads.every((p) => p !== null && typeof p === 'object');
+}
+
+/** The codec's HTTP server: `/codec/encode`, `/codec/decode`; anything else is 404. A broken request never takes the worker down. */
+export function codecServer(codec: PayloadCodec, uiOrigin: string): http.Server {
+  const handle = codecEndpoint(codec, uiOrigin);
+  return http.createServer((req, res) => {
+    handle(req, res)
+      .then((handled) => {
+        if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+      })
+      .catch(() => {
+        // The client went away mid-request (or wrote something unreadable): nobody is left to answer.
+        if (!res.headersSent) res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"bad request"}');
+        else res.destroy();
+      });
+  });
 }
 
 /** Handles `/codec/encode` and `/codec/decode` (and their CORS preflight); false for any other path. */

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createLogger, createMailer, exitOnSignals, loadConfig } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
-import { codecEndpoint } from './codec-endpoint.ts';
+import { codecServer } from './codec-endpoint.ts';
 import { platformDataConverter } from './payload-codec.ts';
 import { TASK_QUEUES } from './task-queues.ts';
 
@@ -24,15 +24,16 @@ try {
     activities: { ...mailActivities(mailer) },
   });
 
-  // Liveness and readiness for the supervisor and orchestrators, and the Temporal UI's codec.
-  const codec = codecEndpoint(dataConverter.payloadCodecs![0]!, new URL(config.temporal.uiUrl).origin);
-  const health = http.createServer(async (req, res) => {
-    if (await codec(req, res)) return;
+  // Liveness and readiness for the supervisor and orchestrators.
+  const health = http.createServer((req, res) => {
     const state = worker.getState();
     const ok = req.url === '/healthz' || (req.url === '/readyz' && state === 'RUNNING');
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ service: 'worker', state }));
   });
   health.listen(config.worker.healthPort, config.host);
+  // The Temporal UI's remote codec, on a port of its own so that it can be kept off the network the probes use.
+  const codec = config.worker.codecPort > 0 ? codecServer(dataConverter.payloadCodecs![0]!, new URL(config.temporal.uiUrl).origin) : null;
+  codec?.listen(config.worker.codecPort, config.host);
 
   exitOnSignals(logger, async () => {
     worker.shutdown();
@@ -40,6 +41,7 @@ try {
   logger.info({ taskQueue: TASK_QUEUES.workflows }, 'worker polling');
   await worker.run();
   health.close();
+  codec?.close();
   mailer.close();
   await connection.close();
   process.exit(0);

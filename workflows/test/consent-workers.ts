@@ -15,7 +15,13 @@ export interface RecordedActivityCall<A> {
   input: unknown;
   /** when the server scheduled the call, on its (time-skipped) clock */
   scheduledAt: number;
+  /** position among every recorded call in this process, across recorders: orders calls to different services */
+  seq: number;
+  /** `seq` once the call has returned (null while it runs) */
+  doneSeq: number | null;
 }
+
+let sequence = 0;
 
 /**
  * Wraps fake activity implementations so that every call is recorded with the
@@ -39,10 +45,19 @@ export function recordingActivities<A extends { [K in keyof A]: Activity }>(impl
     Object.entries(implementations as Record<string, Activity>).map(([name, implementation]) => [
       name,
       async (input: unknown) => {
-        calls.push({ activity: name as keyof A & string, input, scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs });
+        const call: RecordedActivityCall<A> = {
+          activity: name as keyof A & string,
+          input,
+          scheduledAt: Context.current().info.currentAttemptScheduledTimestampMs,
+          seq: ++sequence,
+          doneSeq: null,
+        };
+        calls.push(call);
         firstCall(name).resolve();
         wakeCountWaiters(calls);
-        return implementation(input as never);
+        const result = await implementation(input as never);
+        call.doneSeq = ++sequence;
+        return result;
       },
     ]),
   ) as unknown as A;

@@ -112,14 +112,16 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       return { result, state: await rolloutState(handle) };
     }, contacts.activities, billing.activities);
 
-    // Billing lets every organisation the objector represents cancel without notice until the version binds,
-    // before the e-mail that says so; nobody else gets the right.
+    // The objection is recorded first; then billing lets every organisation the objector represents cancel
+    // without notice until the version binds, before the e-mail that says so; nobody else gets the right.
     expect(contacts.callsOf('organizationsRepresentedBy').map((c) => c.input)).toEqual([{ userId: 'org-b' }]);
+    const [recorded] = terms.callsOf('recordTermsObjection');
+    expect(recorded!.input).toEqual({ documentVersionId: 'dv-90d', recipientId: 'org-b', objectedAt: expect.any(String) });
     const grants = billing.callsOf('grantNoticeFreeCancellation');
-    // Granted side by side, so in any order.
-    expect(grants.map((c) => c.input).sort((a, b) => (a as { organizationId: string }).organizationId.localeCompare((b as { organizationId: string }).organizationId))).toEqual(organizationsOf('org-b').map((organizationId) => ({ organizationId, documentVersionId: 'dv-90d', until: bindingAt })));
-    const offeredAt = terms.callsOf('offerCostFreeCancellation')[0]!.scheduledAt;
-    for (const grant of grants) expect(grant.scheduledAt).toBeLessThanOrEqual(offeredAt);
+    expect(grants.map((c) => c.input)).toEqual([{ organizationIds: organizationsOf('org-b'), documentVersionId: 'dv-90d', until: bindingAt }]);
+    const [offer] = terms.callsOf('offerCostFreeCancellation');
+    expect(grants[0]!.seq).toBeGreaterThan(recorded!.doneSeq!);
+    expect(offer!.seq).toBeGreaterThan(grants[0]!.doneSeq!);
 
     expect(result).toEqual({ notified: 3, joined: 0, objected: 1, accepted: 2 });
     expect(state).toEqual({ phase: 'DONE', bindingAt, notified: 3, joined: 0, objections: 1, accepted: 2 });
@@ -145,6 +147,7 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
       'notifyTermsChange',
       'notifyTermsChange',
       'notifyTermsChange',
+      'recordTermsObjection',
       'offerCostFreeCancellation',
       'makeBinding',
       'listAffectedCustomers',

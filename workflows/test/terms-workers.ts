@@ -25,6 +25,7 @@ export function fakeTermsActivities(recipients: string[], pageSize = 100) {
       if (sent) notified.add(recipientId);
       return { sent };
     },
+    async recordTermsObjection() {},
     async offerCostFreeCancellation() {},
     async makeBinding() {},
     async recordContinuedUseAcceptance() {},

@@ -18,6 +18,8 @@ const envSchema = z.object({
   CONSENT_PORT: port(4003),
   SUPPORT_PORT: port(4004),
   WORKER_HEALTH_PORT: port(4010),
+  /** the Temporal UI's remote codec, served by the worker; 0 turns it off */
+  TEMPORAL_CODEC_PORT: z.coerce.number().int().min(0).max(65535).default(4011),
   MONGODB_URI: z.string().min(1).default('mongodb://127.0.0.1:27017'),
   MONGODB_DB_PREFIX: z.string().default('omurga_'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -53,7 +55,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     subgraphs: Object.fromEntries(
       SUBGRAPHS.map((name) => [name, { port: subgraphPorts[name], url: `${http(subgraphPorts[name])}/graphql` }]),
     ) as Record<SubgraphName, { port: number; url: string }>,
-    worker: { healthPort: env.WORKER_HEALTH_PORT },
+    worker: { healthPort: env.WORKER_HEALTH_PORT, codecPort: env.TEMPORAL_CODEC_PORT },
     mongo: { uri: env.MONGODB_URI, dbPrefix: env.MONGODB_DB_PREFIX },
     temporal: { address: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, uiUrl: env.TEMPORAL_UI_URL, payloadKeys: env.TEMPORAL_PAYLOAD_KEYS },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },

@@ -36,7 +36,7 @@ async function endLiveSubscriptions(models: BillingModels, temporal: Client, org
   const live = await models.Subscription.find({ organizationId: { $in: organizationIds }, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } }).lean<SubscriptionDoc[]>();
   let cancelled = 0;
   for (const subscription of live) {
-    if ((await requestCancellation(models, temporal, subscription, now, 'erasure of the customer')) !== subscription) cancelled++;
+    if ((await requestCancellation(models, temporal, subscription, now, 'erasure of the customer')).changed) cancelled++;
   }
   return cancelled;
 }

@@ -19,7 +19,7 @@ export type NoticeWaiver = 'terms objection' | 'erasure of the customer';
  * organisation holds a cancellation right from a terms objection (CON-4). A
  * second request can bring the end forward, never push it back, and tells the
  * workflow again (harmless there), so a retry after a lost signal is safe.
- * Returns the subscription unchanged (the same object) when nothing changed.
+ * `changed` is false when an end at least as early already stood.
  */
 export async function requestCancellation(
   models: BillingModels,
@@ -27,7 +27,7 @@ export async function requestCancellation(
   subscription: SubscriptionDoc,
   requestedAt: Date,
   waiver: NoticeWaiver | null = null,
-): Promise<SubscriptionDoc> {
+): Promise<{ subscription: SubscriptionDoc; changed: boolean }> {
   const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
   const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
   const noticeWaiver = waiver ?? ((await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) ? 'terms objection' : null);
@@ -38,10 +38,11 @@ export async function requestCancellation(
     cancellationEndsCurrentPeriod(requestedAt.getTime(), periodEnd.getTime(), policy.cancellationNotice);
   const effectiveAt = endsCurrent ? periodEnd : new Date(addDuration(periodEnd.getTime(), policy!.billingPeriod));
   const unchanged = subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt != null && subscription.cancelEffectiveAt <= effectiveAt;
+  // Guarded, so a concurrent request that set an earlier end (read before it) is not overwritten with a later one.
   const updated = unchanged
     ? subscription
     : await models.Subscription.findOneAndUpdate(
-        { _id: subscription._id },
+        { _id: subscription._id, $or: [{ cancelEffectiveAt: null }, { cancelEffectiveAt: { $gt: effectiveAt } }] },
         {
           $set: { cancelAtPeriodEnd: true, cancelEffectiveAt: effectiveAt },
           $push: {
@@ -63,7 +64,9 @@ export async function requestCancellation(
     // A subscription whose workflow has ended has nothing left to stop.
     if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
-  return updated ?? subscription;
+  if (updated && !unchanged) return { subscription: updated, changed: true };
+  // Nothing matched: an earlier end already stands.
+  return { subscription: (await models.Subscription.findById(subscription._id).lean<SubscriptionDoc>()) ?? subscription, changed: false };
 }
 
 /** Until when the organisation may cancel without notice after a terms objection (CON-4), or null. */
@@ -77,11 +80,14 @@ export async function noticeFreeCancellationUntil(models: BillingModels, organiz
 /** Billing's side of a terms objection, called by termsRolloutWorkflow; a retry finds the right already there. */
 export function termsObjectionBillingActivities(models: BillingModels): TermsObjectionBillingActivities {
   return {
-    async grantNoticeFreeCancellation({ organizationId, documentVersionId, until }) {
-      try {
-        await models.CancellationRight.create({ organizationId, documentVersionId, until: new Date(until), grantedAt: new Date() });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
+    async grantNoticeFreeCancellation({ organizationIds, documentVersionId, until }) {
+      const grantedAt = new Date();
+      for (const organizationId of organizationIds) {
+        try {
+          await models.CancellationRight.create({ organizationId, documentVersionId, until: new Date(until), grantedAt });
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+        }
       }
     },
   };

@@ -213,8 +213,9 @@ legalAcceptanceSchema.index({ kind: 1, locale: 1, acceptedAt: 1 });
 rejectLedgerChanges(legalAcceptanceSchema, 'legal_acceptances');
 
 /**
- * CON-4: the people a binding version's rollout addresses, listed once (the
- * snapshot at publication) so the rollout pages through the same set twice.
+ * CON-4: the people a binding version's rollout addresses: those bound at
+ * publication, listed once, and those who join during the notice, appended;
+ * the rollout pages through them in _id order (to notify, then to accept).
  */
 const termsRolloutRecipientSchema = new Schema(
   {

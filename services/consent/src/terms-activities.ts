@@ -15,9 +15,10 @@ import type { ConsentModels, LegalDocumentVersionDoc } from './models.ts';
 /**
  * consent's side of termsRolloutWorkflow (CON-4). The affected customers are
  * the people who accepted an earlier version of the same kind in the same
- * locale before publication; they are listed once into
- * terms_rollout_recipients, so both passes of the rollout page through the
- * same snapshot in _id order. Every activity is idempotent.
+ * locale before publication, listed once into terms_rollout_recipients, plus
+ * anyone who accepts the previous version during the notice (appended when
+ * they join, joinPendingRollouts); both passes of the rollout page through
+ * that list in _id order. Every activity is idempotent.
  */
 export interface TermsActivityDeps {
   models: ConsentModels;
@@ -71,6 +72,23 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
     return startEmailWorkflow(temporal, key, email);
   }
 
+  /** Appends the objection once; the offer is made by the e-mail that follows (cancellationOfferedAt records when it was decided). */
+  async function recordObjection(version: LegalDocumentVersionDoc, recipientId: string, objectedAt: string): Promise<void> {
+    try {
+      await models.TermsObjection.create({
+        documentVersionId: version._id.toString(),
+        userId: recipientId,
+        kind: version.kind,
+        version: version.version,
+        locale: version.locale,
+        objectedAt: new Date(objectedAt),
+        cancellationOfferedAt: new Date(),
+      });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // recorded by an earlier attempt
+    }
+  }
+
   const link = (version: LegalDocumentVersionDoc) => `${publicAppUrl.replace(/\/$/, '')}/legal/${version._id.toString()}`;
 
   return {
@@ -95,21 +113,13 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
       return { sent: outcome === 'STARTED' };
     },
 
+    async recordTermsObjection({ documentVersionId, recipientId, objectedAt }) {
+      await recordObjection(await requireVersion(documentVersionId), recipientId, objectedAt);
+    },
+
     async offerCostFreeCancellation({ documentVersionId, recipientId, objectedAt, until, to }) {
       const version = await requireVersion(documentVersionId);
-      try {
-        await models.TermsObjection.create({
-          documentVersionId,
-          userId: recipientId,
-          kind: version.kind,
-          version: version.version,
-          locale: version.locale,
-          objectedAt: new Date(objectedAt),
-          cancellationOfferedAt: new Date(),
-        });
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error; // recorded by an earlier attempt
-      }
+      await recordObjection(version, recipientId, objectedAt);
       if (!to) return;
       await send(`consent/terms-objection/${documentVersionId}/${recipientId}`, to, (locale) =>
         cancellationOffer(locale, { kind: version.kind, version: version.version, link: link(version), until: new Date(until) }),

@@ -31,8 +31,9 @@ export interface TermsRecipientAddress {
 export interface TermsRolloutActivities {
   /**
    * The customers bound by the document's previous version, a page at a time
-   * (at most `limit` IDs). The set is a snapshot taken at publication and the
-   * order is stable, so the workflow can page through it twice: once to
+   * (at most `limit` IDs). The set is taken at publication, and people who
+   * join during the notice are appended (TermsRecipientJoinedSignalInput);
+   * the order is stable, so the workflow can page through it twice: once to
    * notify, and again at bindingAt to record acceptances.
    */
   listAffectedCustomers(input: { documentVersionId: string; cursor: string | null; limit: number }): Promise<AffectedCustomersPage>;
@@ -42,10 +43,12 @@ export interface TermsRolloutActivities {
    * person) sends nothing. `sent` is true when this call sent it.
    */
   notifyTermsChange(input: { documentVersionId: string; recipientId: string; bindingAt: string; to: TermsRecipientAddress | null }): Promise<{ sent: boolean }>;
+  /** Records the objection (append-only; a no-op when already recorded). */
+  recordTermsObjection(input: { documentVersionId: string; recipientId: string; objectedAt: string }): Promise<void>;
   /**
-   * Records the objection (append-only) and offers the objector cancellation at no cost and
-   * without notice until `until` (ISO-8601, when the version binds) [000 §6.7] by e-mail to
-   * `to` (a no-op when already offered).
+   * Offers the objector cancellation at no cost and without notice until `until` (ISO-8601, when
+   * the version binds) [000 §6.7] by e-mail to `to` (a no-op when already offered); records the
+   * objection too if it is not yet.
    */
   offerCostFreeCancellation(input: { documentVersionId: string; recipientId: string; objectedAt: string; until: string; to: TermsRecipientAddress | null }): Promise<void>;
   /** Makes the version the binding one from `at` (ISO-8601). */
@@ -65,8 +68,8 @@ export interface TermsObjectionAccountsActivities {
 }
 
 export interface TermsObjectionBillingActivities {
-  /** Lets the organisation cancel without notice until `until` (ISO-8601); idempotent per (organisation, version). */
-  grantNoticeFreeCancellation(input: { organizationId: string; documentVersionId: string; until: string }): Promise<void>;
+  /** Lets the organisations cancel without notice until `until` (ISO-8601); idempotent per (organisation, version). */
+  grantNoticeFreeCancellation(input: { organizationIds: string[]; documentVersionId: string; until: string }): Promise<void>;
 }
 
 export const termsRolloutWorkflowId = (documentVersionId: string) => `terms-rollout/${documentVersionId}`;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DEV_TEMPORAL_PAYLOAD_KEYS } from '@omurga/shared';
-import { ENCRYPTED_ENCODING, EncryptionCodec, parsePayloadKeys, PayloadKeyError } from '../../src/payload-codec.ts';
+import { ENCRYPTED_ENCODING, EncryptionCodec, parsePayloadKeys, PayloadKeyError, platformDataConverter } from '../../src/payload-codec.ts';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
@@ -59,12 +59,30 @@ describe('the Temporal payload codec', () => {
     flipped[20] = flipped[20]! ^ 0x01;
     await expect(codec.decode([{ ...sealed!, data: new Uint8Array(flipped) }])).rejects.toThrow();
 
-    // The key id is authenticated too: relabelling a payload with another known key fails.
-    const both = new EncryptionCodec(parsePayloadKeys(`${key('k2')},${key('k1')}`));
-    const [other] = await both.encode([payloadOf(PERSON)]);
-    const relabelled = { ...other!, metadata: { ...other!.metadata, 'encryption-key-id': new TextEncoder().encode('k1') } };
-    await expect(both.decode([relabelled])).rejects.toThrow();
+    // The key id is authenticated too: the same key bytes under another id do not open it.
+    const bytes = randomBytes(32).toString('base64');
+    const aliases = new EncryptionCodec(parsePayloadKeys(`k2:${bytes},k3:${bytes}`));
+    const [other] = await aliases.encode([payloadOf(PERSON)]);
+    expect(defaultPayloadConverter.fromPayload((await aliases.decode([other!]))[0]!)).toEqual(PERSON);
+    const relabelled = { ...other!, metadata: { ...other!.metadata, 'encryption-key-id': new TextEncoder().encode('k3') } };
+    await expect(aliases.decode([relabelled])).rejects.toThrow();
     await expect(codec.decode([{ ...sealed!, data: new Uint8Array(4) }])).rejects.toThrow(new PayloadKeyError('encrypted payload is truncated'));
+  });
+
+  it('adds only a few dozen bytes, so a payload near Temporal\'s 2 MB limit still fits', async () => {
+    const codec = new EncryptionCodec(parsePayloadKeys(key('k1')));
+    const large = payloadOf({ part: 'x'.repeat(1_500_000) });
+    const [sealed] = await codec.encode([large]);
+    const overhead = sealed!.data!.length - large.data!.length;
+    expect(overhead).toBeGreaterThan(0);
+    expect(overhead).toBeLessThan(100);
+  });
+
+  it('refuses the built-in local key for a Temporal server that is not local', () => {
+    const local = { address: '127.0.0.1:7233', payloadKeys: DEV_TEMPORAL_PAYLOAD_KEYS };
+    expect(platformDataConverter({ temporal: local }).payloadCodecs).toHaveLength(1);
+    expect(() => platformDataConverter({ temporal: { ...local, address: 'temporal.prod.internal:7233' } })).toThrow(/TEMPORAL_PAYLOAD_KEYS must be set/);
+    expect(platformDataConverter({ temporal: { address: 'temporal.prod.internal:7233', payloadKeys: key('prod') } }).payloadCodecs).toHaveLength(1);
   });
 
   it('accepts only well-formed key lists: id:base64 of 32 bytes, distinct ids', () => {

@@ -122,7 +122,7 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         const subscription = await writableSubscription(id, ctx);
         if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
         if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
-        const updated = await requestCancellation(models, temporal, subscription, new Date());
+        const { subscription: updated } = await requestCancellation(models, temporal, subscription, new Date());
         return { subscription: withId(updated), userErrors: [] };
       },
 

@@ -123,9 +123,10 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
       const batch = pendingOffers.splice(0, MAX_CONCURRENT);
       await Promise.all(
         batch.map(async (o) => {
-          const [to, organizations] = await Promise.all([userContact({ userId: o.recipientId }), organizationsRepresentedBy({ userId: o.recipientId })]);
-          // The right exists before the e-mail that announces it.
-          await Promise.all(organizations.map((organizationId) => grantNoticeFreeCancellation({ organizationId, documentVersionId, until: bindingAt })));
+          // Recorded first (consent alone), then the right, which exists before the e-mail that announces it.
+          await consentActivities.recordTermsObjection({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at });
+          const [to, organizationIds] = await Promise.all([userContact({ userId: o.recipientId }), organizationsRepresentedBy({ userId: o.recipientId })]);
+          if (organizationIds.length > 0) await grantNoticeFreeCancellation({ organizationIds, documentVersionId, until: bindingAt });
           await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, until: bindingAt, to });
         }),
       );
