@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@omurga/shared';
 import { ENCRYPTED_ENCODING, platformDataConverter } from '@omurga/workflows';
+import { payloadToJson } from '../../workflows/src/payload-codec.ts';
 import { signUpAndVerify, type SignedUp } from '../support/accounts.ts';
 
 /** A payload as Temporal stores it (the shape of @temporalio/common's Payload). */
@@ -75,10 +76,6 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
     // The dev server's UI is told where the codec is (./platform start passes --ui-codec-endpoint).
     const settings = await fetch(`${stack.temporalUiUrl}/api/v1/settings`);
     expect(await settings.json()).toMatchObject({ Codec: { Endpoint: endpoint } });
-    const wire = (p: Payload) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-      data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
-    });
 
     const preflight = await fetch(`${endpoint}/decode`, { method: 'OPTIONS', headers: { origin: uiOrigin, 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(204);
@@ -88,7 +85,7 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
     const response = await fetch(`${endpoint}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-namespace': config.temporal.namespace, origin: uiOrigin },
-      body: JSON.stringify({ payloads: stored.map(wire) }),
+      body: JSON.stringify({ payloads: stored.map(payloadToJson) }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
@@ -103,7 +100,7 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
     const tampered = await fetch(`${endpoint}/decode`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ payloads: [wire({ ...stored[0]!, data: new Uint8Array(tamperedData) })] }),
+      body: JSON.stringify({ payloads: [payloadToJson({ ...stored[0]!, data: new Uint8Array(tamperedData) })] }),
     });
     expect(tampered.status).toBe(422);
     expect(await tampered.json()).toEqual({ error: 'payload could not be decoded' });

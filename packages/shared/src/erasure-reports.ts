@@ -37,9 +37,10 @@ interface StoredReport {
 const KEEP_REPORTS_MS = 90 * 24 * 3600_000;
 const MAX_RACES = 10;
 
-function sum(a: ReportLine[], b: ReportLine[]): ReportLine[] {
-  const byKey = new Map<string, ReportLine>();
-  for (const line of [...a, ...b]) {
+/** Sums lines of the same collection and description, in first-seen order. */
+export function sumReportLines<L extends ReportLine>(lines: readonly L[]): L[] {
+  const byKey = new Map<string, L>();
+  for (const line of lines) {
     const key = `${line.collection}\u0000${line.description}`;
     const seen = byKey.get(key);
     byKey.set(key, seen ? { ...seen, count: seen.count + line.count } : { ...line });
@@ -51,7 +52,7 @@ async function accumulate<K>(db: Connection, key: string, attempt: ServiceReport
   const reports = db.collection<StoredReport>('erasure_reports');
   for (let race = 0; race < MAX_RACES; race++) {
     const stored = await reports.findOne({ _id: key });
-    const erased = sum(stored?.erased ?? [], attempt.erased).filter((line) => line.count > 0);
+    const erased = sumReportLines([...(stored?.erased ?? []), ...attempt.erased]).filter((line) => line.count > 0);
     const result = { service: attempt.service, erased, kept: attempt.kept };
     if (stored && !attempt.erased.some((line) => line.count > 0)) {
       // Nothing new: leave the stored totals as they are.

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { sumReportLines } from '@omurga/shared';
 import type { DataSubject, ErasureLine, ServiceErasureReport } from '@omurga/workflows';
 import type { AccountsModels } from './models.ts';
 import { revokeAllSessions } from './sessions.ts';
@@ -42,18 +43,8 @@ export async function eraseSubject(models: AccountsModels, subject: DataSubject)
     const [orgId] = ids([subject.organizationId]);
     if (orgId) erased.push(...(await eraseOrganizationPersonalData(models, orgId)));
   }
-  return { service: 'accounts', erased: merge(erased), kept: [] };
-}
-
-/** Sums lines of the same collection and description (an organisation and its members report separately). */
-function merge(lines: ErasureLine[]): ErasureLine[] {
-  const byKey = new Map<string, ErasureLine>();
-  for (const l of lines) {
-    const key = `${l.collection}\u0000${l.description}`;
-    const seen = byKey.get(key);
-    byKey.set(key, seen ? { ...seen, count: seen.count + l.count } : { ...l });
-  }
-  return nonZero([...byKey.values()]);
+  // An organisation and its members report separately: one line per collection and description.
+  return { service: 'accounts', erased: nonZero(sumReportLines(erased)), kept: [] };
 }
 
 /** The organisation's personal data (ACC-6 ERASED): identity numbers, address, documents, members who belong nowhere else. */
