@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { SUBGRAPHS, loadConfig, type PlatformConfig } from '@omurga/shared';
-import { SEARCH_ATTRIBUTES } from '@omurga/workflows';
+import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
 import { ManagedProcess, httpReady, tcpReady, type Output, type ProcessSpec } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');

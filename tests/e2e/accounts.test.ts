@@ -1,11 +1,13 @@
 // Issue 3 (accounts): the whole identity flow through the gateway, with real
 // SMTP into the mail catcher, real Temporal and the real database.
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
 import { accountsActivities } from '../../services/accounts/src/activities.ts';
 import { accountsModels } from '../../services/accounts/src/models.ts';
 import { accountsPersonalDataActivities } from '../../services/accounts/src/personal-data-activities.ts';
-import { connectTemporalClient, documentRequestWorkflowId } from '@omurga/workflows';
+import { connectTemporalClient } from '@omurga/shared/temporal';
+import { documentRequestWorkflowId } from '@omurga/shared/contracts';
 import {
   AUTH_FIELDS,
   IDS,
@@ -29,6 +31,7 @@ const REFRESH = `mutation($r: String!) { refreshSession(refreshToken: $r) { ${AU
 
 let documentIds: string[];
 let operatorToken: string;
+let temporal: Client;
 
 async function logIn(email: string, password: string, ip = clientIp()) {
   const response = await graphql(gw, LOG_IN, { variables: { email, password }, headers: { 'x-forwarded-for': ip } });
@@ -37,9 +40,12 @@ async function logIn(email: string, password: string, ip = clientIp()) {
 }
 
 beforeAll(async () => {
+  temporal = await connectTemporalClient(loadConfig({ ...process.env, ...stack.env }));
   documentIds = await currentDocumentIds(gw);
   operatorToken = (await logIn(E2E_OPERATOR.email, E2E_OPERATOR.password)).accessToken!;
 });
+
+afterAll(() => temporal?.connection.close());
 
 describe('sign-up (ACC-1, ACC-2, ACC-3)', () => {
   const signUp = (overrides: Record<string, unknown>, locale = 'tr') =>
@@ -482,7 +488,7 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
     const customer = await signUpAndVerify(stack);
     const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
     try {
-      const activities = accountsActivities(accountsModels(db));
+      const activities = accountsActivities(accountsModels(db), temporal);
       const personalData = accountsPersonalDataActivities(accountsModels(db));
       const actor = { kind: 'workflow' as const, id: 'test/erasure' };
       const subject = { kind: 'ORGANIZATION' as const, organizationId: customer.organizationId };
@@ -515,7 +521,7 @@ describe('billing profile activity (issue 4)', () => {
     const customer = await signUpAndVerify(stack, { companyName: 'Profil Yazılım' });
     const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
     try {
-      const activities = accountsActivities(accountsModels(db));
+      const activities = accountsActivities(accountsModels(db), temporal);
       expect(await activities.organizationBillingProfile({ organizationId: customer.organizationId })).toEqual({
         organizationId: customer.organizationId,
         name: 'Profil Yazılım',

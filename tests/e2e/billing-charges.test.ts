@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createConnection, type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BILLING_NOT_FOUND } from '@omurga/workflows';
+import { BILLING_NOT_FOUND } from '../../services/billing/src/workflows/contracts.ts';
 import { billingModels, type BillingModels } from '../../services/billing/src/models/index.ts';
 import { PaymentAttemptBusyError, chargeInvoice, type ChargeInvoiceDeps } from '../../services/billing/src/payments/charge-invoice.ts';
 import { chargeIdempotencyKey, type PaymentProvider } from '../../services/billing/src/payments/provider.ts';

@@ -8,8 +8,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
-import { LEGAL_DOCUMENT_VERSION_UNKNOWN, connectTemporalClient } from '@omurga/workflows';
+import { LEGAL_DOCUMENT_VERSION_UNKNOWN } from '@omurga/shared/contracts';
+import { connectTemporalClient } from '@omurga/shared/temporal';
 import { legalAcceptanceActivities } from '../../services/consent/src/acceptances.ts';
+import { receiptSettings } from '../../services/consent/src/consent-ledger.ts';
 import { AppendOnlyLedgerError, consentModels, type ConsentModels } from '../../services/consent/src/models.ts';
 import { AUTH_FIELDS, LOG_IN, SIGN_UP, clientIp, currentDocumentIds, signUpInput, tokenFromEmail, uniqueEmail } from '../support/accounts.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
@@ -243,7 +245,7 @@ describe('legal_acceptances is append-only (CON-2)', () => {
     ]);
     const temporal = await connectTemporalClient(loadConfig({ ...process.env, ...stack.env }));
     onTestFinished(() => temporal.connection.close());
-    const activities = legalAcceptanceActivities(models, temporal);
+    const activities = legalAcceptanceActivities(models, temporal, receiptSettings('http://app.test'));
     const input = {
       userId: 'u-activity',
       organizationId: 'org-x',
@@ -261,6 +263,15 @@ describe('legal_acceptances is append-only (CON-2)', () => {
     // CON-6: the IP is sealed with the person's key (readable until erasure shreds it).
     expect(stored[0]!.ip).not.toContain('203.0.113.9');
     expect(await subjectKeys(models).open('u-activity', stored[0]!.ip ?? null)).toBe('203.0.113.9');
+
+    // CON-3: a consent given in the same form is recorded once, however often the hand-over runs.
+    const withConsent = { ...input, consents: [{ channel: 'EMAIL' as const, purpose: 'marketing', locale: 'en' as const }] };
+    await activities.recordLegalAcceptances(withConsent);
+    await activities.recordLegalAcceptances(withConsent);
+    const consents = await models.ConsentEvent.find({ userId: 'u-activity' }).lean();
+    expect(consents.map((c) => ({ channel: c.channel, purpose: c.purpose, granted: c.granted, source: c.source }))).toEqual([
+      { channel: 'EMAIL', purpose: 'marketing', granted: true, source: 'SIGN_UP' },
+    ]);
 
     for (const ids of [[new mongoose.Types.ObjectId().toString()], ['not-an-id'], []]) {
       const failure = await activities.recordLegalAcceptances({ ...input, documentVersionIds: ids }).catch((e: unknown) => e);

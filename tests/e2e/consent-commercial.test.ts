@@ -8,7 +8,9 @@ import type { Connection as DbConnection } from 'mongoose';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectDatabase, loadConfig } from '@omurga/shared';
-import { commercialMessageWorkflowId, connectTemporalClient, type CommercialMessageResult, type ContactAddress } from '@omurga/workflows';
+import { commercialMessageWorkflowId, type CommercialMessageResult } from '../../services/consent/src/workflows/contracts/commercial.ts';
+import { connectTemporalClient } from '@omurga/shared/temporal';
+import type { ContactAddress } from '@omurga/shared/contracts';
 import { commercialMessageActivities } from '../../services/consent/src/commercial-messages.ts';
 import { recordConsent, receiptSettings } from '../../services/consent/src/consent-ledger.ts';
 import type { ConsentOutbox } from '../../services/consent/src/emails.ts';
@@ -111,6 +113,15 @@ async function marketingConsent(token: string) {
 }
 
 describe('commercial messages (CON-3, ETK art. 6-8)', () => {
+  it('signUp with marketingEmailOptIn: true recorded nothing (issue 12): the opt-in is an explicit consent in the ledger, there once the person signs in', async () => {
+    const optedIn = await signUpAndVerify(stack, { marketingEmailOptIn: true });
+    expect(await marketingConsent(optedIn.accessToken)).toEqual({ channel: 'EMAIL', purpose: 'marketing', granted: true });
+    const history = await graphql(gw, HISTORY, { token: optedIn.accessToken });
+    expect(history.data!.consentHistory).toEqual([{ channel: 'EMAIL', purpose: 'marketing', granted: true, source: 'SIGN_UP' }]);
+    // Without the box ticked nothing is recorded (silence is no consent).
+    expect(await marketingConsent(silent.accessToken)).toBeUndefined();
+  });
+
   it('CON-3: a campaign reaches only the person who consented, with an unsubscribe link that withdraws without sign-in; the next campaign skips them', async () => {
     const granted = await graphql(gw, SET_CONSENT, { token: consenting.accessToken, variables: { channel: 'EMAIL', purpose: 'marketing', granted: true } });
     expect(granted.errors).toBeUndefined();

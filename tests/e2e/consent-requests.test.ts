@@ -81,15 +81,16 @@ describe('data-subject requests (CON-5, KVKK art. 11/13)', () => {
 
     const verified = await operatorStep(VERIFY, 'verifyDataSubjectRequestIdentity', { id: submitted.id });
     expect(verified.response.errors).toBeUndefined();
-    expect(verified.payload).toMatchObject({ request: { id: submitted.id }, userErrors: [] });
+    // Read your writes (issue 12): each step answers with the status it caused.
+    expect(verified.payload).toMatchObject({ request: { id: submitted.id, status: 'IDENTITY_VERIFIED' }, userErrors: [] });
     await storedRequestOnceIn('IDENTITY_VERIFIED', submitted.id);
 
     const started = await operatorStep(START, 'startDataSubjectRequest', { id: submitted.id });
-    expect(started.payload?.userErrors).toEqual([]);
+    expect(started.payload).toMatchObject({ request: { status: 'IN_PROGRESS' }, userErrors: [] });
     await storedRequestOnceIn('IN_PROGRESS', submitted.id);
 
     const answered = await operatorStep(ANSWER, 'answerDataSubjectRequest', { id: submitted.id, answer: 'doc-kvkk-access-1' });
-    expect(answered.payload?.userErrors).toEqual([]);
+    expect(answered.payload).toMatchObject({ request: { status: 'ANSWERED', answeredAt: expect.any(String) }, userErrors: [] });
     const closed = await storedRequestOnceIn('ANSWERED', submitted.id);
     expect(closed.events).toEqual([
       expect.objectContaining({ kind: 'STATUS_CHANGED', status: 'IDENTITY_VERIFIED' }),
@@ -138,7 +139,7 @@ describe('data-subject requests (CON-5, KVKK art. 11/13)', () => {
   it('lets the DPO reject an open request with a reason, which the owner then sees as REJECTED', async () => {
     const submitted = await submit(otherCustomer.accessToken, 'COMPENSATION');
     const rejected = await operatorStep(REJECT, 'rejectDataSubjectRequest', { id: submitted.id, reason: 'Kimlik doğrulanamadı.' });
-    expect(rejected.payload?.userErrors).toEqual([]);
+    expect(rejected.payload).toMatchObject({ request: { status: 'REJECTED' }, userErrors: [] });
     const closed = await storedRequestOnceIn('REJECTED', submitted.id);
     expect(closed.events).toEqual([expect.objectContaining({ kind: 'STATUS_CHANGED', status: 'REJECTED', reason: 'Kimlik doğrulanamadı.' })]);
     const seen = (await myRequests(otherCustomer.accessToken)).find((r) => r.id === submitted.id);

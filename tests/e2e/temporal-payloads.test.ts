@@ -7,8 +7,8 @@ import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@omurga/shared';
-import { ENCRYPTED_ENCODING, platformDataConverter } from '@omurga/workflows';
-import { payloadToJson } from '../../workflows/src/payload-codec.ts';
+import { ENCRYPTED_ENCODING, platformDataConverter } from '@omurga/shared/temporal';
+import { payloadToJson } from '@omurga/shared/temporal';
 import { signUpAndVerify, type SignedUp } from '../support/accounts.ts';
 
 /** A payload as Temporal stores it (the shape of @temporalio/common's Payload). */

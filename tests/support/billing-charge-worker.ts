@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
 import { createLogger } from '@omurga/shared';
-import { TASK_QUEUES } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { billingActivities } from '../../services/billing/src/activities.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
 import { billingModels } from '../../services/billing/src/models/index.ts';

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
-import { payloadFromJson, payloadToJson, type PayloadJson } from './payload-codec.ts';
+import { payloadFromJson, payloadToJson, type PayloadJson } from '@omurga/shared/temporal';
 
 /**
  * The Temporal UI's remote codec (`temporal server start-dev

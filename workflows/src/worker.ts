@@ -4,8 +4,8 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createLogger, createMailer, exitOnSignals, loadConfig } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
 import { codecServer } from './codec-endpoint.ts';
-import { platformDataConverter } from './payload-codec.ts';
-import { TASK_QUEUES } from './task-queues.ts';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { platformDataConverter } from '@omurga/shared/temporal';
 
 const config = loadConfig();
 const logger = createLogger('worker', config.logLevel);

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnvironment } from '../src/testing/time-skipping.ts';
-import type { EmailMessage } from '../src/email.ts';
+import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import type { EmailMessage } from '@omurga/shared/temporal';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe('sendEmailWorkflow', () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'test-email',
-      workflowsPath: fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)),
+      workflowsPath: WORKFLOW_BUNDLE_ENTRY,
       activities: {
         // The SMTP server is down for the first five attempts.
         async deliverEmail(message: EmailMessage) {

@@ -1,18 +1,12 @@
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { handStandingToBilling } from './billing-standing.ts';
 import { isEntityId, isLocale } from '@omurga/shared';
-import {
-  ORGANIZATION_NOT_FOUND,
-  type AccountsActivities,
-  type BillingContact,
-  type OrganizationBillingProfile,
-  type TermsObjectionAccountsActivities,
-  type UserContact,
-  type UserContactActivities,
-} from '@omurga/workflows';
+import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type OrganizationBillingProfile, type TermsObjectionAccountsActivities, type UserContact, type UserContactActivities } from '@omurga/shared/contracts';
 import { holdResources, releaseResources } from './licensed-resources.ts';
 import type { AccountsModels } from './models.ts';
 import { LifecycleError, changeOrganization, type OrganizationChange } from './organization-lifecycle.ts';
-import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRole } from '@omurga/workflows';
+import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRole } from '@omurga/shared/contracts';
 
 /**
  * The internal operations billing and consent workflows call (ACC-6, ACC-7,
@@ -20,10 +14,12 @@ import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRol
  * change impossible fails without retries; anything else (the database
  * briefly away) is retried by Temporal.
  */
-export function accountsActivities(models: AccountsModels): AccountsActivities & UserContactActivities & TermsObjectionAccountsActivities {
+export function accountsActivities(models: AccountsModels, temporal: Client): AccountsActivities & UserContactActivities & TermsObjectionAccountsActivities {
   const change = async (organizationId: string, what: OrganizationChange, actor: ChangeActor) => {
     try {
-      return (await changeOrganization(models, organizationId, what, actor)).after;
+      const result = await changeOrganization(models, organizationId, what, actor);
+      await handStandingToBilling(temporal, what, result, actor);
+      return result.after;
     } catch (error) {
       if (error instanceof LifecycleError) throw ApplicationFailure.nonRetryable(error.message, error.code);
       throw error;

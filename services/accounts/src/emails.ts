@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Locale, Logger, PlatformConfig } from '@omurga/shared';
-import { startEmailWorkflow, type EmailMessage } from '@omurga/workflows';
+import { startEmailWorkflow, type EmailMessage } from '@omurga/shared/temporal';
 
 type Template = (params: Record<string, string>) => { subject: string; text: string };
 type Localized = Record<Locale, Template>;

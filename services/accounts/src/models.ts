@@ -1,6 +1,6 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { MEMBER_ROLES, OPERATOR_ROLES } from '@omurga/shared';
-import { SUSPENSION_REASONS } from '@omurga/workflows';
+import { SUSPENSION_REASONS } from '@omurga/shared/contracts';
 
 export const CUSTOMER_TYPES = ['INDIVIDUAL', 'SOLE_PROPRIETOR', 'CORPORATE'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];

@@ -1,5 +1,5 @@
 import type { HydratedDocument } from 'mongoose';
-import { INVALID_TRANSITION, ORGANIZATION_NOT_FOUND, type ChangeActor, type OrganizationState, type SuspensionReason } from '@omurga/workflows';
+import { INVALID_TRANSITION, ORGANIZATION_NOT_FOUND, type ChangeActor, type OrganizationState, type SuspensionReason } from '@omurga/shared/contracts';
 import type { AccountsModels, OrganizationDoc } from './models.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { rememberingReports } from '@omurga/shared';
-import { DATA_SUBJECT_NOT_FOUND, type DataSubjectDirectory, type PersonalDataActivities } from '@omurga/workflows';
+import { DATA_SUBJECT_NOT_FOUND, type DataSubjectDirectory, type PersonalDataActivities } from '@omurga/shared/contracts';
 import { ACCOUNTS_DATA_INVENTORY } from './data-inventory.ts';
 import type { AccountsModels } from './models.ts';
 import { LifecycleError, changeOrganization } from './organization-lifecycle.ts';

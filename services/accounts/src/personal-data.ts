@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { sumReportLines } from '@omurga/shared';
-import type { DataSubject, ErasureLine, ServiceErasureReport } from '@omurga/workflows';
+import type { DataSubject, ErasureLine, ServiceErasureReport } from '@omurga/shared/contracts';
 import type { AccountsModels } from './models.ts';
 import { revokeAllSessions } from './sessions.ts';
 import { loginAccountKey } from './throttle.ts';

@@ -1,5 +1,6 @@
 import type { Logger, PlatformConfig } from '@omurga/shared';
-import { TASK_QUEUES, connectServiceTemporal, type ServiceTemporal } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { connectServiceTemporal, type ServiceTemporal } from '@omurga/shared/temporal';
 import { accountsActivities } from './activities.ts';
 import type { AccountsModels } from './models.ts';
 import { accountsPersonalDataActivities } from './personal-data-activities.ts';
@@ -8,5 +9,5 @@ export type AccountsTemporal = ServiceTemporal;
 
 /** accounts' client (e-mail, document deadlines, resource holds) and its activity worker. */
 export function connectAccountsTemporal(models: AccountsModels, config: PlatformConfig, logger: Logger): Promise<AccountsTemporal> {
-  return connectServiceTemporal({ service: 'accounts', taskQueue: TASK_QUEUES.accounts, activities: { ...accountsActivities(models), ...accountsPersonalDataActivities(models) }, config, logger });
+  return connectServiceTemporal({ service: 'accounts', taskQueue: TASK_QUEUES.accounts, activities: (client) => ({ ...accountsActivities(models, client), ...accountsPersonalDataActivities(models) }), config, logger });
 }

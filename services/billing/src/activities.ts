@@ -2,14 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Types } from 'mongoose';
 import { addDuration } from '@omurga/shared';
-import {
-  BILLING_INVALID_STATE,
-  BILLING_NOT_FOUND,
-  type BillingActivities,
-  type IssuedInvoice,
-  type PinnedPeriod,
-  type PolicyTerms,
-} from '@omurga/workflows';
+import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, type BillingActivities, type IssuedInvoice, type PinnedPeriod, type PolicyTerms } from './workflows/contracts.ts';
 import { accruePartnerCommission } from './commissions.ts';
 import type { BillingOutbox } from './emails.ts';
 import { composeInvoice } from './invoice-lines.ts';

@@ -1,4 +1,4 @@
-import { declareInventory } from '@omurga/workflows';
+import { declareInventory } from '@omurga/shared/contracts';
 
 /**
  * CON-7: the personal data billing holds (models/), why, on which legal

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError, type Locale, type Logger } from '@omurga/shared';
-import { addressKey, startEmailWorkflow, type BillingActivities, type BillingEmailKind } from '@omurga/workflows';
+import { addressKey, startEmailWorkflow } from '@omurga/shared/temporal';
+import type { BillingActivities, BillingEmailKind } from './workflows/contracts.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models/index.ts';
 import { formatMoney, isSupportedCurrency } from './money.ts';
 

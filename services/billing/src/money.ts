@@ -1,4 +1,4 @@
-import type { Money } from '@omurga/workflows';
+import type { Money } from './workflows/contracts.ts';
 
 /**
  * Money arithmetic (BIL-2): integer minor units plus an ISO-4217 code, never

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { TASK_QUEUES, subscriptionWorkflowId, type SubscriptionStatus, type SubscriptionWorkflowInput } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { subscriptionWorkflowId, type SubscriptionStatus, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
 import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 
 export interface OpenSubscriptionInput {

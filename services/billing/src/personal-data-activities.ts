@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { rememberingReports } from '@omurga/shared';
-import type { PersonalDataActivities } from '@omurga/workflows';
+import type { PersonalDataActivities } from '@omurga/shared/contracts';
 import { BILLING_DATA_INVENTORY } from './data-inventory.ts';
 import type { BillingModels } from './models/index.ts';
 import { destroyExpired, eraseSubject, exportSubject } from './personal-data.ts';

@@ -1,6 +1,6 @@
-import type { DataSubject, ErasureLine, KeptLine, ServiceErasureReport } from '@omurga/workflows';
+import type { DataSubject, ErasureLine, KeptLine, ServiceErasureReport } from '@omurga/shared/contracts';
 import type { Client } from '@temporalio/client';
-import { ENDED_SUBSCRIPTION_STATUSES } from '@omurga/workflows';
+import { ENDED_SUBSCRIPTION_STATUSES } from './workflows/contracts.ts';
 import type { BillingModels, SubscriptionDoc } from './models/index.ts';
 import { requestCancellation } from './subscription-requests.ts';
 import { prepaidLedger } from './usage.ts';

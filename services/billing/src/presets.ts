@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIsoDuration } from '@omurga/shared/durations';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS, type PolicyTerms } from '@omurga/workflows';
+import { COLLECTION_METHODS, TRIAL_END_ACTIONS, type PolicyTerms } from './workflows/contracts.ts';
 import { isSupportedCurrency, money, yearlyPrice } from './money.ts';
 
 /**

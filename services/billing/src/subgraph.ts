@@ -1,7 +1,9 @@
 import { createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
-import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { connectServiceTemporal } from '@omurga/shared/temporal';
 import { billingActivities } from './activities.ts';
 import { termsObjectionBillingActivities } from './subscription-requests.ts';
+import { organizationStandingActivities } from './organization-standing.ts';
 import { billingPersonalDataActivities } from './personal-data-activities.ts';
 import { loadBillingConfig } from './billing-config.ts';
 import { seedCatalogue } from './catalogue-seed.ts';
@@ -39,6 +41,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
         }),
         ...billingPersonalDataActivities(models, client),
         ...termsObjectionBillingActivities(models),
+        ...organizationStandingActivities(models, client),
       }),
     });
     return {

@@ -1,6 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { addDuration, isDuplicateKeyError } from '@omurga/shared';
-import { SUBSCRIPTION_SIGNALS, cancellationEndsCurrentPeriod, subscriptionWorkflowId, type TermsObjectionBillingActivities } from '@omurga/workflows';
+import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from './workflows/contracts.ts';
+import { cancellationEndsCurrentPeriod } from './workflows/rules.ts';
+import type { TermsObjectionBillingActivities } from '@omurga/shared/contracts';
 import { markInvoicePaid } from './invoices/status.ts';
 import type { BillingModels, CancellationRightDoc, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, Types, type InferSchemaType, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
-import type { Money, SubscriptionStatus } from '@omurga/workflows';
+import type { Money, SubscriptionStatus } from './workflows/contracts.ts';
 import type { BillingModels, UsageRecordDoc, WithId } from './models/index.ts';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, minorToMicros } from './money.ts';
 

@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { isDuplicateKeyError, isEntityId } from '@omurga/shared';
-import { LEGAL_DOCUMENT_VERSION_UNKNOWN, type LegalAcceptanceActivities, type LegalAcceptanceMethod, type RecordLegalAcceptancesInput } from '@omurga/workflows';
+import { LEGAL_DOCUMENT_VERSION_UNKNOWN, type LegalAcceptanceActivities, type LegalAcceptanceMethod, type RecordLegalAcceptancesInput } from '@omurga/shared/contracts';
+import { recordSignUpConsents, type ReceiptSettings } from './consent-ledger.ts';
 import type { ConsentModels, LegalAcceptanceDoc, LegalDocumentVersionDoc } from './models.ts';
 import { subjectKeys } from './personal-data/subject-keys.ts';
 import { joinPendingRollouts } from './terms-changes.ts';
@@ -56,7 +57,7 @@ export async function findVersions(models: ConsentModels, ids: readonly string[]
   return versions.length === unique.length ? versions : null;
 }
 
-export function legalAcceptanceActivities(models: ConsentModels, temporal: Client): LegalAcceptanceActivities {
+export function legalAcceptanceActivities(models: ConsentModels, temporal: Client, receipts: ReceiptSettings): LegalAcceptanceActivities {
   return {
     async recordLegalAcceptances(input: RecordLegalAcceptancesInput) {
       const versions = await findVersions(models, input.documentVersionIds);
@@ -74,6 +75,9 @@ export function legalAcceptanceActivities(models: ConsentModels, temporal: Clien
       };
       let recorded = 0;
       for (const version of versions) if (await appendAcceptance(models, version, acceptance)) recorded++;
+      if (input.consents?.length) {
+        await recordSignUpConsents(models, receipts, { userId: input.userId, consents: input.consents, ip: input.ip, userAgent: input.userAgent, at: acceptance.acceptedAt });
+      }
       // A retried hand-over recorded nothing new but may not have joined yet: join regardless (idempotent).
       if (input.method !== 'CONTINUED_USE') await joinPendingRollouts(models, temporal, versions, input.userId);
       return { recorded };

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { isValidObjectId } from 'mongoose';
-import { DATA_SUBJECT_REQUEST_NOT_FOUND, type ConsentRequestActivities } from '@omurga/workflows';
+import { DATA_SUBJECT_REQUEST_NOT_FOUND, type ConsentRequestActivities } from './workflows/contracts/requests.ts';
+import { appendRequestEvent, recordRequestStatus } from './data-subject-requests.ts';
 import type { ConsentOutbox } from './emails.ts';
 import type { ConsentModels } from './models.ts';
 
@@ -28,34 +29,12 @@ export function consentRequestActivities(models: ConsentModels, outbox: ConsentO
 
   const consoleLink = (requestId: string) => outbox.operatorLink(`/operator/data-subject-requests/${requestId}`);
 
-  async function appendEvent(requestId: string, key: string, event: Record<string, unknown>) {
-    await models.DataSubjectRequestEvent.updateOne({ requestId, key }, { $setOnInsert: event }, { upsert: true });
-  }
+  const appendEvent = (requestId: string, key: string, event: Record<string, unknown>) => appendRequestEvent(models, requestId, key, event);
 
   return {
-    async recordDataSubjectRequestStatus({ requestId, status, at, answerRef, reason }) {
-      await requireRequest(requestId);
-      const when = new Date(at);
-      const closed = status === 'ANSWERED' || status === 'REJECTED';
-      // The event first: whoever sees the new status also finds its event.
-      await appendEvent(requestId, `STATUS:${status}`, {
-        kind: 'STATUS_CHANGED',
-        status,
-        at: when,
-        answerRef: answerRef ?? null,
-        reason: reason ?? null,
-      });
-      await models.DataSubjectRequest.updateOne(
-        { _id: requestId },
-        {
-          $set: {
-            status,
-            ...(closed ? { answeredAt: when } : {}),
-            ...(answerRef === undefined ? {} : { answerRef }),
-            ...(reason === undefined ? {} : { rejectionReason: reason }),
-          },
-        },
-      );
+    async recordDataSubjectRequestStatus(input) {
+      await requireRequest(input.requestId);
+      await recordRequestStatus(models, input);
     },
 
     async remindDataSubjectRequest({ requestId, day, dueAt, recipients }) {

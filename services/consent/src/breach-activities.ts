@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { isValidObjectId } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
-import { BREACH_NOT_FOUND, type BreachActivities, type BreachClockKind } from '@omurga/workflows';
+import { BREACH_NOT_FOUND, type BreachActivities, type BreachClockKind } from './workflows/contracts/breaches.ts';
 import type { ConsentOutbox } from './emails.ts';
 import { findEndUserRequest, type EndUserRequestModel } from './end-user-requests.ts';
 import type { BreachEventDoc, ConsentModels } from './models.ts';

@@ -1,19 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { isValidObjectId } from 'mongoose';
 import { createTranslator } from '@omurga/shared';
-import {
-  BREACH_QUERIES,
-  BREACH_SIGNALS,
-  BREACH_WINDOWS_MS,
-  TASK_QUEUES,
-  breachWorkflowId,
-  type BoardNotifiedSignal,
-  type BreachClockInput,
-  type BreachClockState,
-  type BreachRole,
-  type BreachState,
-  type ControllerNotifiedSignal,
-} from '@omurga/workflows';
+import { BREACH_QUERIES, BREACH_SIGNALS, BREACH_WINDOWS_MS, breachWorkflowId, type BoardNotifiedSignal, type BreachClockInput, type BreachClockState, type BreachRole, type BreachState, type ControllerNotifiedSignal } from './workflows/contracts/breaches.ts';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { appendBreachEvent, breachClockKey } from './breach-activities.ts';
 import type { BreachDoc, BreachEventDoc, ConsentModels } from './models.ts';
 

@@ -19,17 +19,8 @@ import {
   type SubgraphContext,
   type UserError,
 } from '@omurga/shared';
-import {
-  COMMERCIAL_CAMPAIGN_NOT_FOUND,
-  COMMERCIAL_PURPOSES,
-  TASK_QUEUES,
-  commercialMessageWorkflowId,
-  type CommercialDeliveryOutcome,
-  type CommercialMessageActivities,
-  type CommercialMessageInput,
-  type CommercialPurpose,
-  type ContactAddress,
-} from '@omurga/workflows';
+import { COMMERCIAL_CAMPAIGN_NOT_FOUND, COMMERCIAL_PURPOSES, commercialMessageWorkflowId, type CommercialDeliveryOutcome, type CommercialMessageActivities, type CommercialMessageInput, type CommercialPurpose } from './workflows/contracts/commercial.ts';
+import { TASK_QUEUES, type ContactAddress } from '@omurga/shared/contracts';
 import { mayReceiveCommercialMessage } from './consent-ledger.ts';
 import type { ConsentOutbox } from './emails.ts';
 import type { ConsentLoaders } from './loaders.ts';

@@ -14,7 +14,7 @@ import { documentInForce } from './documents-in-force.ts';
 export const CONSENT_PURPOSES = ['marketing', 'product-news', 'surveys', 'cookies-analytics', 'cookies-marketing'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
-export const CONSENT_SOURCES = ['API', 'UNSUBSCRIBE_LINK'] as const;
+export const CONSENT_SOURCES = ['API', 'UNSUBSCRIBE_LINK', 'SIGN_UP'] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
 
 export const consentChoiceSchema = z.object({
@@ -115,6 +115,28 @@ export async function recordConsent(models: ConsentModels, settings: ReceiptSett
     },
   });
   return created.toObject() as ConsentEventDoc;
+}
+
+/**
+ * CON-3: the consents a person gave in the sign-up form, handed over by
+ * accounts with the legal acceptances. Recorded once: a retried hand-over
+ * finds a SIGN_UP event for the same channel and purpose and adds nothing.
+ */
+export async function recordSignUpConsents(
+  models: ConsentModels,
+  settings: ReceiptSettings,
+  input: { userId: string; consents: readonly { channel: string; purpose: string; locale: Locale }[]; ip: string | null; userAgent: string | null; at: Date },
+): Promise<number> {
+  let recorded = 0;
+  for (const consent of input.consents) {
+    const choice = consentChoiceSchema.safeParse({ channel: consent.channel, purpose: consent.purpose });
+    if (!choice.success) continue;
+    const { channel, purpose } = choice.data;
+    if (await models.ConsentEvent.exists({ userId: input.userId, channel, purpose, source: 'SIGN_UP' })) continue;
+    await recordConsent(models, settings, { userId: input.userId, channel, purpose, granted: true, source: 'SIGN_UP', ip: input.ip, userAgent: input.userAgent, locale: consent.locale, now: input.at });
+    recorded++;
+  }
+  return recorded;
 }
 
 /**

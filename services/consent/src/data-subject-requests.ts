@@ -1,18 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { isValidObjectId } from 'mongoose';
-import {
-  DATA_SUBJECT_REQUEST_ANSWER_DAYS,
-  DATA_SUBJECT_REQUEST_SIGNALS,
-  DATA_SUBJECT_REQUEST_STATE_QUERY,
-  TASK_QUEUES,
-  dataSubjectRequestWorkflowId,
-  type DataSubjectRequestAnsweredPayload,
-  type DataSubjectRequestInput,
-  type DataSubjectRequestKind,
-  type DataSubjectRequestRejectedPayload,
-  type DataSubjectRequestState,
-  startWorkflowOnce,
-} from '@omurga/workflows';
+import { DATA_SUBJECT_REQUEST_ANSWER_DAYS, DATA_SUBJECT_REQUEST_SIGNALS, DATA_SUBJECT_REQUEST_STATE_QUERY, dataSubjectRequestWorkflowId, type DataSubjectRequestAnsweredPayload, type DataSubjectRequestInput, type DataSubjectRequestRejectedPayload, type DataSubjectRequestState } from './workflows/contracts/requests.ts';
+import { TASK_QUEUES, type DataSubjectRequestKind } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import type { ConsentModels, DataSubjectRequestDoc, DSR_STATUSES } from './models.ts';
 import { requestResultReady, startRequestWork } from './personal-data/request-work.ts';
 import { subjectKeys } from './personal-data/subject-keys.ts';
@@ -80,13 +70,39 @@ export async function startDataSubjectRequestWorkflow(
   else await temporal.workflow.start('dataSubjectRequestWorkflow', { ...options, taskQueue: TASK_QUEUES.workflows });
 }
 
-/** An operator's step on a request, and the stored status it may be taken from. */
+/** Appends a request event once per key (a retry finds it there). */
+export async function appendRequestEvent(models: ConsentModels, requestId: string, key: string, event: Record<string, unknown>): Promise<void> {
+  await models.DataSubjectRequestEvent.updateOne({ requestId, key }, { $setOnInsert: event }, { upsert: true });
+}
+
+/**
+ * Stores a status change of a request and its event, once per status: the
+ * operator's step records it as it answers, and the request's workflow records
+ * the same change again (a no-op then). The first record's time stands.
+ */
+export async function recordRequestStatus(
+  models: ConsentModels,
+  change: { requestId: string; status: Status; at: string; answerRef?: string; reason?: string },
+): Promise<void> {
+  const { requestId, status, answerRef, reason } = change;
+  const when = new Date(change.at);
+  const closed = status === 'ANSWERED' || status === 'REJECTED';
+  // The event first: whoever sees the new status also finds its event.
+  await appendRequestEvent(models, requestId, `STATUS:${status}`, { kind: 'STATUS_CHANGED', status, at: when, answerRef: answerRef ?? null, reason: reason ?? null });
+  await models.DataSubjectRequest.updateOne(
+    { _id: requestId },
+    { $set: { status, ...(answerRef === undefined ? {} : { answerRef }), ...(reason === undefined ? {} : { rejectionReason: reason }) } },
+  );
+  if (closed) await models.DataSubjectRequest.updateOne({ _id: requestId, answeredAt: null }, { $set: { answeredAt: when } });
+}
+
+/** An operator's step on a request, the statuses it may be taken from, and the status it leads to. */
 export const OPERATOR_STEPS = {
-  verifyIdentity: { from: ['RECEIVED'], signal: DATA_SUBJECT_REQUEST_SIGNALS.identityVerified },
-  start: { from: ['IDENTITY_VERIFIED'], signal: DATA_SUBJECT_REQUEST_SIGNALS.workStarted },
-  answer: { from: ['IN_PROGRESS'], signal: DATA_SUBJECT_REQUEST_SIGNALS.answered },
-  reject: { from: ['RECEIVED', 'IDENTITY_VERIFIED', 'IN_PROGRESS'], signal: DATA_SUBJECT_REQUEST_SIGNALS.rejected },
-} as const satisfies Record<string, { from: readonly Status[]; signal: string }>;
+  verifyIdentity: { from: ['RECEIVED'], to: 'IDENTITY_VERIFIED', signal: DATA_SUBJECT_REQUEST_SIGNALS.identityVerified },
+  start: { from: ['IDENTITY_VERIFIED'], to: 'IN_PROGRESS', signal: DATA_SUBJECT_REQUEST_SIGNALS.workStarted },
+  answer: { from: ['IN_PROGRESS'], to: 'ANSWERED', signal: DATA_SUBJECT_REQUEST_SIGNALS.answered },
+  reject: { from: ['RECEIVED', 'IDENTITY_VERIFIED', 'IN_PROGRESS'], to: 'REJECTED', signal: DATA_SUBJECT_REQUEST_SIGNALS.rejected },
+} as const satisfies Record<string, { from: readonly Status[]; to: Status; signal: string }>;
 export type OperatorStep = keyof typeof OPERATOR_STEPS;
 
 export type StepResult =
@@ -97,9 +113,9 @@ export type StepResult =
 
 /**
  * Signals the request's workflow to take an operator's step, after checking it
- * against the workflow's own status (the stored one follows it through an
- * activity, a moment later; it is the fallback when the workflow cannot be
- * asked). The request returned is as stored when signalled.
+ * against the workflow's own status (the stored one is the fallback when the
+ * workflow cannot be asked), then records the new status at once, so the
+ * answer shows the state the step caused (the workflow records the same).
  */
 export async function takeOperatorStep(
   models: ConsentModels,
@@ -121,5 +137,9 @@ export async function takeOperatorStep(
   if (step === 'start') await startRequestWork(models, temporal, request);
   if (step === 'answer' && !(await requestResultReady(models, request))) return { ok: false, code: 'RESULT_NOT_READY' };
   await (payload === undefined ? handle.signal(signal) : handle.signal(signal, payload));
-  return { ok: true, request };
+  const answerRef = payload && 'answerRef' in payload ? payload.answerRef : undefined;
+  const reason = payload && 'reason' in payload ? payload.reason : undefined;
+  await recordRequestStatus(models, { requestId, status: OPERATOR_STEPS[step].to, at: new Date().toISOString(), ...(answerRef === undefined ? {} : { answerRef }), ...(reason === undefined ? {} : { reason }) });
+  const stepped = await models.DataSubjectRequest.findById(requestId).lean<DataSubjectRequestDoc>();
+  return { ok: true, request: stepped ?? request };
 }

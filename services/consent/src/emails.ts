@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Locale, Logger } from '@omurga/shared';
-import { addressKey, startEmailWorkflow, type ContactAddress } from '@omurga/workflows';
+import { addressKey, startEmailWorkflow } from '@omurga/shared/temporal';
+import type { ContactAddress } from '@omurga/shared/contracts';
 
 /**
  * The consent service's e-mails (CON-5, CON-8): reminders and escalations to

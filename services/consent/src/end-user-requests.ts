@@ -1,13 +1,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Schema, isValidObjectId, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { createTranslator } from '@omurga/shared';
-import {
-  BREACH_WINDOWS_MS,
-  END_USER_REQUEST_SIGNALS,
-  TASK_QUEUES,
-  endUserRequestWorkflowId,
-  type EndUserRequestForwardingInput,
-} from '@omurga/workflows';
+import { BREACH_WINDOWS_MS, END_USER_REQUEST_SIGNALS, endUserRequestWorkflowId, type EndUserRequestForwardingInput } from './workflows/contracts/breaches.ts';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
 
 /**
  * CON-8 [003 Ek-1 §5.3]: a data-subject request about a customer's own

@@ -1,14 +1,10 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { rejectLedgerChanges } from './append-only.ts';
 import { personalDataModels } from './personal-data/models.ts';
-import {
-  BREACH_ROLES,
-  COMMERCIAL_DELIVERY_STATUSES,
-  COMMERCIAL_PURPOSES,
-  COMMERCIAL_SKIP_REASONS,
-  DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS,
-  DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES,
-} from '@omurga/workflows';
+import { BREACH_ROLES } from './workflows/contracts/breaches.ts';
+import { COMMERCIAL_DELIVERY_STATUSES, COMMERCIAL_PURPOSES, COMMERCIAL_SKIP_REASONS } from './workflows/contracts/commercial.ts';
+import { DATA_SUBJECT_REQUEST_KINDS as DSR_KINDS } from '@omurga/shared/contracts';
+import { DATA_SUBJECT_REQUEST_STATUSES as DSR_STATUSES } from './workflows/contracts/requests.ts';
 
 export const LEGAL_DOCUMENT_KINDS = ['USER_AGREEMENT', 'INFORMATION_NOTICE', 'COOKIE_POLICY', 'DATA_PROCESSING_UNDERTAKING'] as const;
 export const CONSENT_CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
@@ -47,7 +43,7 @@ const consentEventSchema = new Schema(
     purpose: { type: String, required: true },
     granted: { type: Boolean, required: true },
     at: { type: Date, required: true },
-    /** API (the person, signed in) or UNSUBSCRIBE_LINK (the signed link in a commercial message) */
+    /** API (the person, signed in), UNSUBSCRIBE_LINK (the signed link in a commercial message) or SIGN_UP (a checkbox of the sign-up form) */
     source: { type: String, required: true },
     ip: { type: String, default: null },
     userAgent: { type: String, default: null },

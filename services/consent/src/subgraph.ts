@@ -1,5 +1,6 @@
 import { createRemoteTokenVerifier, mergeResolvers, type SubgraphDefinition } from '@omurga/shared';
-import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { connectServiceTemporal } from '@omurga/shared/temporal';
 import { consentRequestActivities } from './activities.ts';
 import { consentBreachActivities } from './breach-activities.ts';
 import { commercialMessageActivities, commercialMessageResolvers } from './commercial-messages.ts';
@@ -26,6 +27,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
     const endUserRequests = endUserRequestModel(db);
     await Promise.all([...Object.values(models), endUserRequests].map((model) => model.init()));
     await publishInitialLegalDocuments(models);
+    const receipts = receiptSettings(config.publicAppUrl);
     // The data-subject request, breach, acceptance-record (CON-2) and terms-rollout (CON-4) activities.
     const temporal = await connectServiceTemporal({
       service: 'consent',
@@ -35,7 +37,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
         return {
           ...consentRequestActivities(models, outbox),
           ...consentBreachActivities(models, endUserRequests, outbox),
-          ...legalAcceptanceActivities(models, client),
+          ...legalAcceptanceActivities(models, client, receipts),
           ...termsRolloutActivities({ models, temporal: client, publicAppUrl: config.publicAppUrl }),
           ...consentPersonalDataActivities(models),
           ...commercialMessageActivities({ models, outbox, publicAppUrl: config.publicAppUrl }),
@@ -49,7 +51,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
     const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
     return {
       resolvers: mergeResolvers(
-        consentResolvers(models, temporal.client, receiptSettings(config.publicAppUrl), endUserRequests),
+        consentResolvers(models, temporal.client, receipts, endUserRequests),
         personalDataResolvers(models, temporal.client),
         commercialMessageResolvers(models, temporal.client),
         ticketRequestResolvers,

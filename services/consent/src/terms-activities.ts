@@ -1,14 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { isDuplicateKeyError, isEntityId, type Locale } from '@omurga/shared';
-import {
-  TERMS_DOCUMENT_NOT_FOUND,
-  startEmailWorkflow,
-  type AffectedCustomersPage,
-  type EmailMessage,
-  type TermsRecipientAddress,
-  type TermsRolloutActivities,
-} from '@omurga/workflows';
+import { TERMS_DOCUMENT_NOT_FOUND, type AffectedCustomersPage, type TermsRecipientAddress, type TermsRolloutActivities } from './workflows/contracts/terms.ts';
+import { startEmailWorkflow, type EmailMessage } from '@omurga/shared/temporal';
 import { appendAcceptance } from './acceptances.ts';
 import type { ConsentModels, LegalDocumentVersionDoc } from './models.ts';
 

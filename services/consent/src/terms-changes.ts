@@ -1,16 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { addDuration, createTranslator, isDuplicateKeyError, isEntityId, isIsoDuration, isLocale } from '@omurga/shared';
-import {
-  TASK_QUEUES,
-  TERMS_ROLLOUT_QUERIES,
-  TERMS_ROLLOUT_SIGNALS,
-  termsRolloutWorkflowId,
-  type TermsObjectedSignalInput,
-  type TermsRecipientJoinedSignalInput,
-  type TermsRolloutInput,
-  type TermsRolloutState,
-} from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { TERMS_ROLLOUT_QUERIES, TERMS_ROLLOUT_SIGNALS, termsRolloutWorkflowId, type TermsObjectedSignalInput, type TermsRecipientJoinedSignalInput, type TermsRolloutInput, type TermsRolloutState } from './workflows/contracts/terms.ts';
 import { LEGAL_DOCUMENT_KINDS, type ConsentModels, type LegalDocumentVersionDoc } from './models.ts';
 
 /**

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { isDuplicateKeyError } from '@omurga/shared';
-import {
-  DATA_SUBJECT_REQUEST_DETAILS_MAX,
-  DATA_SUBJECT_REQUEST_KINDS,
-  type TicketConversionConsentActivities,
-} from '@omurga/workflows';
+import { DATA_SUBJECT_REQUEST_DETAILS_MAX, DATA_SUBJECT_REQUEST_KINDS } from '@omurga/shared/contracts';
+import type { TicketConversionConsentActivities } from './workflows/contracts/requests.ts';
 import { startDataSubjectRequestWorkflow, submitDataSubjectRequest } from './data-subject-requests.ts';
 import type { ConsentModels, DataSubjectRequestDoc } from './models.ts';
 

@@ -1,5 +1,6 @@
 import { isLocale } from '@omurga/shared';
-import type { SupportActivities, TicketConversionSupportActivities } from '@omurga/workflows';
+import type { SupportActivities } from './workflows/contracts.ts';
+import type { TicketConversionSupportActivities } from '@omurga/shared/contracts';
 import type { TicketDoc } from './models.ts';
 import { ticketConversionActivities } from './ticket-conversion.ts';
 import { changeTicket, closeTicket, type TicketDeps } from './tickets.ts';

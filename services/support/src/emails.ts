@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Locale, Logger } from '@omurga/shared';
-import { startEmailWorkflow } from '@omurga/workflows';
+import { startEmailWorkflow } from '@omurga/shared/temporal';
 
 /**
  * Support's e-mails in Turkish and English, handed to the durable

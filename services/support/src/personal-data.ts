@@ -1,4 +1,4 @@
-import type { DataSubject, ErasureLine, PersonalDataActivities, ServiceErasureReport } from '@omurga/workflows';
+import type { DataSubject, ErasureLine, PersonalDataActivities, ServiceErasureReport } from '@omurga/shared/contracts';
 import { rememberingReports } from '@omurga/shared';
 import { SUPPORT_DATA_INVENTORY } from './data-inventory.ts';
 import type { SupportModels } from './models.ts';

@@ -1,15 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@omurga/shared';
-import {
-  TASK_QUEUES,
-  TICKET_SIGNALS,
-  ticketWorkflowId,
-  type SlaExtension,
-  type SlaTargets,
-  type TicketEvent,
-  type TicketWorkflowInput,
-  startWorkflowOnce,
-} from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { TICKET_SIGNALS, ticketWorkflowId, type SlaExtension, type SlaTargets, type TicketEvent, type TicketWorkflowInput } from './workflows/contracts.ts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import type { FederationReader } from './federation.ts';
 import type { AnnouncementDoc, SlaPolicyDoc, SupportModels } from './models.ts';
 

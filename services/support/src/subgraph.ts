@@ -1,5 +1,6 @@
 import { createRemoteTokenVerifier, isIsoDuration, type SubgraphDefinition } from '@omurga/shared';
-import { TASK_QUEUES, connectServiceTemporal } from '@omurga/workflows';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { connectServiceTemporal } from '@omurga/shared/temporal';
 import { abusiveWordMatcher, loadAbusiveWords } from './abuse.ts';
 import { supportActivities } from './activities.ts';
 import { attachmentRoute } from './attachments.ts';

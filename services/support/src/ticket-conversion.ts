@@ -1,15 +1,7 @@
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import { Types } from 'mongoose';
-import {
-  CONVERTED_TICKET_NOT_FOUND,
-  DATA_SUBJECT_REQUEST_DETAILS_MAX,
-  DATA_SUBJECT_REQUEST_KINDS,
-  ticketToDataSubjectRequestWorkflowId,
-  type DataSubjectRequestKind,
-  type TicketConversionSupportActivities,
-  type TicketToDataSubjectRequestInput,
-  startWorkflowOnce,
-} from '@omurga/workflows';
+import { CONVERTED_TICKET_NOT_FOUND, DATA_SUBJECT_REQUEST_DETAILS_MAX, DATA_SUBJECT_REQUEST_KINDS, ticketToDataSubjectRequestWorkflowId, type DataSubjectRequestKind, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import type { TicketDoc } from './models.ts';
 import { changeTicket, fail, type Actor, type Result, type TicketDeps } from './tickets.ts';
 import { ERASED_AUTHOR } from './personal-data.ts';

@@ -1,12 +1,13 @@
 import { Types } from 'mongoose';
 import { isLocale, type Locale, type Logger } from '@omurga/shared';
-import type { TicketEvent, TicketWorkflowInput } from '@omurga/workflows';
+import type { TicketEvent, TicketWorkflowInput } from './workflows/contracts.ts';
 import type { SupportMailer } from './emails.ts';
 import type { FederationReader } from './federation.ts';
 import { TICKET_DEPARTMENTS, type SupportModels, type TicketDoc, type TicketStatus } from './models.ts';
 import { extensionsAt, slaTargetsFor, type AutoCloseSettings, type TicketClock } from './sla.ts';
 import type { DataSubjectRequestConversions } from './ticket-conversion.ts';
 import { insertNumbered } from './ticket-numbers.ts';
+import { openTicketClock, ticketPolicy, ticketSlaState } from './workflows/ticket-clock.ts';
 
 /** What a ticket operation needs besides the database. */
 export interface TicketDeps {
@@ -117,6 +118,8 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
     autoCloseAfter: deps.autoClose.after,
     autoCloseWarning: deps.autoClose.warning,
   };
+  // Read your writes: the due times the clock will record, computed by the clock's own rules, are stored with the ticket.
+  const due = ticketSlaState(openTicketClock(now.getTime(), ticketPolicy(slaInput)));
   const ticket = await insertNumbered<TicketDoc>(
     deps.models.Ticket,
     deps.models.TicketNumberClaim,
@@ -136,6 +139,8 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
       messages: [{ body: args.body, authorId: actor.id, fromOperator: actor.agent, internal: false, createdAt: now }],
       events: [{ kind: 'OPENED', at: now, actorId: actor.id }, ...(abusive.length ? [{ kind: 'ABUSE_FLAGGED', at: now, actorId: null, detail: abusive.join(', ') }] : [])],
       flaggedForAbuse: abusive.length > 0,
+      firstResponseDueAt: due.firstResponseDueAt ? new Date(due.firstResponseDueAt) : null,
+      responseDueAt: due.responseDueAt ? new Date(due.responseDueAt) : null,
     },
     now,
   );

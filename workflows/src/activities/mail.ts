@@ -1,5 +1,5 @@
 import type { Mailer } from '@omurga/shared';
-import type { EmailMessage } from '../email.ts';
+import type { EmailMessage } from '@omurga/shared/temporal';
 
 export function mailActivities(mailer: Mailer) {
   return {

@@ -1,5 +1,5 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SEARCH_ATTRIBUTES } from '../search-attributes.ts';
+import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
 
 /**
  * Temporal's Java time-skipping test server, which ./platform fetches into its
@@ -23,3 +23,5 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
   });
   return env;
 }
+
+export { WORKFLOW_BUNDLE_ENTRY, TEST_WORKFLOWS_QUEUE, recordingActivities, type RecordedActivityCall } from './recording-activities.ts';

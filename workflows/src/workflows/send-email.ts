@@ -1,6 +1,6 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { MailActivities } from '../activities/mail.ts';
-import type { EmailMessage } from '../email.ts';
+import type { EmailMessage } from '@omurga/shared/temporal';
 
 const { deliverEmail } = proxyActivities<MailActivities>({
   startToCloseTimeout: '30 seconds',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isEntityId, withId, type Resolvers } from '@omurga/shared';
-import { DOCUMENT_SIGNALS, documentRequestWorkflowId } from '@omurga/workflows';
+import { DOCUMENT_SIGNALS, documentRequestWorkflowId } from '@omurga/shared/contracts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import type { DocumentRequestDoc } from '../models.ts';
 import { MANAGERS, requireMemberRole } from './access.ts';

@@ -17,18 +17,11 @@ import {
   type Resolvers,
   isDuplicateKeyError,
 } from '@omurga/shared';
-import {
-  SUSPENSION_REASONS,
-  TASK_QUEUES,
-  documentRequestWorkflowId,
-  licensedResourceHoldWorkflowId,
-  type DocumentDeadlineInput,
-  type LicensedResourceHoldInput,
-  type SuspensionReason,
-  startWorkflowOnce,
-} from '@omurga/workflows';
+import { SUSPENSION_REASONS, TASK_QUEUES, documentRequestWorkflowId, licensedResourceHoldWorkflowId, type DocumentDeadlineInput, type LicensedResourceHoldInput, type SuspensionReason } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import { issueActionToken } from '../action-tokens.ts';
 import { recordAudit } from '../audit.ts';
+import { handStandingToBilling } from '../billing-standing.ts';
 import { newPartnerCode, withUniqueCode } from '../customer-codes.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { emailAddress } from '../inputs.ts';
@@ -54,7 +47,9 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
   async function operatorChange(ctx: Ctx, organizationId: string, change: OrganizationChange, action: string, operatorId: string) {
     if (!isEntityId(organizationId)) throw badUserInput(ctx.locale, 'id');
     try {
-      const result = await changeOrganization(models, organizationId, change, { kind: 'operator', id: operatorId });
+      const actor = { kind: 'operator', id: operatorId } as const;
+      const result = await changeOrganization(models, organizationId, change, actor);
+      await handStandingToBilling(temporal, change, result, actor);
       if (result.changed) await recordAudit(models, ctx, { action, targetType: 'Organization', targetId: organizationId, before: result.before, after: result.after });
       return withId(result.organization);
     } catch (error) {

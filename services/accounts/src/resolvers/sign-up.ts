@@ -1,7 +1,9 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { withId, type Resolvers, isDuplicateKeyError } from '@omurga/shared';
-import { legalAcceptancesWorkflowId, type RecordLegalAcceptancesInput, startWorkflowOnce } from '@omurga/workflows';
+import { legalAcceptancesWorkflowId, type RecordLegalAcceptancesInput, type SignUpConsent } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import { signUpInput, type SignUpInput } from '../inputs.ts';
 import { missingAcceptances, type CurrentDocument } from '../legal-documents.ts';
@@ -36,7 +38,7 @@ export async function checkAcceptances(deps: AccountsDeps, ids: readonly string[
 export async function handOverAcceptances(
   deps: AccountsDeps,
   ctx: Ctx,
-  acceptance: { userId: string; organizationId: string | null; accepted: readonly CurrentDocument[]; acceptedAt: Date },
+  acceptance: { userId: string; organizationId: string | null; accepted: readonly CurrentDocument[]; acceptedAt: Date; consents?: SignUpConsent[] },
 ): Promise<void> {
   const documentVersionIds = [...new Set(acceptance.accepted.map((doc) => doc.id))].sort();
   const versionsKey = createHash('sha256').update(documentVersionIds.join(','), 'utf8').digest('hex').slice(0, 16);
@@ -48,9 +50,18 @@ export async function handOverAcceptances(
     acceptedAt: acceptance.acceptedAt.toISOString(),
     ip: ctx.ip ?? null,
     userAgent: ctx.userAgent ?? null,
+    ...(acceptance.consents?.length ? { consents: acceptance.consents } : {}),
   };
-  await startWorkflowOnce(deps.temporal, 'recordLegalAcceptancesWorkflow', { workflowId: legalAcceptancesWorkflowId(acceptance.userId, versionsKey), args: [input] });
+  const workflowId = legalAcceptancesWorkflowId(acceptance.userId, versionsKey);
+  await startWorkflowOnce(deps.temporal, 'recordLegalAcceptancesWorkflow', { workflowId, args: [input] });
+  // Read your writes: the person's own records are there when the mutation answers, unless consent is slow to take
+  // them (then they follow durably through the workflow).
+  const recorded = deps.temporal.workflow.getHandle(workflowId).result();
+  await Promise.race([recorded, delay(HAND_OVER_WAIT_MS)]).catch((error: unknown) => deps.logger.warn({ err: error, workflowId }, 'legal acceptances not recorded yet'));
 }
+
+/** How long sign-up waits for consent to record the acceptances and consents before answering anyway. */
+const HAND_OVER_WAIT_MS = 5_000;
 
 /** ACC-1, ACC-2, ACC-3: a person, their organisation (they own it) and a verification e-mail. */
 export function signUpResolvers(deps: AccountsDeps): Resolvers {
@@ -128,7 +139,9 @@ async function createAccount(deps: AccountsDeps, data: SignUpInput, accepted: Cu
       },
     );
     await models.Membership.create({ userId, organizationId: organization._id, role: 'OWNER' });
-    await handOverAcceptances(deps, ctx, { userId: userId.toString(), organizationId: organization._id.toString(), accepted, acceptedAt: now });
+    // CON-3: the marketing e-mail opt-in of the form is an explicit consent, recorded in consent's ledger.
+    const consents: SignUpConsent[] = data.marketingEmailOptIn ? [{ channel: 'EMAIL', purpose: 'marketing', locale: data.locale ?? ctx.locale }] : [];
+    await handOverAcceptances(deps, ctx, { userId: userId.toString(), organizationId: organization._id.toString(), accepted, acceptedAt: now, consents });
     const user = (await models.User.findById(userId).lean())!;
     return { user, organization: organization.toObject() };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { addDuration, addTurkishBusinessDays, wholeDays } from '@omurga/shared';
-import type { CollectionMethod } from '@omurga/workflows';
+import type { CollectionMethod } from '../workflows/contracts.ts';
 
 export interface DueDatePolicy {
   collectionMethod: CollectionMethod;

@@ -1,5 +1,5 @@
 import { Schema, type InferSchemaType } from 'mongoose';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '@omurga/workflows';
+import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '../workflows/contracts.ts';
 import { microPriceSchema, moneySchema, type WithId } from './common.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { Schema, type InferSchemaType } from 'mongoose';
-import { SUBSCRIPTION_STATUSES } from '@omurga/workflows';
+import { SUBSCRIPTION_STATUSES } from '../workflows/contracts.ts';
 import type { WithId } from './common.ts';
 
 const lifecycleEventSchema = new Schema(
@@ -43,6 +43,14 @@ const subscriptionSchema = new Schema(
     /** `${type}@${at}` of every history event, so a retried recording appends once */
     eventKeys: { type: [String], default: [] },
     startedBy: { type: String, default: null },
+    /** the organisation's last standing change made outside billing (issue 12): a TERMINATED organisation is never charged again */
+    organizationStanding: {
+      type: new Schema(
+        { standing: { type: String, required: true }, reason: { type: String, required: true }, at: { type: Date, required: true }, actor: { type: String, required: true } },
+        { _id: false },
+      ),
+      default: null,
+    },
   },
   { timestamps: true, collection: 'subscriptions', optimisticConcurrency: true },
 );

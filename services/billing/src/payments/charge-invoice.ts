@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
-import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, type ChargeOutcome } from '@omurga/workflows';
+import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, type ChargeOutcome } from '../workflows/contracts.ts';
 import { canTransitionInvoice, markInvoicePaid } from '../invoices/status.ts';
 import type { BillingModels, InvoiceDoc, InvoiceStatus } from '../models/index.ts';
 import { ProviderTimeoutError, chargeIdempotencyKey, withTimeout, type PaymentProvider, type ProviderResult } from './provider.ts';

@@ -1,4 +1,4 @@
-import type { Money } from '@omurga/workflows';
+import type { Money } from '../workflows/contracts.ts';
 
 /**
  * The card-payment boundary (BIL-5). Omurga keeps only the provider's token

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { ErrorCode, isDuplicateKeyError, isIsoDuration, requireOperator, userErrorsFromZod, withId, type Locale } from '@omurga/shared';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '@omurga/workflows';
+import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '../workflows/contracts.ts';
 import { t } from '../messages.ts';
 import type { PlanDoc, PolicyDoc } from '../models/index.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';

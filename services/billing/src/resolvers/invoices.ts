@@ -8,7 +8,7 @@ import {
   withId,
   type PageArgs,
 } from '@omurga/shared';
-import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '@omurga/workflows';
+import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '../workflows/contracts.ts';
 import { recordInvoicePayment } from '../subscription-requests.ts';
 import type { InvoiceDoc } from '../models/index.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';

@@ -1,14 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
-import {
-  ENDED_SUBSCRIPTION_STATUSES,
-  SUBSCRIPTION_QUERIES,
-  SUBSCRIPTION_SIGNALS,
-  subscriptionWorkflowId,
-  type LifecycleEvent,
-  type SubscriptionStatus,
-} from '@omurga/workflows';
+import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type LifecycleEvent, type SubscriptionStatus } from '../workflows/contracts.ts';
 import { currentPlanAndPolicy } from '../activities.ts';
 import type { SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';

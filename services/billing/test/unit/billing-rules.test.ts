@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cancellationEndsCurrentPeriod, collectionChannel, dunningDeadlines, type PolicyTerms } from '@omurga/workflows';
+import { cancellationEndsCurrentPeriod, collectionChannel, dunningDeadlines } from '../../src/workflows/rules.ts';
+import type { PolicyTerms } from '../../src/workflows/contracts.ts';
 import { POLICY_PRESETS } from '../../src/presets.ts';
 
 const DAY = 86_400_000;

@@ -1,10 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '@omurga/shared';
-import { BILLING_EMAIL_KINDS, TASK_QUEUES, type BillingEmailKind } from '@omurga/workflows';
+import { BILLING_EMAIL_KINDS, type BillingEmailKind } from '../../src/workflows/contracts.ts';
+import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { REQUIRED_PARAMS, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
 import type { BillingModels } from '../../src/models/index.ts';
-import { addressKey } from '@omurga/workflows';
+import { addressKey } from '@omurga/shared/temporal';
 
 const EVERY_PARAM = {
   planName: 'Omnichannel Pro',

@@ -1,5 +1,5 @@
 import { isDuplicateKeyError, rememberingReports } from '@omurga/shared';
-import type { PersonalDataActivities, PersonalDataRecordActivities } from '@omurga/workflows';
+import type { PersonalDataActivities, PersonalDataRecordActivities } from '@omurga/shared/contracts';
 import { CONSENT_DATA_INVENTORY } from '../data-inventory.ts';
 import type { ConsentModels } from '../models.ts';
 import { destroyExpired, eraseSubject, exportSubject } from './consent-data.ts';

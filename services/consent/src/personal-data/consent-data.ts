@@ -1,4 +1,4 @@
-import type { DataSubject, ErasureLine, KeptLine, ServiceErasureReport } from '@omurga/workflows';
+import type { DataSubject, ErasureLine, KeptLine, ServiceErasureReport } from '@omurga/shared/contracts';
 import type { ConsentModels } from '../models.ts';
 import { subjectKeys } from './subject-keys.ts';
 

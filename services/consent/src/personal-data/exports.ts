@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { TASK_QUEUES, personalDataExportWorkflowId, type PersonalDataExportInput } from '@omurga/workflows';
+import { TASK_QUEUES, personalDataExportWorkflowId, type PersonalDataExportInput } from '@omurga/shared/contracts';
 import type { ConsentModels } from '../models.ts';
 import type { PersonalDataExportDoc } from './models.ts';
 

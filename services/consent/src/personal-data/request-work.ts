@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { personalDataErasureWorkflowId, startWorkflowOnce, type PersonalDataErasureInput } from '@omurga/workflows';
+import { personalDataErasureWorkflowId, type PersonalDataErasureInput } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import type { ConsentModels, DataSubjectRequestDoc } from '../models.ts';
 import { startExport } from './exports.ts';
 

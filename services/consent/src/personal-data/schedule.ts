@@ -1,5 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
-import { PERIODIC_DESTRUCTION_SCHEDULE_ID, TASK_QUEUES } from '@omurga/workflows';
+import { PERIODIC_DESTRUCTION_SCHEDULE_ID, TASK_QUEUES } from '@omurga/shared/contracts';
 
 /**
  * CON-7: periodic destruction runs on a Temporal Schedule, monthly at 03:00

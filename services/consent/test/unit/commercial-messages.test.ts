@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Logger } from '@omurga/shared';
 import { BODY_MAX, validateCommercialMessage } from '../../src/commercial-messages.ts';
 import { createConsentOutbox, renderConsentEmail } from '../../src/emails.ts';
-import { addressKey } from '@omurga/workflows';
+import { addressKey } from '@omurga/shared/temporal';
 
 const params = {
   subject: { tr: 'Yeni özellikler', en: 'New features' },

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '@omurga/shared';
 import { configuredDpoContacts, createConsentOutbox, renderConsentEmail } from '../../src/emails.ts';
-import { addressKey } from '@omurga/workflows';
+import { addressKey } from '@omurga/shared/temporal';
 
 interface Started {
   workflowId: string;

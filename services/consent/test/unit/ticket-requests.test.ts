@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import { dataSubjectRequestWorkflowId, type TicketToDataSubjectRequestInput } from '@omurga/workflows';
+import { dataSubjectRequestWorkflowId } from '../../src/workflows/contracts/requests.ts';
+import type { TicketToDataSubjectRequestInput } from '@omurga/shared/contracts';
 import type { ConsentModels } from '../../src/models.ts';
 import { requestIdForTicket, ticketRequestActivities, ticketRequestResolvers } from '../../src/ticket-requests.ts';
 

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { describe, expect, it } from 'vitest';
-import type { TicketToDataSubjectRequestInput } from '@omurga/workflows';
+import type { TicketToDataSubjectRequestInput } from '@omurga/shared/contracts';
 import type { TicketDoc } from '../../src/models.ts';
 import { convertToDataSubjectRequest, customerTranscript, type DataSubjectRequestConversions } from '../../src/ticket-conversion.ts';
 import type { Actor, TicketDeps } from '../../src/tickets.ts';

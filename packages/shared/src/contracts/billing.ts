@@ -1,0 +1,50 @@
+/**
+ * What the billing service offers to other services' workflows, on
+ * TASK_QUEUES.billing. Billing's own workflow contracts live in
+ * services/billing/src/workflows.
+ */
+
+// ── CON-4: billing's part in a terms objection ────────────────────────────────
+
+export interface TermsObjectionBillingActivities {
+  /** Lets the organisations cancel without notice until `until` (ISO-8601); idempotent per (organisation, version). */
+  grantNoticeFreeCancellation(input: { organizationIds: string[]; documentVersionId: string; until: string }): Promise<void>;
+}
+
+// ── issue 12: an organisation's standing reaches its subscriptions ─────────────
+
+/** A change of an organisation's standing that every live subscription of it follows at once. */
+export const ORGANIZATION_STANDINGS = ['SUSPENDED', 'REINSTATED', 'TERMINATED'] as const;
+export type OrganizationStanding = (typeof ORGANIZATION_STANDINGS)[number];
+
+export interface OrganizationStandingChange {
+  organizationId: string;
+  standing: OrganizationStanding;
+  /** why, as accounts recorded it (e.g. ABUSE, TERMS_VIOLATION) */
+  reason: string;
+  /** ISO-8601: when accounts applied the change */
+  at: string;
+  /** who: `operator:<id>` or a workflow ID */
+  actor: string;
+}
+
+/**
+ * billing's workflow that hands a standing change to the organisation's live
+ * subscriptions (each records it and signals its lifecycle). accounts starts
+ * it by this name after an operator suspends, reinstates or terminates an
+ * organisation, with ID organizationStandingWorkflowId(organizationId, changeKey),
+ * where changeKey names the saved change (the organisation's document version),
+ * so a change is handed over once.
+ */
+export const ORGANIZATION_STANDING_WORKFLOW = 'organizationStandingWorkflow';
+export const organizationStandingWorkflowId = (organizationId: string, changeKey: string) => `organization-standing/${organizationId}/${changeKey}`;
+
+/** What billing serves on TASK_QUEUES.billing for organizationStandingWorkflow. */
+export interface OrganizationStandingBillingActivities {
+  /**
+   * Records the change on every live subscription of the organisation and
+   * signals each one's lifecycle (a subscription whose workflow has ended is
+   * skipped). Idempotent. Answers how many subscriptions it reached.
+   */
+  applyOrganizationStanding(input: OrganizationStandingChange): Promise<{ subscriptions: number }>;
+}

@@ -1,0 +1,9 @@
+// Node-side Temporal plumbing shared by every service and the worker: the
+// payload codec, clients, the service activity worker and e-mail hand-over.
+export { SEARCH_ATTRIBUTES } from './search-attributes.ts';
+export { emailWorkflowId, type EmailMessage } from './email.ts';
+export { startEmailWorkflow, startWorkflowOnce } from './start-email.ts';
+export { connectTemporalClient } from './client.ts';
+export { EncryptionCodec, parsePayloadKeys, platformDataConverter, payloadFromJson, payloadToJson, ENCRYPTED_ENCODING, type PayloadJson } from './payload-codec.ts';
+export { connectServiceTemporal, type ServiceTemporal } from './service-temporal.ts';
+export { addressKey } from './address-key.ts';

@@ -1,0 +1,3 @@
+// Helpers for workflow code only (deterministic; bundled into the worker).
+export { parseInstant } from './time.ts';
+export { accountsActivities } from './accounts-activities.ts';

@@ -1,0 +1,16 @@
+// billing's workflows, for the worker's bundle (deterministic code only).
+export {
+  subscriptionWorkflow,
+  cancelSignal,
+  planChangedSignal,
+  paymentMethodUpdatedSignal,
+  invoicePaidSignal,
+  chargebackSignal,
+  chargebackResolvedSignal,
+  upcomingQuery,
+  subscriptionStateQuery,
+  type SubscriptionOutcome,
+} from './subscription-lifecycle.ts';
+export { invoiceCollectionWorkflow } from './invoice-collection.ts';
+export { organizationErasureWorkflow } from './organization-erasure.ts';
+export { organizationStandingWorkflow } from './organization-standing.ts';
