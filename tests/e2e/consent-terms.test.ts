@@ -66,6 +66,8 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 /**
  * A month-long period with two months' cancellation notice: an ordinary
  * cancellation ends the next period, so a waived notice shows [003 §6.4.2].
+ * Its terms-change notice is 20 seconds longer than the publication's, so its
+ * customers are bound after their own notice (issue 12).
  */
 const NOTICE_POLICY = {
   code: `e2e-terms-notice-${Date.now()}`,
@@ -78,8 +80,11 @@ const NOTICE_POLICY = {
   retryInterval: 'P1D',
   dataDeletionAfterTermination: 'P30D',
   cancellationNotice: 'P60D',
-  termsChangeNotice: 'P90D',
+  termsChangeNotice: 'PT80S',
 };
+/** The publication's notice: for customers without a live subscription, and for newcomers. */
+const PUBLICATION_NOTICE_MS = 60_000;
+const POLICY_NOTICE_MS = 80_000;
 const NOTICE_PLAN = { code: `${NOTICE_POLICY.code}-plan`, name: 'E2E terms-objection plan', policyCode: NOTICE_POLICY.code, prices: [{ currency: 'TRY', amountMinor: 100_00 }] };
 const SUBSCRIPTION_RIGHT = `query($id: ID!) { subscription(id: $id) { id currentPeriodEnd cancelEffectiveAt noticeFreeCancellationUntil history { type detail } upcoming { at type } } }`;
 interface SubscriptionRight {
@@ -193,7 +198,9 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       const version = published.data!.publishLegalDocumentVersion.version as Version;
       expect(version).toMatchObject({ kind: 'USER_AGREEMENT', locale: 'tr', version: previous.version + 1, awaitingBinding: true });
       expect(version.contentHash).toBe(createHash('sha256').update(body, 'utf8').digest('hex'));
-      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(60_000);
+      expect(Date.parse(version.effectiveAt) - Date.parse(version.publishedAt!)).toBe(PUBLICATION_NOTICE_MS);
+      // Issue 12 (the policy's termsChangeNotice was ignored): the subscribers are bound after their own policy's notice.
+      const ownBindingAt = new Date(Date.parse(version.publishedAt!) + POLICY_NOTICE_MS).toISOString();
 
       // Until it binds, the previous version stays in force; the new text can be read by its ID.
       expect((await current('USER_AGREEMENT'))?.id).toBe(previous.id);
@@ -209,7 +216,7 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       // [000 §6.7] The objector's organisation may now cancel without notice until the version binds: the
       // earlier request is brought forward to the end of the paid period. The other organisation keeps its notice.
       const right = await waitFor(() => subscriptionRight(objects.accessToken, objectorSubscription.id), (s) => s.noticeFreeCancellationUntil !== null, 20_000);
-      expect(right.noticeFreeCancellationUntil).toBe(version.effectiveAt);
+      expect(right.noticeFreeCancellationUntil).toBe(ownBindingAt);
       expect((await subscriptionRight(stays.accessToken, staysSubscription.id)).noticeFreeCancellationUntil).toBeNull();
       const waived = await cancel(objects, objectorSubscription.id);
       expect(waived.cancelEffectiveAt).toBe(waived.currentPeriodEnd);
@@ -246,13 +253,18 @@ describe('publishing legal document versions (CON-1, CON-4)', () => {
       const notPending = await graphql(gw, OBJECT, { token: stays.accessToken, variables: { id: previous.id } });
       expect(notPending.data!.objectToLegalDocument.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_PENDING']);
 
-      // The notice runs out: the version binds and the others accept by continued use.
+      // The publication's notice runs out: the version binds for newcomers and for those without a contract of their own.
       await eventually(() => current('USER_AGREEMENT'), (doc) => doc?.id === version.id);
-      for (const customer of [stays, alsoStays, latecomer]) {
+      for (const customer of [alsoStays, latecomer]) {
         const me = await eventually(() => mine(customer.accessToken), (m) => m.legalAcceptances.length === 3);
         const continued = me.legalAcceptances.filter((a) => a.documentVersion.id === version.id);
         expect(continued).toEqual([{ method: 'CONTINUED_USE', acceptedAt: version.effectiveAt, documentVersion: { id: version.id } }]);
       }
+      // The subscriber is bound later, when its own policy's notice runs out.
+      const staysAccepted = await eventually(() => mine(stays.accessToken), (m) => m.legalAcceptances.length === 3);
+      expect(staysAccepted.legalAcceptances.filter((a) => a.documentVersion.id === version.id)).toEqual([
+        { method: 'CONTINUED_USE', acceptedAt: ownBindingAt, documentVersion: { id: version.id } },
+      ]);
       const bound = await graphql(gw, 'query($id: ID!) { legalDocumentVersion(id: $id) { awaitingBinding effectiveAt } }', { variables: { id: version.id } });
       expect(bound.data!.legalDocumentVersion).toEqual({ awaitingBinding: false, effectiveAt: version.effectiveAt });
 

@@ -42,7 +42,8 @@ export function accountsActivities(models: AccountsModels, temporal: Client): Ac
     operatorContacts: ({ role }) => operatorContacts(models, role),
     organizationContacts: ({ organizationId, roles }) => organizationContacts(models, organizationId, roles),
     userContact: ({ userId }) => userContact(models, userId),
-    organizationsRepresentedBy: ({ userId }) => organizationsRepresentedBy(models, userId),
+    organizationsRepresentedBy: async ({ userId }) => (await representedOrganizations(models, [userId]))[userId] ?? [],
+    representedOrganizations: ({ userIds }) => representedOrganizations(models, userIds),
   };
 }
 
@@ -51,14 +52,21 @@ const REPRESENTATIVE_ROLES = ['OWNER', 'ADMIN'] as const;
 /** Organisations whose contract still runs; a terminated or erased one has nothing left to cancel. */
 const LIVE_STATUSES = ['PENDING_VERIFICATION', 'ACTIVE', 'SUSPENDED'] as const;
 
-async function organizationsRepresentedBy(models: AccountsModels, userId: string): Promise<string[]> {
-  if (!isEntityId(userId)) return [];
-  const memberships = await models.Membership.find({ userId, role: { $in: REPRESENTATIVE_ROLES } }, { organizationId: 1 }).lean();
-  if (memberships.length === 0) return [];
-  const live = await models.Organization.find({ _id: { $in: memberships.map((m) => m.organizationId) }, status: { $in: LIVE_STATUSES } }, { _id: 1 })
-    .sort({ _id: 1 })
-    .lean();
-  return live.map((org) => org._id.toString());
+/** Each person's live organisations where they are OWNER or ADMIN, sorted; two queries for the whole page. */
+async function representedOrganizations(models: AccountsModels, userIds: readonly string[]): Promise<Record<string, string[]>> {
+  const represented: Record<string, string[]> = Object.fromEntries(userIds.map((userId) => [userId, []]));
+  const valid = userIds.filter(isEntityId);
+  if (valid.length === 0) return represented;
+  const memberships = await models.Membership.find({ userId: { $in: valid }, role: { $in: REPRESENTATIVE_ROLES } }, { userId: 1, organizationId: 1 }).lean();
+  if (memberships.length === 0) return represented;
+  const live = await models.Organization.find({ _id: { $in: memberships.map((m) => m.organizationId) }, status: { $in: LIVE_STATUSES } }, { _id: 1 }).lean();
+  const liveIds = new Set(live.map((org) => org._id.toString()));
+  for (const membership of memberships) {
+    const organizationId = membership.organizationId.toString();
+    if (liveIds.has(organizationId)) represented[membership.userId.toString()]!.push(organizationId);
+  }
+  for (const organizationIds of Object.values(represented)) organizationIds.sort();
+  return represented;
 }
 
 /** CON-4: where consent's terms-change notices to a person go; null for someone unknown or erased. */

@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { addDuration, isDuplicateKeyError } from '@omurga/shared';
-import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from './workflows/contracts.ts';
+import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from './workflows/contracts.ts';
 import { cancellationEndsCurrentPeriod } from './workflows/rules.ts';
 import type { TermsObjectionBillingActivities } from '@omurga/shared/contracts';
 import { markInvoicePaid } from './invoices/status.ts';
@@ -91,6 +91,22 @@ export function termsObjectionBillingActivities(models: BillingModels): TermsObj
           if (!isDuplicateKeyError(error)) throw error;
         }
       }
+    },
+
+    async termsChangeNotices({ organizationIds }) {
+      const live = await models.Subscription.find({ organizationId: { $in: organizationIds }, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } }, { organizationId: 1, policyId: 1 }).lean<
+        Pick<SubscriptionDoc, 'organizationId' | 'policyId'>[]
+      >();
+      const policies = await models.ContractPolicy.find({ _id: { $in: [...new Set(live.map((s) => s.policyId.toString()))] } }, { termsChangeNotice: 1 }).lean<PolicyDoc[]>();
+      const noticeOf = new Map(policies.map((p) => [p._id.toString(), p.termsChangeNotice]));
+      const now = Date.now();
+      const notices: Record<string, string> = {};
+      for (const { organizationId, policyId } of live) {
+        const notice = noticeOf.get(policyId.toString());
+        const current = notices[organizationId];
+        if (notice && (!current || addDuration(now, notice) > addDuration(now, current))) notices[organizationId] = notice;
+      }
+      return notices;
     },
   };
 }

@@ -218,11 +218,14 @@ const termsRolloutRecipientSchema = new Schema(
     documentVersionId: { type: String, required: true },
     userId: { type: String, required: true },
     listedAt: { type: Date, required: true },
+    /** when the version binds for this person: after the longest terms-change notice of the contracts they represent (set when notified) */
+    bindingAt: { type: Date, default: null },
   },
   { collection: 'terms_rollout_recipients' },
 );
 termsRolloutRecipientSchema.index({ documentVersionId: 1, userId: 1 }, { unique: true });
 termsRolloutRecipientSchema.index({ documentVersionId: 1, _id: 1 });
+termsRolloutRecipientSchema.index({ documentVersionId: 1, bindingAt: 1, _id: 1 });
 
 /**
  * CON-4 [000 §6.7]: a person rejected a new binding version before it bound,

@@ -86,11 +86,12 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
   const link = (version: LegalDocumentVersionDoc) => `${publicAppUrl.replace(/\/$/, '')}/legal/${version._id.toString()}`;
 
   return {
-    async listAffectedCustomers({ documentVersionId, cursor, limit }): Promise<AffectedCustomersPage> {
+    async listAffectedCustomers({ documentVersionId, cursor, limit, bindingAt }): Promise<AffectedCustomersPage> {
       const version = await requireVersion(documentVersionId);
       await listRecipients(version);
       const after = cursor && isEntityId(cursor) ? { _id: { $gt: cursor } } : {};
-      const rows = await models.TermsRolloutRecipient.find({ documentVersionId, ...after }, { userId: 1 })
+      const boundThen = bindingAt ? { bindingAt: new Date(bindingAt) } : {};
+      const rows = await models.TermsRolloutRecipient.find({ documentVersionId, ...boundThen, ...after }, { userId: 1 })
         .sort({ _id: 1 })
         .limit(limit + 1)
         .lean();
@@ -100,6 +101,8 @@ export function termsRolloutActivities({ models, temporal, publicAppUrl }: Terms
 
     async notifyTermsChange({ documentVersionId, recipientId, bindingAt, to }) {
       const version = await requireVersion(documentVersionId);
+      // The person's own binding instant, kept before the e-mail that names it (the first one stands).
+      await models.TermsRolloutRecipient.updateOne({ documentVersionId, userId: recipientId, bindingAt: null }, { $set: { bindingAt: new Date(bindingAt) } });
       if (!to) return { sent: false }; // nobody to write to (unknown or erased)
       const outcome = await send(`consent/terms-change/${documentVersionId}/${recipientId}`, to, (locale) =>
         termsChangeNotice(locale, { kind: version.kind, version: version.version, bindingAt: new Date(bindingAt), link: link(version) }),

@@ -94,7 +94,9 @@ export async function publishLegalDocumentVersion(
   const contentHash = createHash('sha256').update(body, 'utf8').digest('hex');
   for (let attempt = 0; attempt < 3; attempt++) {
     const latest = await models.LegalDocumentVersion.findOne({ kind: input.kind, locale: input.locale }).sort({ version: -1 }).lean<LegalDocumentVersionDoc>();
-    if (latest?.awaitingBinding) return fail('ROLLOUT_IN_PROGRESS', 'kind', { version: latest.version });
+    // A rollout is over once the version binds for newcomers and for every customer at their own notice.
+    const customersPending = latest ? await models.TermsRolloutRecipient.exists({ documentVersionId: latest._id.toString(), bindingAt: { $gt: now } }) : null;
+    if (latest?.awaitingBinding || customersPending) return fail('ROLLOUT_IN_PROGRESS', 'kind', { version: latest!.version });
     if (latest?.contentHash === contentHash) return fail('UNCHANGED', 'body');
     let version: LegalDocumentVersionDoc;
     try {
@@ -158,21 +160,26 @@ export async function objectToLegalDocument(
   const version = isEntityId(documentVersionId) ? await models.LegalDocumentVersion.findById(documentVersionId).lean<LegalDocumentVersionDoc>() : null;
   const field = 'documentVersionId';
   if (!version) return { ok: false, code: 'DOCUMENT_NOT_FOUND', field: [field] };
-  if (!version.awaitingBinding || version.effectiveAt <= now) return { ok: false, code: 'NOT_PENDING', field: [field] };
   // Bound by an earlier version before publication (the rollout may not have listed them yet), or joined since.
+  const recipient = await models.TermsRolloutRecipient.findOne({ documentVersionId, userId }, { bindingAt: 1 }).lean();
   const affected =
+    recipient ??
     (await models.LegalAcceptance.exists({
       userId,
       kind: version.kind,
       locale: version.locale,
       acceptedAt: { $lt: version.publishedAt ?? version.createdAt },
-    })) ?? (await models.TermsRolloutRecipient.exists({ documentVersionId, userId }));
+    }));
+  // Each person may object until the version binds for them (their own contract's notice, or the publication's).
+  const bindsAt = recipient?.bindingAt ?? version.effectiveAt;
+  if (!version.recipientsListedAt && !version.awaitingBinding) return { ok: false, code: 'NOT_PENDING', field: [field] };
+  if (bindsAt <= now) return { ok: false, code: 'NOT_PENDING', field: [field] };
   if (!affected) return { ok: false, code: 'NOT_AFFECTED', field: [field] };
   const handle = temporal.workflow.getHandle(termsRolloutWorkflowId(documentVersionId));
   try {
     // The rollout ignores objections once it has started binding; say so rather than lose one silently.
     const state = await handle.query<TermsRolloutState>(TERMS_ROLLOUT_QUERIES.state);
-    if (state.phase !== 'NOTIFYING' && state.phase !== 'WAITING') return { ok: false, code: 'NOT_PENDING', field: [field] };
+    if (state.phase === 'DONE') return { ok: false, code: 'NOT_PENDING', field: [field] };
     await handle.signal<[TermsObjectedSignalInput]>(TERMS_ROLLOUT_SIGNALS.objected, { recipientId: userId, at: now.toISOString() });
   } catch (error) {
     if ((error as Error).name === 'WorkflowNotFoundError') return { ok: false, code: 'NOT_PENDING', field: [field] };

@@ -9,12 +9,26 @@ import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
  */
 const INDEXED_VALUE_TYPE_KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType
 
+/**
+ * The SDK gives the server's JVM five seconds to listen; on a busy machine it
+ * can take longer, so a start that timed out is tried again (a fresh port).
+ */
+async function startTestServer(path: string, attempts = 3): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+    } catch (error) {
+      if (attempt >= attempts || !/Failed to start ephemeral server/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = process.env.OMURGA_TEST_SERVER_BIN;
   if (!path) {
     throw new Error('OMURGA_TEST_SERVER_BIN is not set: run the tests through `./platform test`, which provides the test server');
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await startTestServer(path);
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(

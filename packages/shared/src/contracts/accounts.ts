@@ -120,6 +120,8 @@ export interface OrganizationBillingProfile {
 export interface TermsObjectionAccountsActivities {
   /** IDs of the live organisations where the person is OWNER or ADMIN (those who act for the customer). */
   organizationsRepresentedBy(input: { userId: string }): Promise<string[]>;
+  /** The same for a page of people at once: each user ID to the organisations they represent (every ID is a key). */
+  representedOrganizations(input: { userIds: string[] }): Promise<Record<string, string[]>>;
 }
 
 /** accounts' workflow that releases an organisation's licensed resources after their hold (ACC-11); others start it by this name. */

@@ -9,6 +9,13 @@
 export interface TermsObjectionBillingActivities {
   /** Lets the organisations cancel without notice until `until` (ISO-8601); idempotent per (organisation, version). */
   grantNoticeFreeCancellation(input: { organizationIds: string[]; documentVersionId: string; until: string }): Promise<void>;
+  /**
+   * Each organisation's terms-change notice (ISO-8601 duration): the longest
+   * `termsChangeNotice` among the policies of its live subscriptions
+   * [000 §6.7 90 days, 001 §2.3 24 hours]. Organisations without a live
+   * subscription are left out: the publication's own notice applies to them.
+   */
+  termsChangeNotices(input: { organizationIds: string[] }): Promise<Record<string, string>>;
 }
 
 // ── issue 12: an organisation's standing reaches its subscriptions ─────────────

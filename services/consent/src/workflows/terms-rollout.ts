@@ -12,12 +12,12 @@ const OTHER_SERVICE = {
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 } as const;
 /** Accounts knows where to write to each recipient and whom they represent; retried like consent's activities. */
-const { userContact, organizationsRepresentedBy } = proxyActivities<UserContactActivities & TermsObjectionAccountsActivities>({
+const { userContact, organizationsRepresentedBy, representedOrganizations } = proxyActivities<UserContactActivities & TermsObjectionAccountsActivities>({
   taskQueue: TASK_QUEUES.accounts,
   ...OTHER_SERVICE,
 });
-/** Billing waives the cancellation notice for an objector's organisations. */
-const { grantNoticeFreeCancellation } = proxyActivities<TermsObjectionBillingActivities>({ taskQueue: TASK_QUEUES.billing, ...OTHER_SERVICE });
+/** Billing waives the cancellation notice for an objector's organisations, and knows each one's terms-change notice. */
+const { grantNoticeFreeCancellation, termsChangeNotices } = proxyActivities<TermsObjectionBillingActivities>({ taskQueue: TASK_QUEUES.billing, ...OTHER_SERVICE });
 
 export const termsObjectedSignal = defineSignal<[TermsObjectedSignalInput]>(TERMS_ROLLOUT_SIGNALS.objected);
 export const termsRecipientJoinedSignal = defineSignal<[TermsRecipientJoinedSignalInput]>(TERMS_ROLLOUT_SIGNALS.joined);
@@ -35,19 +35,23 @@ const MAX_CONCURRENT = 50;
  */
 const DEFAULT_PAGES_PER_RUN = 10;
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 /**
  * CON-4: rolls a newly published version of a binding document out to the
  * customers bound by the previous one. Started with ID
  * termsRolloutWorkflowId(documentVersionId).
  *
  * 1. notifies every affected customer (at the address accounts' userContact gives), a page at a time, of when the version binds
- *    (publishedAt + notice: 90 days [000 §6.7], 24 hours [001 §2.3], at once [003 §7.16]);
+ *    for them: publishedAt + the longest terms-change notice among the policies of the live subscriptions of the
+ *    organisations they represent (90 days [000 §6.7], 24 hours [001 §2.3], at once [003 §7.16]), or the
+ *    publication's own notice for someone without one;
  *    Someone who accepts the previous version meanwhile (a sign-up) is added to the recipients by
  *    consent and joins with a `recipientJoined` signal: they are notified at once;
  * 2. until then takes `objected` signals: billing lets the organisations each objector represents
  *    cancel without notice until the version binds, and the objector is told so by e-mail;
- * 3. at bindingAt makes the version binding and records a continued-use acceptance for
- *    every affected customer who did not object, paging through the same snapshot again.
+ * 3. at the publication's bindingAt makes the version binding for newcomers, and at each customer's own
+ *    binding instant records a continued-use acceptance for every customer bound then who did not object.
  *
  * History stays bounded: the workflow continues as new every `pagesPerRun` pages (or when
  * the server suggests it), carrying only a cursor, counts and the objections. The
@@ -72,31 +76,54 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
   const objections = new Map((carried?.objections ?? []).map((o) => [o.recipientId, o.at]));
   const pendingOffers: TermsObjection[] = [];
   const pendingJoiners: string[] = [];
+  /** the recipients' own binding instants still ahead (epoch ms), and whether newcomers are bound yet */
+  const bindings = new Set((carried?.bindings ?? []).map((at) => Date.parse(at)));
+  let bound = carried?.bound ?? false;
+
+  /** When the version binds for each of `recipientIds`: after the longest notice of the contracts they represent. */
+  async function bindingInstants(recipientIds: string[]): Promise<Map<string, number>> {
+    const represented = recipientIds.length ? await representedOrganizations({ userIds: recipientIds }) : {};
+    const organizationIds = [...new Set(Object.values(represented).flat())];
+    const notices = organizationIds.length ? await termsChangeNotices({ organizationIds }) : {};
+    return new Map(recipientIds.map((recipientId) => [recipientId, bindingInstantOf(represented[recipientId] ?? [], notices)]));
+  }
+
+  function bindingInstantOf(organizationIds: string[], notices: Record<string, string>): number {
+    const own = organizationIds.flatMap((id) => (notices[id] && isIsoDuration(notices[id]) ? [addDuration(publishedAt, notices[id])] : []));
+    return own.length ? Math.max(...own) : bindingAtMs;
+  }
+
+  /** Tells each recipient when the version binds for them, and remembers that instant. */
+  async function notifyRecipients(recipientIds: string[]): Promise<number> {
+    const instants = await bindingInstants(recipientIds);
+    let sent = 0;
+    await inBatches(recipientIds, async (recipientId) => {
+      const at = instants.get(recipientId)!;
+      bindings.add(at);
+      const to = await userContact({ userId: recipientId });
+      if ((await consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt: iso(at), to })).sent) sent++;
+    });
+    return sent;
+  }
 
   setHandler(termsObjectedSignal, ({ recipientId, at }) => {
-    if (phase !== 'NOTIFYING' && phase !== 'WAITING') return;
+    if (phase === 'DONE') return;
     if (objections.has(recipientId)) return; // one objection (and one offer) per recipient
     const objectedAt = Number.isNaN(Date.parse(at)) ? new Date().toISOString() : at;
     objections.set(recipientId, objectedAt);
     pendingOffers.push({ recipientId, at: objectedAt });
   });
   setHandler(termsRecipientJoinedSignal, ({ recipientId }) => {
-    // Once binding has begun they are accepted with the others (consent listed them) or accept the new text themselves.
-    if (phase !== 'NOTIFYING' && phase !== 'WAITING') return;
+    // Once newcomers are bound they accept the new text themselves.
+    if (phase === 'DONE' || bound) return;
     if (!pendingJoiners.includes(recipientId)) pendingJoiners.push(recipientId);
   });
   setHandler(termsRolloutStateQuery, () => ({ phase, bindingAt, notified, joined, objections: objections.size, accepted }));
 
   async function notifyJoiners(): Promise<void> {
     while (pendingJoiners.length > 0) {
-      const batch = pendingJoiners.splice(0, MAX_CONCURRENT);
-      await Promise.all(
-        batch.map(async (recipientId) => {
-          const to = await userContact({ userId: recipientId });
-          // A repeated signal, or a joiner the notices already reached, is not notified twice.
-          if ((await consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt, to })).sent) joined++;
-        }),
-      );
+      // A repeated signal, or a joiner the notices already reached, is not notified twice.
+      joined += await notifyRecipients(pendingJoiners.splice(0, TERMS_ROLLOUT_PAGE_SIZE));
     }
   }
 
@@ -116,8 +143,10 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
           // Recorded first (consent alone), then the right, which exists before the e-mail that announces it.
           await consentActivities.recordTermsObjection({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at });
           const [to, organizationIds] = await Promise.all([userContact({ userId: o.recipientId }), organizationsRepresentedBy({ userId: o.recipientId })]);
-          if (organizationIds.length > 0) await grantNoticeFreeCancellation({ organizationIds, documentVersionId, until: bindingAt });
-          await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, until: bindingAt, to });
+          // The right lasts until the version would have bound this objector.
+          const until = organizationIds.length > 0 ? iso(bindingInstantOf(organizationIds, await termsChangeNotices({ organizationIds }))) : bindingAt;
+          if (organizationIds.length > 0) await grantNoticeFreeCancellation({ organizationIds, documentVersionId, until });
+          await consentActivities.offerCostFreeCancellation({ documentVersionId, recipientId: o.recipientId, objectedAt: o.at, until, to });
         }),
       );
     }
@@ -130,6 +159,7 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     }
   }
 
+  const nextBinding = () => (bindings.size ? Math.min(...bindings) : null);
   const runIsFull = (pages: number) => pages >= pagesPerRun || (pages > 0 && workflowInfo().continueAsNewSuggested);
 
   async function continueRollout(): Promise<never> {
@@ -138,7 +168,16 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     if (phase === 'BINDING' || phase === 'DONE') throw new Error(`cannot continue a rollout in phase ${phase}`);
     return continueAsNew<typeof termsRolloutWorkflow>({
       ...input,
-      carried: { phase, cursor, notified, joined, accepted, objections: [...objections].map(([recipientId, at]) => ({ recipientId, at })) },
+      carried: {
+        phase,
+        cursor,
+        notified,
+        joined,
+        accepted,
+        objections: [...objections].map(([recipientId, at]) => ({ recipientId, at })),
+        bindings: [...bindings].sort((a, b) => a - b).map(iso),
+        bound,
+      },
     });
   }
 
@@ -150,10 +189,7 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     do {
       if (runIsFull(pages)) return continueRollout();
       const page = await listPage();
-      await inBatches(page.ids, async (recipientId) => {
-        const to = await userContact({ userId: recipientId });
-        await consentActivities.notifyTermsChange({ documentVersionId, recipientId, bindingAt, to });
-      });
+      await notifyRecipients(page.ids);
       notified += page.ids.length;
       cursor = page.nextCursor;
       pages++;
@@ -162,34 +198,44 @@ export async function termsRolloutWorkflow(input: TermsRolloutInput): Promise<Te
     phase = 'WAITING';
   }
 
-  // ── 2. take objections until the version binds ──────────────────────────
-  if (phase === 'WAITING') {
-    // Workflow time (Date.now) is deterministic and, under test, the server's skipped clock.
-    while (Date.now() < bindingAtMs) {
-      await condition(() => pendingOffers.length > 0 || pendingJoiners.length > 0, bindingAtMs - Date.now());
-      await handleSignals();
-      if (Date.now() < bindingAtMs && workflowInfo().continueAsNewSuggested) return continueRollout();
+  // ── 2. take objections until each binds; 3. bind newcomers, then each customer at their own instant ──
+  // Workflow time (Date.now) is deterministic and, under test, the server's skipped clock.
+  const upcoming = () => Math.min(nextBinding() ?? Infinity, bound ? Infinity : bindingAtMs);
+  while (phase === 'ACCEPTING' || upcoming() !== Infinity) {
+    if (phase !== 'ACCEPTING') {
+      while (Date.now() < upcoming()) {
+        await condition(() => pendingOffers.length > 0 || pendingJoiners.length > 0, upcoming() - Date.now());
+        await handleSignals();
+        if (Date.now() < upcoming() && workflowInfo().continueAsNewSuggested) return continueRollout();
+      }
+      await handleSignals(); // what arrived with the deadline
+      if (!bound && Date.now() >= bindingAtMs) {
+        phase = 'BINDING';
+        await consentActivities.makeBinding({ documentVersionId, at: bindingAt });
+        bound = true;
+        phase = 'WAITING';
+      }
+      const due = nextBinding();
+      if (due === null || due > Date.now()) continue;
+      phase = 'ACCEPTING';
+      cursor = null;
     }
-    await handleSignals(); // what arrived with the deadline
-    phase = 'BINDING';
-    await consentActivities.makeBinding({ documentVersionId, at: bindingAt });
-    phase = 'ACCEPTING';
-    cursor = null;
+    // Everyone bound at this instant who did not object accepted by continued use.
+    const at = nextBinding()!;
+    let pages = 0;
+    do {
+      if (runIsFull(pages)) return continueRollout();
+      const page = await consentActivities.listAffectedCustomers({ documentVersionId, cursor, limit: TERMS_ROLLOUT_PAGE_SIZE, bindingAt: iso(at) });
+      const accepting = page.ids.filter((id) => !objections.has(id));
+      await inBatches(accepting, (recipientId) => consentActivities.recordContinuedUseAcceptance({ documentVersionId, recipientId, at: iso(at), method: 'CONTINUED_USE' }));
+      accepted += accepting.length;
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor !== null);
+    bindings.delete(at);
+    phase = 'WAITING';
   }
-
-  // ── 3. everyone who did not object accepted by continued use ────────────
-  let pages = 0;
-  do {
-    if (runIsFull(pages)) return continueRollout();
-    const page = await listPage();
-    const accepting = page.ids.filter((id) => !objections.has(id));
-    await inBatches(accepting, (recipientId) =>
-      consentActivities.recordContinuedUseAcceptance({ documentVersionId, recipientId, at: bindingAt, method: 'CONTINUED_USE' }),
-    );
-    accepted += accepting.length;
-    cursor = page.nextCursor;
-    pages++;
-  } while (cursor !== null);
+  await handleSignals(); // an objection that arrived with the last binding still gets its answer
 
   phase = 'DONE';
   return { notified, joined, objected: objections.size, accepted };

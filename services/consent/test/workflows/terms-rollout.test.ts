@@ -168,6 +168,44 @@ describe('termsRolloutWorkflow (CON-4: notify, take objections, bind after the n
     expect(recipientsOf(terms.callsOf('recordContinuedUseAcceptance'))).toEqual(['user-a', 'user-late']);
   });
 
+  it('The policy\'s termsChangeNotice is ignored (issue 12): each customer is bound after their own contract\'s notice, told that date, and may object until then', async () => {
+    const terms = fakeTermsActivities(['u-90d', 'u-24h', 'u-none']);
+    // u-24h's organisation pays under a 24-hour policy [001 §2.3]; u-90d holds a 24-hour and a 90-day one [000 §6.7]: the longest wins.
+    const billing = fakeTermsBillingActivities({ 'u-24h/org-1': 'PT24H', 'u-90d/org-1': 'PT24H', 'u-90d/org-2': 'P90D' });
+    const input = await publication('dv-own', 'P30D');
+    const published = Date.parse(input.publishedAt);
+    const at = (ms: number) => new Date(published + ms).toISOString();
+
+    const result = await withTermsWorkers(env, terms.activities, async () => {
+      const handle = await startRollout(input);
+      await reachPhase(handle, 'WAITING');
+      await env.sleep(2 * DAY_MS);
+      await object(handle, 'u-90d'); // past the 24-hour customer's binding, inside the 90-day one
+      await terms.called('offerCostFreeCancellation');
+      return handle.result();
+    }, fakeContactActivities().activities, billing.activities);
+
+    const notices = terms.callsOf('notifyTermsChange').map((c) => c.input as { recipientId: string; bindingAt: string });
+    expect(Object.fromEntries(notices.map((n) => [n.recipientId, n.bindingAt]))).toEqual({ 'u-90d': at(90 * DAY_MS), 'u-24h': at(24 * HOUR_MS), 'u-none': at(30 * DAY_MS) });
+    // Newcomers are bound by the publication's own notice.
+    expect(terms.callsOf('makeBinding').map((c) => c.input)).toEqual([{ documentVersionId: 'dv-own', at: at(30 * DAY_MS) }]);
+    expectScheduledAt(terms.callsOf('makeBinding'), published + 30 * DAY_MS);
+    // Each accepts by continued use at their own instant; the objector (90 days) does not.
+    const acceptances = terms.callsOf('recordContinuedUseAcceptance');
+    expect(acceptances.map((c) => c.input)).toEqual([
+      { documentVersionId: 'dv-own', recipientId: 'u-24h', at: at(24 * HOUR_MS), method: 'CONTINUED_USE' },
+      { documentVersionId: 'dv-own', recipientId: 'u-none', at: at(30 * DAY_MS), method: 'CONTINUED_USE' },
+    ]);
+    expectScheduledAt([acceptances[0]!], published + 24 * HOUR_MS);
+    expectScheduledAt([acceptances[1]!], published + 30 * DAY_MS);
+    // The objector's cost-free cancellation lasts until their own 90-day binding.
+    expect(billing.callsOf('grantNoticeFreeCancellation').map((c) => c.input)).toEqual([
+      { organizationIds: organizationsOf('u-90d'), documentVersionId: 'dv-own', until: at(90 * DAY_MS) },
+    ]);
+    expect(terms.callsOf('offerCostFreeCancellation').map((c) => (c.input as { until: string }).until)).toEqual([at(90 * DAY_MS)]);
+    expect(result).toEqual({ notified: 3, joined: 0, objected: 1, accepted: 2 });
+  });
+
   it('CON-4 [001 §2.3]: PT24H binds 24 hours after publication', async () => {
     const terms = fakeTermsActivities(['org-x', 'org-y']);
     const input = await publication('dv-24h', 'PT24H');

@@ -11,17 +11,22 @@ export type RecordedTermsCall = RecordedActivityCall<TermsRolloutActivities>;
 
 /**
  * A recording stand-in for the consent service: `recipients` are the affected
- * customers, served `pageSize` at a time (never more than the workflow asks).
+ * customers, served `pageSize` at a time (never more than the workflow asks);
+ * like consent, it keeps each one's binding instant from their notice and
+ * lists by it when asked.
  */
 export function fakeTermsActivities(recipients: string[], pageSize = 100) {
   const notified = new Set<string>();
+  const bindingAtOf = new Map<string, string>();
   return recordingActivities<TermsRolloutActivities>({
     async listAffectedCustomers(input) {
+      const listed = input.bindingAt === undefined ? recipients : recipients.filter((id) => bindingAtOf.get(id) === input.bindingAt);
       const from = input.cursor === null ? 0 : Number(input.cursor);
-      const to = Math.min(recipients.length, from + Math.min(pageSize, input.limit));
-      return { ids: recipients.slice(from, to), nextCursor: to < recipients.length ? String(to) : null };
+      const to = Math.min(listed.length, from + Math.min(pageSize, input.limit));
+      return { ids: listed.slice(from, to), nextCursor: to < listed.length ? String(to) : null };
     },
-    async notifyTermsChange({ recipientId, to }) {
+    async notifyTermsChange({ recipientId, bindingAt, to }) {
+      if (!bindingAtOf.has(recipientId)) bindingAtOf.set(recipientId, bindingAt);
       // Like the consent service: one notice per recipient, none to someone without an address.
       const sent = to !== null && !notified.has(recipientId);
       if (sent) notified.add(recipientId);
@@ -52,12 +57,21 @@ export function fakeContactActivities(unknown: readonly string[] = []) {
     async organizationsRepresentedBy({ userId }) {
       return organizationsOf(userId);
     },
+    async representedOrganizations({ userIds }) {
+      return Object.fromEntries(userIds.map((userId) => [userId, organizationsOf(userId)]));
+    },
   });
 }
 
 /** A recording stand-in for billing's side of an objection. */
-export function fakeTermsBillingActivities() {
-  return recordingActivities<TermsObjectionBillingActivities>({ async grantNoticeFreeCancellation() {} });
+/** Billing's side; `notices` gives organisations a live subscription with that terms-change notice (none by default). */
+export function fakeTermsBillingActivities(notices: Record<string, string> = {}) {
+  return recordingActivities<TermsObjectionBillingActivities>({
+    async grantNoticeFreeCancellation() {},
+    async termsChangeNotices({ organizationIds }) {
+      return Object.fromEntries(organizationIds.flatMap((id) => (notices[id] ? [[id, notices[id]]] : [])));
+    },
+  });
 }
 
 /**

@@ -36,9 +36,10 @@ export interface TermsRolloutActivities {
    * the order is stable, so the workflow can page through it twice: once to
    * notify, and again at bindingAt to record acceptances.
    */
-  listAffectedCustomers(input: { documentVersionId: string; cursor: string | null; limit: number }): Promise<AffectedCustomersPage>;
+  listAffectedCustomers(input: { documentVersionId: string; cursor: string | null; limit: number; bindingAt?: string }): Promise<AffectedCustomersPage>;
   /**
-   * E-mails the recipient the new version and when it becomes binding (a no-op when already sent).
+   * E-mails the recipient the new version and when it becomes binding for them (a no-op when already
+   * sent), and keeps that instant on the recipient (listAffectedCustomers pages by it).
    * `to` is the recipient's address as accounts' userContact gave it; null (an unknown or erased
    * person) sends nothing. `sent` is true when this call sent it.
    */
@@ -86,6 +87,10 @@ export interface TermsRolloutCarried {
   accepted: number;
   /** every objection so far; each has already been offered a cost-free cancellation */
   objections: TermsObjection[];
+  /** the recipients' own binding instants (ISO-8601) still ahead, soonest first */
+  bindings?: string[];
+  /** the version has been made binding for newcomers (makeBinding) */
+  bound?: boolean;
 }
 
 export interface TermsObjection {
@@ -117,7 +122,11 @@ export const TERMS_ROLLOUT_QUERIES = {
 
 export interface TermsRolloutState {
   phase: 'NOTIFYING' | 'WAITING' | 'BINDING' | 'ACCEPTING' | 'DONE';
-  /** ISO-8601 instant the version becomes binding */
+  /**
+   * ISO-8601 instant the version becomes binding for newcomers and for
+   * customers without a live subscription (publication + its notice); a
+   * customer with one is bound after its own policy's terms-change notice
+   */
   bindingAt: string;
   /** recipients notified so far */
   notified: number;
