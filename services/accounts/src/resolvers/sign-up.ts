@@ -56,8 +56,11 @@ export async function handOverAcceptances(
   await startWorkflowOnce(deps.temporal, 'recordLegalAcceptancesWorkflow', { workflowId, args: [input] });
   // Read your writes: the person's own records are there when the mutation answers, unless consent is slow to take
   // them (then they follow durably through the workflow).
+  const waited = new AbortController();
   const recorded = deps.temporal.workflow.getHandle(workflowId).result();
-  await Promise.race([recorded, delay(HAND_OVER_WAIT_MS)]).catch((error: unknown) => deps.logger.warn({ err: error, workflowId }, 'legal acceptances not recorded yet'));
+  await Promise.race([recorded, delay(HAND_OVER_WAIT_MS, undefined, { signal: waited.signal })])
+    .catch((error: unknown) => deps.logger.warn({ err: error, workflowId }, 'legal acceptances not recorded yet'))
+    .finally(() => waited.abort());
 }
 
 /** How long sign-up waits for consent to record the acceptances and consents before answering anyway. */
