@@ -7,6 +7,9 @@ import {
   buildRequestContext,
   createLogger,
   createRemoteTokenVerifier,
+  gatewaySharedSecret,
+  GATEWAY_SECRET_HEADER,
+  loadRequestLimits,
   startGraphQLService,
   type PlatformConfig,
   type RequestContext,
@@ -15,9 +18,7 @@ import {
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { fileProxy, fileRoutes } from './file-proxy.ts';
-
-/** 10 MB of attachment as base64 plus the query (SUP-1). */
-const SUPPORT_GRAPHQL_BODY_LIMIT = '14mb';
+import { gatewayRateLimits } from './rate-limits.ts';
 
 interface GatewayContext extends RequestContext {
   headers: IncomingHttpHeaders;
@@ -34,6 +35,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (typeof value === 'string') request.http?.headers.set(name, value);
     }
     if (context.ip) request.http?.headers.set('x-forwarded-for', context.ip);
+    request.http?.headers.set(GATEWAY_SECRET_HEADER, gatewaySharedSecret());
   }
 
   /**
@@ -68,15 +70,15 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
     // An invalid token is refused here, before any subgraph is asked; every
     // subgraph verifies the token again on its own.
     contextFailureStatus: 401,
-    // The caller's address as express sees it through trusted proxies only
+    // The caller's address as express sees it through TRUSTED_PROXIES only
     // (a client cannot spoof X-Forwarded-For past the gateway); subgraphs
-    // trust the gateway's value, which per-IP login throttling relies on.
+    // take the gateway's value only with the shared secret (GATEWAY_SHARED_SECRET).
     context: async (req) => ({
       ...(await buildRequestContext({ ...req.headers, 'x-forwarded-for': req.ip }, req.socket.remoteAddress, verify)),
       headers: req.headers,
     }),
-    // SUP-1 attachments arrive base64 inside a mutation (10 MB of file).
-    bodyLimit: SUPPORT_GRAPHQL_BODY_LIMIT,
+    edge: 'gateway',
+    guards: [gatewayRateLimits(loadRequestLimits().rates, verify)],
     routes: (app) => {
       const urls = { billing: config.subgraphs.billing.url, support: config.subgraphs.support.url, consent: config.subgraphs.consent.url };
       for (const route of fileRoutes(urls)) fileProxy(app, route);

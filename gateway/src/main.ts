@@ -1,6 +1,7 @@
-import { createLogger, exitOnSignals, loadConfig } from '@omurga/shared';
+import { createLogger, exitOnSignals, loadConfig, refuseDevelopmentSecrets } from '@omurga/shared';
 import { startGateway } from './gateway.ts';
 
+refuseDevelopmentSecrets('gateway');
 const config = loadConfig();
 const logger = createLogger('gateway', config.logLevel);
 try {

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createLogger, createMailer, exitOnSignals, loadConfig } from '@omurga/shared';
+import { createLogger, createMailer, exitOnSignals, loadConfig, refuseDevelopmentSecrets } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
 import { codecServer } from './codec-endpoint.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { platformDataConverter } from '@omurga/shared/temporal';
 
+refuseDevelopmentSecrets('worker');
 const config = loadConfig();
 const logger = createLogger('worker', config.logLevel);
 Runtime.install({ logger: new DefaultLogger('WARN') });

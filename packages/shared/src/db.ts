@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { PlatformConfig } from './config.ts';
+import { isProduction } from './edge/production.ts';
 
 /**
  * Opens the service's own database. Storage code must work on both MongoDB
@@ -11,7 +12,8 @@ export async function connectDatabase(config: PlatformConfig, service: string): 
   const connection = mongoose.createConnection(config.mongo.uri, {
     dbName: `${config.mongo.dbPrefix}${service}`,
     serverSelectionTimeoutMS: 10_000,
-    autoIndex: true,
+    // Production builds indexes once, on purpose (`pnpm db:sync-indexes`), not at every start.
+    autoIndex: !isProduction(),
   });
   await connection.asPromise();
   return connection;

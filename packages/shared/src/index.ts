@@ -7,6 +7,7 @@ export * from './business-days.ts';
 export * from './durations.ts';
 export * from './config.ts';
 export * from './db.ts';
+export * from './edge/index.ts';
 export * from './erasure-reports.ts';
 export * from './errors.ts';
 export * from './graphql/connection.ts';

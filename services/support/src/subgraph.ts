@@ -78,7 +78,6 @@ export const supportSubgraph: SubgraphDefinition<SupportLoaders> = {
           partnerOrganizations: (ctx) => (ctx.principal.kind === 'partner' ? federation(ctx.authorization).partnerCustomerIds() : Promise.resolve([])),
         });
       },
-      bodyLimit: '14mb', // SUP-1 attachments arrive base64 inside a mutation (10 MB of file)
       readiness: {
         temporal: async () => {
           if (!temporal.running()) throw new Error('activity worker not running');

@@ -4,10 +4,11 @@ import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apoll
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type Request } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import { GraphQLError } from 'graphql';
 import type { Locale } from '../locale.ts';
 import type { Logger } from '../logger.ts';
+import { serviceEdge, type EdgeRole } from '../edge/index.ts';
 import { formatErrorFor, localizeInternalErrors } from './errors-plugin.ts';
 
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
@@ -24,8 +25,10 @@ export interface GraphQLServiceOptions<C extends BaseContext & { locale: Locale 
   contextFailureStatus: number;
   readiness: ReadinessChecks;
   routes?: (app: Express) => void;
-  /** largest JSON body /graphql accepts (express.json limit); default 1mb */
-  bodyLimit?: string;
+  /** gateway (public: CORS, trusted proxies) or subgraph (answers the gateway); default subgraph */
+  edge?: EdgeRole;
+  /** more /graphql checks after the edge's bounds (the gateway's rate limits) */
+  guards?: RequestHandler[];
 }
 
 export interface RunningService {
@@ -58,11 +61,13 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
 ): Promise<RunningService> {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const edge = serviceEdge(options.edge ?? 'subgraph', options.logger);
+  edge.prepare(app);
   const httpServer = http.createServer(app);
 
   const apollo = new ApolloServer<C>({
     ...options.apollo,
+    ...edge.apolloOptions,
     includeStacktraceInErrorResponses: false,
     formatError: formatErrorFor(options.logger),
     plugins: [
@@ -84,7 +89,8 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
   options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    ...edge.graphqlGuards,
+    ...(options.guards ?? []),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
@@ -100,6 +106,7 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
       },
     }),
   );
+  edge.finish(app);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -9,6 +9,7 @@ import { createRemoteTokenVerifier, type TokenVerifier } from '../auth/verifier.
 import type { PlatformConfig, SubgraphName } from '../config.ts';
 import { connectDatabase, pingDatabase } from '../db.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { refuseDevelopmentSecrets } from '../edge/production.ts';
 import { exitOnSignals } from '../shutdown.ts';
 import { startGraphQLService, type ReadinessChecks, type RunningService } from './http-service.ts';
 
@@ -40,8 +41,6 @@ export interface SubgraphDefinition<L> {
     verifier?: TokenVerifier;
     readiness?: ReadinessChecks;
     routes?: (app: Express) => void;
-    /** largest /graphql body, when a subgraph takes files inline (default 1mb) */
-    bodyLimit?: string;
     close?: () => Promise<void>;
   }>;
 }
@@ -72,7 +71,6 @@ export async function startSubgraph<L>(
     },
     readiness: { database: () => pingDatabase(db), ...parts.readiness },
     ...(parts.routes ? { routes: parts.routes } : {}),
-    ...(parts.bodyLimit ? { bodyLimit: parts.bodyLimit } : {}),
   });
   return {
     ...service,
@@ -87,6 +85,7 @@ export async function startSubgraph<L>(
 
 /** Entry point for a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
 export async function runSubgraph<L>(definition: SubgraphDefinition<L>, config: PlatformConfig): Promise<void> {
+  refuseDevelopmentSecrets(definition.name);
   const logger = createLogger(definition.name, config.logLevel);
   try {
     const running = await startSubgraph(definition, config, logger);
