@@ -7,8 +7,7 @@ import {
   buildRequestContext,
   createLogger,
   createRemoteTokenVerifier,
-  gatewaySharedSecret,
-  GATEWAY_SECRET_HEADER,
+  internalCallHeaders,
   loadRequestLimits,
   startGraphQLService,
   type PlatformConfig,
@@ -35,7 +34,7 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (typeof value === 'string') request.http?.headers.set(name, value);
     }
     if (context.ip) request.http?.headers.set('x-forwarded-for', context.ip);
-    request.http?.headers.set(GATEWAY_SECRET_HEADER, gatewaySharedSecret());
+    for (const [name, value] of Object.entries(internalCallHeaders())) request.http?.headers.set(name, value);
   }
 
   /**

@@ -169,16 +169,44 @@ describe('sessions (ACC-4)', () => {
     expect(errorCodes(await graphql(gw, 'mutation { logOut }'))).toEqual(['UNAUTHENTICATED']);
   });
 
-  it('throttles an account after 5 wrong passwords, even for the right one, without telling whether it exists', async () => {
+  it('blocks the source that guessed, not the owner: a correct password from another source still signs in (ACC-4, issue 13)', async () => {
     const victim = await signUpAndVerify(stack);
+    const attacker = clientIp();
     for (let i = 0; i < 5; i++) {
-      expect((await logIn(victim.email, `wrong-password-${i}`)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+      expect((await logIn(victim.email, `wrong-password-${i}`, attacker)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
     }
-    expect((await logIn(victim.email, victim.password)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+    expect((await logIn(victim.email, victim.password, attacker)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+    const owner = await logIn(victim.email, victim.password);
+    expect(owner.userErrors).toEqual([]);
+    expect(owner.accessToken).toEqual(expect.any(String));
     // An address without an account behaves exactly the same.
     const nobody = uniqueEmail('nobody');
-    for (let i = 0; i < 5; i++) expect((await logIn(nobody, 'whatever-password')).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+    const prober = clientIp();
+    for (let i = 0; i < 5; i++) expect((await logIn(nobody, 'whatever-password', prober)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+    expect((await logIn(nobody, 'whatever-password', prober)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('under a guessing attack from many sources, the owner signs in from a known source or after the e-mailed reset (ACC-4, issue 13)', async () => {
+    const victim = await signUpAndVerify(stack);
+    const home = clientIp();
+    expect((await logIn(victim.email, victim.password, home)).userErrors).toEqual([]);
+    for (let i = 0; i < 20; i++) expect((await logIn(victim.email, `guess-${i}`)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+    expect((await logIn(victim.email, victim.password)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+    expect((await logIn(victim.email, victim.password, home)).userErrors).toEqual([]);
+    // The same for an address without an account: a new source is refused as for a known one.
+    const nobody = uniqueEmail('nobody-distributed');
+    for (let i = 0; i < 20; i++) expect((await logIn(nobody, `guess-${i}`)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
     expect((await logIn(nobody, 'whatever-password')).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+    // The e-mailed password reset is the unlock for a new source.
+    await graphql(gw, 'mutation($e: String!) { requestPasswordReset(email: $e) }', { variables: { e: victim.email } });
+    const { token } = await tokenFromEmail(stack.mailCatcherUrl, victim.email, /Parola sıfırlama/);
+    const newPassword = 'Unlocked-After-Reset-9';
+    const reset = await graphql(gw, `mutation($t: String!, $p: String!) { resetPassword(token: $t, newPassword: $p) { ${AUTH_FIELDS} } }`, {
+      variables: { t: token, p: newPassword },
+      headers: { 'x-forwarded-for': clientIp() },
+    });
+    expect(reset.data!.resetPassword.userErrors).toEqual([]);
+    expect((await logIn(victim.email, newPassword)).userErrors).toEqual([]);
   });
 
   it('throttles one address that tries many accounts', async () => {

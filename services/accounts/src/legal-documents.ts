@@ -1,4 +1,4 @@
-import type { Locale } from '@omurga/shared';
+import { internalCallHeaders, type Locale } from '@omurga/shared';
 
 export interface CurrentDocument {
   id: string;
@@ -31,7 +31,7 @@ export function consentSubgraphDocuments(consentUrl: string): LegalDocumentSourc
       if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.documents;
       const response = await fetch(consentUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...internalCallHeaders() },
         body: JSON.stringify({ query: QUERY, variables: { locale } }),
         signal: AbortSignal.timeout(5_000),
       });

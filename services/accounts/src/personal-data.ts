@@ -3,7 +3,7 @@ import { sumReportLines } from '@omurga/shared';
 import type { DataSubject, ErasureLine, ServiceErasureReport } from '@omurga/shared/contracts';
 import type { AccountsModels } from './models.ts';
 import { revokeAllSessions } from './sessions.ts';
-import { loginAccountKey } from './throttle.ts';
+import { loginAccountKey, loginSourceKey } from './throttle.ts';
 
 /**
  * KVKK erasure and export of what accounts holds (CON-5 ACCESS, CON-6, CON-9).
@@ -91,7 +91,11 @@ async function eraseUser(models: AccountsModels, userId: string): Promise<Erasur
   if (!Types.ObjectId.isValid(userId)) return [];
   const _id = new Types.ObjectId(userId);
   const identity = await models.User.findOne({ _id, erasedAt: null }, { email: 1, signUpIp: 1 }).lean();
-  const throttles = identity ? await models.Throttle.deleteMany({ _id: { $in: throttleKeysOf(identity.email, identity.signUpIp ?? null) } }) : { deletedCount: 0 };
+  const throttles = identity
+    ? await models.Throttle.deleteMany({
+        $or: [{ _id: { $in: throttleKeysOf(identity.email, identity.signUpIp ?? null) } }, { _id: { $regex: `^${escapeRegExp(loginSourceKey(identity.email, ''))}` } }],
+      })
+    : { deletedCount: 0 };
   const user = await models.User.updateOne(
     { _id, erasedAt: null },
     {
@@ -129,6 +133,8 @@ async function clearUploads(models: AccountsModels, organizationId: Types.Object
   if (requests.length > 0) await models.DocumentRequest.updateMany({ _id: { $in: requests.map((r) => r._id) } }, { $set: { uploads: [], note: null } });
   return requests.length;
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The rate-limit counters (throttle.ts) keyed by what identifies the person. */
 function throttleKeysOf(email: string, ip: string | null): string[] {

@@ -9,7 +9,14 @@ export interface ThrottleRule {
 
 /** ACC-4 login throttling, and limits on the other doors an attacker could hammer. */
 export const THROTTLE_RULES = {
-  loginPerAccount: { limit: 5, windowMs: 15 * 60_000 },
+  /** wrong passwords for one address from one source: that source is blocked for that address */
+  loginPerAccountAndIp: { limit: 5, windowMs: 15 * 60_000 },
+  /**
+   * wrong passwords for one address from every source together: past this the
+   * address is under attack, and only a source that signed in to it before
+   * (or a password reset, the e-mailed unlock) gets through until the window ends
+   */
+  loginPerAccount: { limit: 20, windowMs: 15 * 60_000 },
   loginPerIp: { limit: 30, windowMs: 15 * 60_000 },
   signUpPerIp: { limit: 20, windowMs: 60 * 60_000 },
   passwordResetPerAccount: { limit: 3, windowMs: 60 * 60_000 },
@@ -23,6 +30,8 @@ export const THROTTLE_RULES = {
  */
 /** The per-address login counter, shared by every door that checks a password. */
 export const loginAccountKey = (email: string) => `login:account:${email}`;
+/** The per-address-and-source login counter. */
+export const loginSourceKey = (email: string, ip: string | undefined) => `login:pair:${email}:${ip ?? 'unknown'}`;
 
 export function createThrottle(models: AccountsModels) {
   const windowStart = (rule: ThrottleRule) => new Date(Date.now() - rule.windowMs);

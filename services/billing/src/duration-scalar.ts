@@ -1,8 +1,8 @@
 import { GraphQLScalarType, Kind } from 'graphql';
-import { isIsoDuration } from '@omurga/shared';
+import { isBoundedDuration } from './input-bounds.ts';
 
 function duration(value: unknown): string {
-  if (typeof value !== 'string' || !isIsoDuration(value)) throw new TypeError('Duration must be an ISO-8601 duration like P14D, P1M or PT30S');
+  if (typeof value !== 'string' || !isBoundedDuration(value)) throw new TypeError('Duration must be an ISO-8601 duration like P14D, P1M or PT30S, at most twenty years');
   return value;
 }
 

@@ -32,6 +32,7 @@ export const t = createTranslator({
   DUPLICATE_CODE: { tr: 'Bu kod listede birden fazla kez geçiyor.', en: 'This code appears more than once.' },
   MUST_BE_POSITIVE: { tr: 'Pozitif bir tam sayı olmalıdır.', en: 'Must be a positive whole number.' },
   MUST_NOT_BE_NEGATIVE: { tr: 'Negatif olamaz.', en: 'Must not be negative.' },
+  TOO_LARGE: { tr: 'İzin verilen üst sınırı aşıyor.', en: 'Exceeds the allowed maximum.' },
   UNKNOWN_METER: { tr: 'Bu pakette böyle bir ölçüm yok.', en: 'This plan has no such meter.' },
   INVALID_QUANTITY: { tr: 'Miktar pozitif bir tam sayı olmalıdır.', en: 'The quantity must be a positive whole number.' },
   PREPAID_BALANCE_BELOW_MINIMUM: {

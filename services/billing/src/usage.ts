@@ -4,6 +4,7 @@ import { isDuplicateKeyError } from '@omurga/shared';
 import type { Money, SubscriptionStatus } from './workflows/contracts.ts';
 import type { BillingModels, UsageRecordDoc, WithId } from './models/index.ts';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, minorToMicros } from './money.ts';
+import { MAX_QUANTITY } from './input-bounds.ts';
 
 /**
  * Metered usage (BIL-9) and the prepaid balance that prepaid meters draw on
@@ -150,7 +151,7 @@ export async function recordUsage(models: BillingModels, input: UsageInput, plan
   const known = await findRecord(models, subscriptionId, input.eventId);
   if (known) return { ok: true, record: known, duplicate: true };
 
-  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) return { ok: false, code: 'INVALID_QUANTITY' };
+  if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0 || input.quantity > MAX_QUANTITY) return { ok: false, code: 'INVALID_QUANTITY' };
   const meter = plan.meters.find((m) => m.code === input.meterCode);
   if (!meter) return { ok: false, code: 'UNKNOWN_METER' };
   const subscription = await models.Subscription.findById(subscriptionId, { organizationId: 1, status: 1, currency: 1 }).lean();

@@ -1,3 +1,4 @@
+import { internalCallHeaders } from '@omurga/shared';
 /**
  * What support reads from the other subgraphs, always with the caller's own
  * token, so the answer is exactly what the caller may see (and an
@@ -25,7 +26,7 @@ const TIMEOUT_MS = 5_000;
 async function ask<T>(authorization: string | undefined, url: string, query: string, variables: Record<string, unknown>): Promise<T> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+    headers: { 'content-type': 'application/json', ...internalCallHeaders(), ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(TIMEOUT_MS),
   });

@@ -15,7 +15,7 @@ const limitsSchema = z.object({
   RATE_LIMIT_IP_PER_MINUTE: count(600),
   RATE_LIMIT_PRINCIPAL_PER_MINUTE: count(1200),
   /** gateway, the expensive public mutations below, per client IP: one point per alias */
-  RATE_LIMIT_SENSITIVE_PER_IP_PER_MINUTE: count(30),
+  RATE_LIMIT_SENSITIVE_PER_IP_PER_MINUTE: count(60),
 });
 
 export type RequestLimits = ReturnType<typeof loadRequestLimits>;

@@ -48,3 +48,6 @@ export function subgraphCallerCheck(env: NodeJS.ProcessEnv = process.env): Reque
     next();
   };
 }
+
+/** Headers for a platform-internal call to a subgraph's /graphql (the gateway, or one subgraph reading another). */
+export const internalCallHeaders = (env: NodeJS.ProcessEnv = process.env) => ({ [GATEWAY_SECRET_HEADER]: gatewaySharedSecret(env) });

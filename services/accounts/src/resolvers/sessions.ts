@@ -7,7 +7,7 @@ import type { UserDoc } from '../models.ts';
 import { passwordProblem } from '../password-policy.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { refreshSession, revokeAllSessions, revokeSession, startSession } from '../sessions.ts';
-import { THROTTLE_RULES, loginAccountKey } from '../throttle.ts';
+import { THROTTLE_RULES, loginAccountKey, loginSourceKey } from '../throttle.ts';
 import { markEmailVerified, sendVerificationEmail } from '../verification-email.ts';
 import { failure, invalidInput, signedIn } from './payloads.ts';
 
@@ -41,20 +41,33 @@ export function sessionResolvers(deps: AccountsDeps): Resolvers {
         const parsed = logInInput.safeParse(input);
         if (!parsed.success) return invalidInput(parsed.error, ctx.locale);
         const { email, password } = parsed.data;
-        const accountKey = loginAccountKey(email);
-        const ipKey = `login:ip:${ctx.ip ?? 'unknown'}`;
+        const counters = { source: loginSourceKey(email, ctx.ip), ip: `login:ip:${ctx.ip ?? 'unknown'}`, account: loginAccountKey(email) };
+        const failed = () =>
+          Promise.all([
+            throttle.hit(counters.source, THROTTLE_RULES.loginPerAccountAndIp),
+            throttle.hit(counters.ip, THROTTLE_RULES.loginPerIp),
+            throttle.hit(counters.account, THROTTLE_RULES.loginPerAccount),
+          ]);
+        // Only the misbehaving source is blocked: wrong passwords typed elsewhere do not lock the owner out.
         const wait = Math.max(
-          await throttle.blockedFor(accountKey, THROTTLE_RULES.loginPerAccount),
-          await throttle.blockedFor(ipKey, THROTTLE_RULES.loginPerIp),
+          await throttle.blockedFor(counters.source, THROTTLE_RULES.loginPerAccountAndIp),
+          await throttle.blockedFor(counters.ip, THROTTLE_RULES.loginPerIp),
         );
         if (wait) return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
         const user = await models.User.findOne({ email }).lean<UserDoc>();
+        // Many sources guessing one address: only a source the owner signed in from before still gets
+        // its password checked (an unknown address never has one, so it behaves like a known one).
+        const underAttack = await throttle.blockedFor(counters.account, THROTTLE_RULES.loginPerAccount);
+        if (underAttack && !(user && ctx.ip && (await models.Session.exists({ userId: user._id, ip: ctx.ip })))) {
+          await failed();
+          return failure(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: underAttack });
+        }
         const valid = await verifyPassword(user?.passwordHash ?? undefined, password);
         if (!user || !valid) {
-          await Promise.all([throttle.hit(accountKey, THROTTLE_RULES.loginPerAccount), throttle.hit(ipKey, THROTTLE_RULES.loginPerIp)]);
+          await failed();
           return failure(ctx.locale, 'INVALID_CREDENTIALS', ['input', 'password']);
         }
-        await throttle.clear(accountKey);
+        await throttle.clear(counters.source);
         // Only someone who knows the password learns that the address is unverified.
         if (!user.emailVerifiedAt) return failure(ctx.locale, 'EMAIL_NOT_VERIFIED', ['input', 'email']);
         return signedIn(user, await startSession(user, ctx, models, keys, config));

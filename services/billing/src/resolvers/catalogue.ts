@@ -1,18 +1,19 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
-import { ErrorCode, isDuplicateKeyError, isIsoDuration, requireOperator, userErrorsFromZod, withId, type Locale } from '@omurga/shared';
+import { ErrorCode, isDuplicateKeyError, requireOperator, userErrorsFromZod, withId, type Locale } from '@omurga/shared';
 import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '../workflows/contracts.ts';
 import { t } from '../messages.ts';
 import type { PlanDoc, PolicyDoc } from '../models/index.ts';
+import { MAX_PRICE_MINOR, MAX_QUANTITY, MAX_UNIT_PRICE_MICROS, isBoundedDuration } from '../input-bounds.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 
 const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/, { message: 'INVALID_CODE' });
-const duration = z.string().refine(isIsoDuration, { message: 'INVALID_DURATION' });
+const duration = z.string().refine(isBoundedDuration, { message: 'INVALID_DURATION' });
 const currency = z.enum(SUPPORTED_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
 const nonNegative = z.number().int().min(0, { message: 'MUST_NOT_BE_NEGATIVE' });
-const price = z.object({ currency, amountMinor: nonNegative });
-const microPrice = z.object({ currency, amountMicros: nonNegative });
+const price = z.object({ currency, amountMinor: nonNegative.max(MAX_PRICE_MINOR, { message: 'TOO_LARGE' }) });
+const microPrice = z.object({ currency, amountMicros: nonNegative.max(MAX_UNIT_PRICE_MICROS, { message: 'TOO_LARGE' }) });
 const uniqueCodes = <T extends { code?: string; currency?: string }>(items: T[], key: 'code' | 'currency') =>
   new Set(items.map((item) => item[key])).size === items.length;
 const prices = z.array(price).refine((list) => uniqueCodes(list, 'currency'), { message: 'DUPLICATE_CODE' });
@@ -57,7 +58,7 @@ const planInput = z.object({
         code,
         name: z.string().trim().min(1).max(200),
         unit: z.string().trim().min(1).max(40),
-        includedQuantity: nonNegative.nullish(),
+        includedQuantity: nonNegative.max(MAX_QUANTITY, { message: 'TOO_LARGE' }).nullish(),
         unitPrices: z.array(microPrice),
         prepaid: z.boolean().nullish(),
       }),

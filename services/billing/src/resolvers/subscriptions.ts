@@ -5,6 +5,7 @@ import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS
 import { currentPlanAndPolicy } from '../activities.ts';
 import type { SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';
+import { MAX_LINE_MINOR, MAX_QUANTITY } from '../input-bounds.ts';
 import { openSubscription } from '../open-subscription.ts';
 import { noticeFreeCancellationUntil, requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
@@ -80,6 +81,8 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         for (const [index, addOn] of (input.addOns ?? []).entries()) {
           if (!plan.addOns.some((a) => a.code === addOn.code)) return failure(locale, 'UNKNOWN_ADD_ON', ['input', 'addOns', String(index), 'code']);
           if (!Number.isInteger(addOn.quantity) || addOn.quantity < 1) return failure(locale, 'MUST_BE_POSITIVE', ['input', 'addOns', String(index), 'quantity']);
+          const unit = priceIn(plan.addOns.find((a) => a.code === addOn.code)!.prices, input.currency)?.amountMinor ?? 0;
+          if (addOn.quantity > MAX_QUANTITY || unit * addOn.quantity > MAX_LINE_MINOR) return failure(locale, 'TOO_LARGE', ['input', 'addOns', String(index), 'quantity']);
         }
         for (const [index, fee] of (input.oneOffFees ?? []).entries()) {
           if (!plan.oneOffFees.some((f) => f.code === fee)) return failure(locale, 'UNKNOWN_ONE_OFF_FEE', ['input', 'oneOffFees', String(index)]);

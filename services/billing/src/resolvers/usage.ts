@@ -1,5 +1,6 @@
 import { canAccessOrganization, isEntityId, newestFirstPage, requireOperator, requireOrganizationAccess, withId, type PageArgs } from '@omurga/shared';
 import type { PartnerCommissionDoc, PlanDoc, SubscriptionDoc } from '../models/index.ts';
+import { MAX_PRICE_MINOR } from '../input-bounds.ts';
 import { isSupportedCurrency } from '../money.ts';
 import { prepaidBalances, recordUsage, topUpPrepaidBalance } from '../usage.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
@@ -33,6 +34,7 @@ export function usageResolvers({ models }: BillingDeps) {
         requireOperator(ctx, 'BILLING_ADMIN');
         if (!isSupportedCurrency(args.amount.currency)) return failure(ctx.locale, 'UNSUPPORTED_CURRENCY', ['amount', 'currency']);
         if (!Number.isSafeInteger(args.amount.amountMinor) || args.amount.amountMinor <= 0) return failure(ctx.locale, 'MUST_BE_POSITIVE', ['amount', 'amountMinor']);
+        if (args.amount.amountMinor > MAX_PRICE_MINOR) return failure(ctx.locale, 'TOO_LARGE', ['amount', 'amountMinor']);
         const reference = args.reference.trim();
         if (!reference || reference.length > 200) return failure(ctx.locale, 'REQUIRED', ['reference']);
         return { balance: await topUpPrepaidBalance(models, args.organizationId, args.amount, reference), userErrors: [] };
