@@ -46,7 +46,9 @@ class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const error = await super.errorFromResponse(response);
     const body = (error.extensions.response as { body?: { errors?: GraphQLFormattedError[] } } | undefined)?.body;
     const first = typeof body === 'object' ? body?.errors?.[0] : undefined;
-    if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    if (response.status === 400 && first?.extensions?.code === 'BAD_USER_INPUT') {
+      return new GraphQLError(first.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+    }
     return error;
   }
 }

@@ -75,3 +75,47 @@ describe('production secrets (issue 13)', () => {
     expect(developmentSecretProblems('consent', { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: 'x'.repeat(40), TEMPORAL_PAYLOAD_KEYS: 'k1:abc', CONSENT_UNSUBSCRIBE_SECRET: 'y'.repeat(40) })).toEqual([]);
   });
 });
+
+describe('a production subgraph answers the gateway only (issue 13)', () => {
+  const secret = 'a-production-gateway-secret-of-enough-length';
+  let closed: RunningService;
+  beforeAll(async () => {
+    const saved = { NODE_ENV: process.env.NODE_ENV, GATEWAY_SHARED_SECRET: process.env.GATEWAY_SHARED_SECRET };
+    Object.assign(process.env, { NODE_ENV: 'production', GATEWAY_SHARED_SECRET: secret });
+    try {
+      closed = await startGraphQLService({
+        name: 'edge-production-test',
+        host: '127.0.0.1',
+        port: 0,
+        logger: createLogger('edge-production-test', 'silent'),
+        apollo: { schema: buildSubgraphSchema({ typeDefs, resolvers: { Query: { ping: () => 'pong' } } }) },
+        contextFailureStatus: 200,
+        context: async (req) => ({ locale: 'en' as const, principal: ANONYMOUS, ip: req.headers['x-forwarded-for'] as string | undefined, userAgent: undefined }),
+        readiness: {},
+      });
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+  afterAll(() => closed.close());
+  const ask = (query: string, headers: Record<string, string> = {}) =>
+    fetch(closed.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+
+  it('refuses _service and everything else without the shared secret', async () => {
+    const response = await ask('{ _service { sdl } }');
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    expect((await ask('{ ping }', { 'x-omurga-gateway-secret': 'wrong' })).status).toBe(403);
+  });
+
+  it('answers the gateway, with introspection closed', async () => {
+    const fromGateway = { 'x-omurga-gateway-secret': secret };
+    expect(await (await ask('{ ping }', fromGateway)).json()).toEqual({ data: { ping: 'pong' } });
+    expect((await (await ask('{ _service { sdl } }', fromGateway)).json()) as object).toMatchObject({ data: { _service: { sdl: expect.any(String) } } });
+    const introspection = await ask('{ __schema { types { name } } }', fromGateway);
+    expect(introspection.status).toBe(400);
+  });
+});

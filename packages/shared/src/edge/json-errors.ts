@@ -8,6 +8,7 @@ export const EdgeErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   UNSUPPORTED_CHARSET: 'UNSUPPORTED_CHARSET',
+  UNSUPPORTED_ENCODING: 'UNSUPPORTED_ENCODING',
   METHOD_NOT_ALLOWED: 'METHOD_NOT_ALLOWED',
   NOT_FOUND: 'NOT_FOUND',
   FORBIDDEN: 'FORBIDDEN',
@@ -20,6 +21,7 @@ export const EdgeErrorCode = {
   OPERATION_NOT_FOUND: 'OPERATION_NOT_FOUND',
   OPERATION_NAME_REQUIRED: 'OPERATION_NAME_REQUIRED',
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -35,7 +37,7 @@ const BODY_ERRORS: Record<string, [number, EdgeErrorCode, string]> = {
   'entity.parse.failed': [400, EdgeErrorCode.MALFORMED_JSON, 'The request body is not valid JSON.'],
   'entity.too.large': [413, EdgeErrorCode.PAYLOAD_TOO_LARGE, 'The request body is larger than the limit.'],
   'charset.unsupported': [415, EdgeErrorCode.UNSUPPORTED_CHARSET, 'Only UTF-8 encoded JSON is accepted.'],
-  'encoding.unsupported': [415, EdgeErrorCode.UNSUPPORTED_CHARSET, 'The content encoding is not supported.'],
+  'encoding.unsupported': [415, EdgeErrorCode.UNSUPPORTED_ENCODING, 'The content encoding is not supported.'],
   'request.size.invalid': [400, EdgeErrorCode.BAD_REQUEST, 'The request body does not match its Content-Length.'],
   'request.aborted': [400, EdgeErrorCode.BAD_REQUEST, 'The request was aborted.'],
 };

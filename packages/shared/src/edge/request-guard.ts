@@ -105,6 +105,7 @@ function checkDocument(body: { query?: unknown; operationName?: unknown }, limit
   if (body.operationName != null && typeof body.operationName !== 'string') throw new Refusal(EdgeErrorCode.BAD_REQUEST, 'operationName must be a string.');
   const document = parseBounded(body.query, limits.tokens);
   const operation = selectOperation(document, body.operationName);
+  if (operation.operation === 'subscription') throw new Refusal(EdgeErrorCode.OPERATION_NOT_SUPPORTED, 'Subscriptions are not supported.');
   const refusals: Refusal[] = [];
   validate(STRUCTURE_ONLY_SCHEMA, document, structuralRules(limits, refusals));
   if (refusals[0]) throw refusals[0];
