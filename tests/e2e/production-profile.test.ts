@@ -1,10 +1,11 @@
 // Issue 13 (edge): NODE_ENV=production refuses development secrets at start,
 // and a production gateway keeps its schema to itself.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { SUBGRAPHS, connectDatabase, loadConfig } from '@omurga/shared';
 
 const stack = inject('stack');
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -85,5 +86,28 @@ describe('a production gateway (issue 13)', () => {
       errors: { message: string }[];
     };
     expect(dev.errors[0]!.message).toMatch(/did you mean/i);
+  });
+});
+
+describe('pnpm db:sync-indexes (issue 13)', () => {
+  it('builds the indexes that production (autoIndex off) does not build at start, and drops nothing', async () => {
+    const prefix = `sync_${Math.random().toString(36).slice(2, 8)}_`;
+    const env = { ...process.env, ...stack.env, MONGODB_DB_PREFIX: prefix, NODE_ENV: 'production' };
+    try {
+      const run = spawnSync(process.execPath, [path.join(ROOT, 'scripts/sync-indexes.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 120_000 });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/accounts\.users: indexes in place/);
+      expect(run.stdout).toMatch(/billing\.invoices: indexes in place/);
+      const accounts = await connectDatabase(loadConfig(env), 'accounts');
+      const indexes = await accounts.collection('users').indexes();
+      await accounts.close();
+      expect(indexes.some((index) => index.unique && Object.keys(index.key).includes('email'))).toBe(true);
+    } finally {
+      for (const name of SUBGRAPHS) {
+        const db = await connectDatabase(loadConfig(env), name);
+        await db.dropDatabase();
+        await db.close();
+      }
+    }
   });
 });

@@ -16,14 +16,15 @@ export async function issueAccessToken(
   const now = Math.floor(Date.now() / 1000);
   const exp = now + config.auth.accessTokenTtlSeconds;
   const { sub, ...rest } = claims;
+  const signer = keys.signer(now * 1000);
   const accessToken = await new SignJWT({ ...rest })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: keys.kid, typ: 'at+jwt' })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, kid: signer.kid, typ: 'at+jwt' })
     .setIssuer(config.auth.issuer)
     .setAudience(config.auth.audience)
     .setSubject(sub)
     .setIssuedAt(now)
     .setExpirationTime(exp)
     .setJti(randomUUID())
-    .sign(keys.privateKey);
+    .sign(signer.privateKey);
   return { accessToken, expiresAt: new Date(exp * 1000) };
 }

@@ -51,7 +51,9 @@ function structuralRules(limits: DocumentLimits, refusals: Refusal[]): Validatio
     maxDepthRule({ n: limits.depth, flattenFragments: true, ...refuseWith(EdgeErrorCode.QUERY_TOO_DEEP) }),
     maxAliasesRule({ n: limits.aliases, ...refuseWith(EdgeErrorCode.TOO_MANY_ALIASES) }),
     maxDirectivesRule({ n: limits.directives, ...refuseWith(EdgeErrorCode.TOO_MANY_DIRECTIVES) }),
-    costLimitRule({ maxCost: limits.cost, flattenFragments: true, ...refuseWith(EdgeErrorCode.QUERY_TOO_COSTLY) }),
+    // Each field costs 1, each object 2, times `first`/`last`; linear in depth (depth has its own bound),
+    // so a page of 50 invoices with their lines stays well inside while 1 000 of them does not.
+    costLimitRule({ maxCost: limits.cost, depthCostFactor: 1, flattenFragments: true, ...refuseWith(EdgeErrorCode.QUERY_TOO_COSTLY) }),
   ] as ValidationRule[];
 }
 
