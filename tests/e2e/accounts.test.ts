@@ -186,6 +186,13 @@ describe('sessions (ACC-4)', () => {
     expect((await logIn(nobody, 'whatever-password', prober)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
   });
 
+  it('protects operators the same way: guesses from one source do not lock the operator out (ACC-4, ACC-10, issue 13)', async () => {
+    const attacker = clientIp();
+    for (let i = 0; i < 5; i++) expect((await logIn(E2E_OPERATOR.email, `wrong-${i}`, attacker)).userErrors[0]!.code).toBe('INVALID_CREDENTIALS');
+    expect((await logIn(E2E_OPERATOR.email, E2E_OPERATOR.password, attacker)).userErrors[0]!.code).toBe('TOO_MANY_ATTEMPTS');
+    expect((await logIn(E2E_OPERATOR.email, E2E_OPERATOR.password)).userErrors).toEqual([]);
+  });
+
   it('under a guessing attack from many sources, the owner signs in from a known source or after the e-mailed reset (ACC-4, issue 13)', async () => {
     const victim = await signUpAndVerify(stack);
     const home = clientIp();
