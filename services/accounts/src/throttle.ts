@@ -18,6 +18,8 @@ export const THROTTLE_RULES = {
    */
   loginPerAccount: { limit: 20, windowMs: 15 * 60_000 },
   loginPerIp: { limit: 30, windowMs: 15 * 60_000 },
+  /** a signed-in user confirming their password (e-mail change) */
+  passwordConfirmPerUser: { limit: 5, windowMs: 15 * 60_000 },
   signUpPerIp: { limit: 20, windowMs: 60 * 60_000 },
   passwordResetPerAccount: { limit: 3, windowMs: 60 * 60_000 },
   apiKeyPerIp: { limit: 30, windowMs: 15 * 60_000 },

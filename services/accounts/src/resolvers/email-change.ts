@@ -4,7 +4,7 @@ import type { AccountsDeps, Ctx } from '../deps.ts';
 import { emailAddress } from '../inputs.ts';
 import type { UserDoc } from '../models.ts';
 import { verifyPassword } from '../passwords.ts';
-import { THROTTLE_RULES, loginAccountKey } from '../throttle.ts';
+import { THROTTLE_RULES } from '../throttle.ts';
 import { failure, ok, refused } from './payloads.ts';
 
 /**
@@ -19,11 +19,12 @@ export function emailChangeResolvers(deps: AccountsDeps): Resolvers {
         const principal = requireUser(ctx);
         const user = await models.User.findById(principal.userId).lean<UserDoc>();
         if (!user) return refused(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
-        const throttleKey = loginAccountKey(user.email);
-        const wait = await throttle.blockedFor(throttleKey, THROTTLE_RULES.loginPerAccount);
+        // Its own counter: a stolen session cannot guess faster than the login door, and failed logins elsewhere do not block it.
+        const throttleKey = `email-change:${String(user._id)}`;
+        const wait = await throttle.blockedFor(throttleKey, THROTTLE_RULES.passwordConfirmPerUser);
         if (wait) return refused(ctx.locale, 'TOO_MANY_ATTEMPTS', null, { minutes: wait });
         if (!(await verifyPassword(user.passwordHash ?? undefined, args.password))) {
-          await throttle.hit(throttleKey, THROTTLE_RULES.loginPerAccount);
+          await throttle.hit(throttleKey, THROTTLE_RULES.passwordConfirmPerUser);
           return refused(ctx.locale, 'INVALID_CREDENTIALS', ['password']);
         }
         const parsed = emailAddress.safeParse(args.newEmail);
