@@ -491,3 +491,28 @@ describe('trusted proxies and the gateway secret (issue 13)', () => {
     expect(await ipCounterExists(client)).toBe(true);
   });
 });
+
+describe('every subgraph bounds requests again (issue 13)', () => {
+  // Subgraphs allow depth + 2 and twice the rest, for what the gateway's query planner adds.
+  const SUBGRAPH_CASES: [string, string, number, string][] = [
+    ['depth 13', JSON.stringify(q(`{ ${nest(13)} }`)), 400, 'QUERY_TOO_DEEP'],
+    ['31 aliases', JSON.stringify(q(`{ ${aliases(31, '__typename')} ${aliases(31, '_service { sdl }')} }`)), 400, 'TOO_MANY_ALIASES'],
+    ['2 logIns', JSON.stringify(q(`mutation { ${aliases(2, 'logIn(input: { email: "v@example.com", password: "x" }) { accessToken }')} }`)), 400, 'OPERATION_LIMIT_EXCEEDED'],
+    ['malformed JSON', '{"query": ', 400, 'MALFORMED_JSON'],
+    ['latin1', JSON.stringify(q('{ __typename }')), 415, 'UNSUPPORTED_CHARSET'],
+    ['15 MB', JSON.stringify(q('{ __typename }', { variables: { pad: 'x'.repeat(15 * 1024 * 1024) } })), 413, 'PAYLOAD_TOO_LARGE'],
+  ];
+  const rows = Object.entries(stack.subgraphUrls).flatMap(([name, url]) => SUBGRAPH_CASES.map(([label, body, status, code]) => [`${name}: ${label}`, url, body, status, code] as const));
+  it.each(rows)('%s', async (_label, url, body, status, code) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': `application/json${code === 'UNSUPPORTED_CHARSET' ? '; charset=latin1' : ''}` },
+      body,
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const text = await response.text();
+    expect(text).not.toMatch(LEAK);
+    expect(response.status).toBe(status);
+    expect((JSON.parse(text) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(code);
+  });
+});
