@@ -367,7 +367,7 @@ describe('oversize bodies: one limit at every hop (issue 13)', () => {
   });
 });
 
-describe('billing bounds keep invoice totals inside Int (issue 13)', () => {
+describe('input bounds: invoice totals inside Int, durations that end (issue 13)', () => {
   let operatorToken: string;
   beforeAll(async () => {
     const logIn = await graphql(gw, LOG_IN, { variables: E2E_OPERATOR, headers: { 'x-forwarded-for': clientIp() } });
@@ -394,6 +394,12 @@ describe('billing bounds keep invoice totals inside Int (issue 13)', () => {
   it('twenty years is still a duration', async () => {
     const answer = await send({ name: 'P20Y', body: q(CREATE_POLICY, { variables: { i: policy({ dataDeletionAfterTermination: 'P20Y' }) } }), token: operatorToken });
     expect(answer.json.errors).toBeUndefined();
+  });
+  const SET_SLA = 'mutation($i: SlaPolicyInput!) { setSlaPolicy(input: $i) { userErrors { code field } } }';
+  const slaCases = ['firstResponse', 'nextResponse', 'warnBefore'].flatMap((key) => ['P99999999Y', 'P2Y', 'PT99999999H'].map((d) => [key, d] as const));
+  it.each(slaCases)('an SLA %s of %s is refused: the clock would step for ever', async (key, duration) => {
+    const input = { planCode: 'BOUNDS-SLA', firstResponse: 'PT3H', nextResponse: 'PT3H', warnBefore: 'PT30M', [key]: duration };
+    await run({ name: duration, body: q(SET_SLA, { variables: { i: input } }), userErrorCodes: ['INVALID_DURATION'], token: operatorToken });
   });
   const CREATE_PLAN = 'mutation($i: PlanInput!) { createPlan(input: $i) { code } }';
   it.each([10_000_001, 2_000_000_000, 2_147_483_647, 2_147_483_648, -1])('a plan price of %i minor units is refused', async (amountMinor) => {

@@ -39,3 +39,11 @@ export function wholeDays(iso: string): number | null {
   const match = /^P(\d+)D$/.exec(iso);
   return match ? Number(match[1]) : null;
 }
+
+/** An ISO-8601 duration no longer than `max` (P99999Y would overflow date arithmetic or keep a clock stepping for ever). */
+export function isDurationAtMost(value: string, max: string): boolean {
+  if (!isIsoDuration(value)) return false;
+  const from = Date.UTC(2000, 0, 1);
+  const to = addDuration(from, value);
+  return Number.isFinite(to) && to <= addDuration(from, max);
+}

@@ -1,4 +1,4 @@
-import { addDuration, isIsoDuration } from '@omurga/shared';
+import { isDurationAtMost } from '@omurga/shared';
 
 // Upper bounds on what a caller may put into billing, so that every invoice
 // total fits the API's Int (2 147 483 647 minor units): at most ~100 lines of
@@ -11,13 +11,5 @@ export const MAX_UNIT_PRICE_MICROS = 1_000_000_000;
 /** an add-on line (price × quantity) or one usage event's quantity */
 export const MAX_LINE_MINOR = 10_000_000;
 export const MAX_QUANTITY = 1_000_000;
-/** the longest duration a policy may hold (P20Y: ten-year retention with room) */
-const MAX_DURATION_MS = 20 * 366 * 24 * 3_600_000;
-
-/** An ISO-8601 duration no longer than twenty years (P99999Y would overflow date arithmetic). */
-export function isBoundedDuration(value: string): boolean {
-  if (!isIsoDuration(value)) return false;
-  const from = Date.UTC(2000, 0, 1);
-  const to = addDuration(from, value);
-  return Number.isFinite(to) && to - from <= MAX_DURATION_MS;
-}
+/** An ISO-8601 duration no longer than twenty years (ten-year retention with room). */
+export const isBoundedDuration = (value: string) => isDurationAtMost(value, 'P20Y');

@@ -2,7 +2,7 @@ import {
   DateTimeScalar,
   forbidden,
   isEntityId,
-  isIsoDuration,
+  isDurationAtMost,
   newestFirstPage,
   requireAuthenticated,
   requireOperator,
@@ -260,7 +260,7 @@ export function supportResolvers(deps: TicketDeps): Resolvers {
           if (!input[key].trim()) errors.push(userError(t, ctx.locale, 'REQUIRED', ['input', key]));
         }
         if (new Date(input.endsAt).getTime() <= new Date(input.startsAt).getTime()) errors.push(userError(t, ctx.locale, 'INVALID_WINDOW', ['input', 'endsAt']));
-        if (input.extraBusinessTime && !isIsoDuration(input.extraBusinessTime)) errors.push(userError(t, ctx.locale, 'INVALID_DURATION', ['input', 'extraBusinessTime']));
+        if (input.extraBusinessTime && !isDurationAtMost(input.extraBusinessTime, 'P1Y')) errors.push(userError(t, ctx.locale, 'INVALID_DURATION', ['input', 'extraBusinessTime']));
         if (errors.length) return { announcement: null, userErrors: errors };
         const created = await models.Announcement.create({ ...input, extraBusinessTime: input.extraBusinessTime || null, createdBy: operator.userId });
         return { announcement: withId(created.toObject()), userErrors: [] };
@@ -270,7 +270,8 @@ export function supportResolvers(deps: TicketDeps): Resolvers {
         const errors = [];
         if (!input.planCode.trim()) errors.push(userError(t, ctx.locale, 'REQUIRED', ['input', 'planCode']));
         for (const key of ['firstResponse', 'nextResponse', 'warnBefore'] as const) {
-          if (!isIsoDuration(input[key])) errors.push(userError(t, ctx.locale, 'INVALID_DURATION', ['input', key]));
+          // at most a year: the SLA clock steps through business hours up to the target
+          if (!isDurationAtMost(input[key], 'P1Y')) errors.push(userError(t, ctx.locale, 'INVALID_DURATION', ['input', key]));
         }
         if (errors.length) return { policy: null, userErrors: errors };
         const policy = await models.SlaPolicy.findOneAndUpdate(
