@@ -17,7 +17,7 @@ interface SecretRule {
   name: string;
   roles: readonly ProcessRole[] | 'all';
   /** a problem with the value, or undefined when it is fit for production */
-  problem(value: string | undefined): string | undefined;
+  problem(value: string | undefined, env: NodeJS.ProcessEnv): string | undefined;
 }
 
 const strongSecret = (devValue: string) => (value: string | undefined) => {
@@ -43,7 +43,7 @@ const SECRET_RULES: SecretRule[] = [
     name: 'ACCOUNTS_SIGNING_JWKS',
     roles: ['accounts'],
     // A key generated into the database is readable by anyone with database access.
-    problem: (value) => (value || process.env.ACCOUNTS_SIGNING_JWK ? undefined : 'not set (production signs with keys from a secret store, not the database)'),
+    problem: (value, env) => (value || env.ACCOUNTS_SIGNING_JWK ? undefined : 'not set (production signs with keys from a secret store, not the database)'),
   },
   {
     name: 'BOOTSTRAP_OPERATOR_PASSWORD',
@@ -56,7 +56,7 @@ const SECRET_RULES: SecretRule[] = [
 export function developmentSecretProblems(role: ProcessRole, env: NodeJS.ProcessEnv = process.env): string[] {
   if (!isProduction(env)) return [];
   return SECRET_RULES.filter((rule) => rule.roles === 'all' || rule.roles.includes(role)).flatMap((rule) => {
-    const problem = rule.problem(env[rule.name]);
+    const problem = rule.problem(env[rule.name], env);
     return problem ? [`${rule.name}: ${problem}`] : [];
   });
 }
