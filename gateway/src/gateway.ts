@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSourceProcessOptions, type RemoteGraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   SUBGRAPHS,
@@ -18,6 +18,7 @@ import {
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { fileProxy, fileRoutes } from './file-proxy.ts';
 import { gatewayRateLimits } from './rate-limits.ts';
+import { ResilientDataSource } from './resilient-data-source.ts';
 
 interface GatewayContext extends RequestContext {
   headers: IncomingHttpHeaders;
@@ -26,8 +27,10 @@ interface GatewayContext extends RequestContext {
 /** Headers the subgraphs need to authenticate the caller and answer in their language. */
 const FORWARDED_HEADERS = ['authorization', 'accept-language', 'user-agent'] as const;
 
-class ForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+class ForwardingDataSource extends ResilientDataSource<GatewayContext> {
+  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    super.willSendRequest(options);
+    const { request, context } = options;
     if (!('headers' in context) || !context.headers) return; // the gateway's own health probes
     for (const name of FORWARDED_HEADERS) {
       const value = context.headers[name];
@@ -60,7 +63,7 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
   const verify = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(SUPERGRAPH_FILE, 'utf8'),
-    buildService: ({ name, url }) => new ForwardingDataSource({ url: isSubgraph(name) ? config.subgraphs[name].url : url }),
+    buildService: ({ name, url }) => new ForwardingDataSource({ name, url: isSubgraph(name) ? config.subgraphs[name].url : url }),
   });
   return startGraphQLService<GatewayContext>({
     name: 'gateway',

@@ -1,7 +1,8 @@
-import { createLogger, exitOnSignals, loadConfig, refuseDevelopmentSecrets } from '@omurga/shared';
+import { createLogger, exitOnSignals, loadConfig, refuseDevelopmentSecrets, startTracing } from '@omurga/shared';
 import { startGateway } from './gateway.ts';
 
 refuseDevelopmentSecrets('gateway');
+startTracing('gateway');
 const config = loadConfig();
 const logger = createLogger('gateway', config.logLevel);
 try {

@@ -8,9 +8,16 @@
 #   Temporal    TEMPORAL_CLI_VERSION below (newest tag `go install` accepts)
 #   FerretDB    infra/ferretdb/go.mod
 #   test server infra/temporal-test-server/pom.xml
+#   Temporal server TEMPORAL_SERVER_VERSION below (the server inside that CLI)
+#   Helm        HELM_VERSION below
+#   compose-go  infra/compose-check/go.mod
 
 OMURGA_CACHE=${OMURGA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omurga}
 TEMPORAL_CLI_VERSION=1.5.1
+# The Temporal server the CLI above embeds (`temporal --version` prints it);
+# the tests run it in its non-dev mode on PostgreSQL too.
+TEMPORAL_SERVER_VERSION=1.29.1
+HELM_VERSION=4.3.2
 
 step() { printf '\033[1;36m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -75,17 +82,24 @@ go_progress() { awk '{ n++; if (n % 25 == 0) printf "   ... %d packages compiled
 
 require_go() { command -v go >/dev/null || die "the Go toolchain is needed once to build $1"; }
 
+# Builds a Go binary into its cache directory on the first run only.
+# go_binary_once DIR BINARY WHAT ANNOUNCEMENT BUILDER
+go_binary_once() {
+  local dir=$1 binary=$2 what=$3 announcement=$4 builder=$5
+  [ -x "$dir/$binary" ] && return 0
+  require_go "$what"
+  step "$announcement"
+  atomic_dir "$dir" "$builder" || die "building $what failed"
+}
+
 _build_temporal() {
   GOBIN="$1" GOFLAGS=-buildvcs=false go install -v "github.com/temporalio/cli/cmd/temporal@v$TEMPORAL_CLI_VERSION" 2>&1 | go_progress
   [ -x "$1/temporal" ]
 }
 ensure_temporal() {
   local dir="$OMURGA_CACHE/temporal-cli/$TEMPORAL_CLI_VERSION"
-  if [ ! -x "$dir/temporal" ]; then
-    require_go "the Temporal CLI"
-    step "Building the Temporal CLI v$TEMPORAL_CLI_VERSION (dev server + UI) from its Go module; first run only, several minutes"
-    atomic_dir "$dir" _build_temporal || die "building the Temporal CLI failed"
-  fi
+  go_binary_once "$dir" temporal "the Temporal CLI" \
+    "Building the Temporal CLI v$TEMPORAL_CLI_VERSION (dev server + UI) from its Go module; first run only, several minutes" _build_temporal
   export OMURGA_TEMPORAL_BIN="$dir/temporal"
 }
 
@@ -112,11 +126,8 @@ ensure_ferretdb() {
   FERRETDB_VERSION=$(sed -n 's/.*github.com\/FerretDB\/FerretDB \(v[0-9.]*\).*/\1/p' "$ROOT/infra/ferretdb/go.mod")
   patch=$(sha256sum "$ROOT/infra/ferretdb/atomic-writes.patch" | cut -c1-8)
   local dir="$OMURGA_CACHE/ferretdb/$FERRETDB_VERSION-$patch"
-  if [ ! -x "$dir/ferretdb" ]; then
-    require_go "FerretDB"
-    step "Building FerretDB $FERRETDB_VERSION (SQLite backend, atomic writes) from its Go module; first run only, several minutes"
-    atomic_dir "$dir" _build_ferretdb || die "building FerretDB failed"
-  fi
+  go_binary_once "$dir" ferretdb FerretDB \
+    "Building FerretDB $FERRETDB_VERSION (SQLite backend, atomic writes) from its Go module; first run only, several minutes" _build_ferretdb
   export OMURGA_FERRETDB_BIN="$dir/ferretdb"
 }
 
@@ -142,6 +153,67 @@ ensure_test_server() {
     atomic_dir "$dir" _fetch_test_server || die "fetching the Temporal test server failed"
   fi
   export OMURGA_TEST_SERVER_BIN="$dir/temporal-test-server"
+}
+
+# The Temporal server and its SQL schema tool, built from the server's Go
+# module, for the e2e run against a non-dev Temporal on PostgreSQL.
+_build_temporal_server() {
+  GOBIN="$1" GOFLAGS=-buildvcs=false go install -v \
+    "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION" 2>&1 | go_progress
+  [ -x "$1/server" ] && [ -x "$1/sql" ] # the SQL schemas are embedded in the tool
+}
+ensure_temporal_server() {
+  local dir="$OMURGA_CACHE/temporal-server/$TEMPORAL_SERVER_VERSION"
+  go_binary_once "$dir" server "the Temporal server" \
+    "Building the Temporal server v$TEMPORAL_SERVER_VERSION and its SQL tool from the Go module; first run only, several minutes" _build_temporal_server
+  export OMURGA_TEMPORAL_SERVER_DIR="$dir"
+}
+
+# PostgreSQL from Debian's packages, for that Temporal server.
+ensure_postgres() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$bin" ] || [ ! -x "$bin/postgres" ]; then
+    command -v apt-get >/dev/null || die "PostgreSQL is needed for the tests: install Debian's postgresql package"
+    step "Installing PostgreSQL from Debian's packages"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >&2 || die "installing postgresql failed"
+    bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  fi
+  export OMURGA_POSTGRES_BIN_DIR="$bin"
+}
+
+# Checkers for the deployment artefacts (deploy/): Helm renders the chart,
+# compose-go (Docker Compose's own loader) validates the compose file.
+_build_helm() {
+  GOBIN="$1" GOFLAGS=-buildvcs=false go install -v "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION" 2>&1 | go_progress
+  [ -x "$1/helm" ]
+}
+ensure_helm() {
+  local dir="$OMURGA_CACHE/helm/$HELM_VERSION"
+  go_binary_once "$dir" helm Helm "Building Helm v$HELM_VERSION from its Go module; first run only, a few minutes" _build_helm
+  export OMURGA_HELM_BIN="$dir/helm"
+}
+_build_compose_check() {
+  (cd "$ROOT/infra/compose-check" && GOFLAGS=-buildvcs=false go build -v -o "$1/compose-check" . 2>&1) | go_progress
+  [ -x "$1/compose-check" ]
+}
+ensure_compose_check() {
+  local key
+  key=$(cat "$ROOT/infra/compose-check/go.sum" "$ROOT/infra/compose-check/main.go" | sha256sum | cut -c1-8)
+  local dir="$OMURGA_CACHE/compose-check/$key"
+  go_binary_once "$dir" compose-check "the compose file checker" \
+    "Building the compose file checker (compose-go) from its Go module; first run only" _build_compose_check
+  export OMURGA_COMPOSE_CHECK_BIN="$dir/compose-check"
+}
+
+# What only the tests need, beyond the platform itself.
+ensure_test_tools() {
+  ensure_test_server
+  ensure_postgres
+  ensure_temporal_server
+  ensure_helm
+  ensure_compose_check
 }
 
 # Everything the platform and its tests need, in dependency order.

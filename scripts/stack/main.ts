@@ -1,6 +1,7 @@
 // `./platform start`: the whole platform in the foreground on embedded defaults.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { tracingRequested } from '@omurga/shared';
 import { DEFAULT_PORTS, portBlock, startStack } from './stack.ts';
 import { terminalOutput } from './processes.ts';
 
@@ -26,10 +27,12 @@ const stackPromise = startStack({
   output: terminalOutput(logDir, new Set(['ferretdb', 'temporal', 'mail'])),
   mongodbUri: process.env.MONGODB_URI,
   extraEnv: operator,
-  onUnexpectedExit: (name, code) => {
-    if (shuttingDown) return;
-    console.error(`\n${name} exited unexpectedly (code ${code}); see ${path.join(logDir, `${name}.log`)}. Stopping everything.`);
-    void shutdown(1);
+  supervision: {
+    onUnexpectedExit: ({ name, reason, restartInMs, attempt }) => {
+      if (shuttingDown) return;
+      console.error(`${name} exited (${reason}); restarting in ${restartInMs / 1000}s (attempt ${attempt}); see ${path.join(logDir, `${name}.log`)}`);
+    },
+    onRecovered: (name, attempt) => console.log(`${name} is serving again (attempt ${attempt})`),
   },
 });
 
@@ -59,6 +62,8 @@ try {
       row('Mail catcher', stack.urls.mailCatcher),
       row('Temporal gRPC', stack.urls.temporal),
       row('Database', process.env.MONGODB_URI ? 'MONGODB_URI (external)' : `${stack.urls.database} (FerretDB, SQLite files in ${path.join(dataDir, 'ferretdb')})`),
+      row('Metrics (Prometheus)', Object.entries(stack.urls.metrics).map(([name, url]) => `${name} ${url}`).join('\n' + ' '.repeat(23))),
+      row('Tracing', tracingRequested() ? 'on (OpenTelemetry, OTEL_* settings)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)'),
       row('Operator login', `${operator.BOOTSTRAP_OPERATOR_EMAIL} (BOOTSTRAP_OPERATOR_EMAIL / _PASSWORD)`),
       '',
     ].join('\n'),

@@ -22,23 +22,56 @@ export interface Output {
 
 const HAS_SETPRIV = spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
 
+/** What the supervisor reports when a process ends without being asked to. */
+export interface UnexpectedExit {
+  name: string;
+  /** "code 1" or "signal SIGKILL" */
+  reason: string;
+  /** the run that starts after the delay (the first run is attempt 1) */
+  attempt: number;
+  restartInMs: number;
+}
+
+export interface Supervision {
+  onUnexpectedExit(exit: UnexpectedExit): void;
+  /** a restarted process serves again */
+  onRecovered?(name: string, attempt: number): void;
+}
+
+const FIRST_RESTART_DELAY_MS = 1_000;
+const LONGEST_RESTART_DELAY_MS = 30_000;
+/** a run this long counts as healthy: the next crash starts the backoff from the beginning again */
+const STABLE_RUN_MS = 60_000;
+
+/** 1 s, 2 s, 4 s ... up to 30 s between restarts of a process that keeps crashing. */
+export function restartDelayMs(crashesInARow: number): number {
+  return Math.min(LONGEST_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** Math.max(0, crashesInARow - 1));
+}
+
 /**
  * A child process that cannot outlive the supervisor: it runs in its own
  * process group (so Ctrl-C reaches the supervisor, which stops everything in
  * order) and, where util-linux's setpriv exists, with a parent-death signal,
- * so even a SIGKILLed supervisor leaves nothing behind.
+ * so even a SIGKILLed supervisor leaves nothing behind. Once started, a
+ * process that exits on its own is started again with exponential backoff.
  */
 export class ManagedProcess {
   readonly spec: ProcessSpec;
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> | undefined;
   private stopping = false;
+  private attempt = 0;
+  private crashesInARow = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  /** set once the first start was ready: a crash while starting fails the start instead */
+  private supervised = false;
 
   constructor(spec: ProcessSpec) {
     this.spec = spec;
   }
 
-  start(output: Output, onUnexpectedExit: (name: string, code: number | null) => void): void {
+  start(output: Output, supervision: Supervision): void {
+    this.attempt += 1;
     const [command, args] = HAS_SETPRIV
       ? ['setpriv', ['--pdeathsig', 'KILL', '--', this.spec.command, ...this.spec.args]]
       : [this.spec.command, this.spec.args];
@@ -49,21 +82,49 @@ export class ManagedProcess {
       detached: true,
     });
     this.child = child;
+    const startedAt = Date.now();
     output.attach(this.spec.name, child);
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        if (!this.stopping) onUnexpectedExit(this.spec.name, code ?? (signal ? 128 : null));
         resolve(code);
+        if (this.stopping || !this.supervised) return;
+        this.crashesInARow = Date.now() - startedAt >= STABLE_RUN_MS ? 1 : this.crashesInARow + 1;
+        const restartInMs = restartDelayMs(this.crashesInARow);
+        supervision.onUnexpectedExit({
+          name: this.spec.name,
+          reason: signal ? `signal ${signal}` : `code ${code}`,
+          attempt: this.attempt + 1,
+          restartInMs,
+        });
+        this.restartTimer = setTimeout(() => this.restart(output, supervision), restartInMs);
       });
       child.once('error', () => resolve(null));
     });
   }
 
+  private restart(output: Output, supervision: Supervision) {
+    this.restartTimer = undefined;
+    if (this.stopping) return;
+    this.start(output, supervision);
+    const attempt = this.attempt;
+    // A failed start shows up as another exit, which schedules the next attempt.
+    this.waitUntilReady().then(
+      () => {
+        if (!this.stopping && attempt === this.attempt) supervision.onRecovered?.(this.spec.name, attempt);
+      },
+      () => undefined,
+    );
+  }
+
   async waitUntilReady(): Promise<void> {
     const deadline = Date.now() + (this.spec.readyTimeoutMs ?? 60_000);
     while (Date.now() < deadline) {
-      if (this.child?.exitCode != null) throw new Error(`${this.spec.name} exited with code ${this.child.exitCode} while starting`);
-      if (await this.spec.ready().catch(() => false)) return;
+      const child = this.child;
+      if (child?.exitCode != null || child?.signalCode != null) throw new Error(`${this.spec.name} exited with ${child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`} while starting`);
+      if (await this.spec.ready().catch(() => false)) {
+        this.supervised = true;
+        return;
+      }
       await sleep(200);
     }
     throw new Error(`${this.spec.name} was not ready within ${(this.spec.readyTimeoutMs ?? 60_000) / 1000}s`);
@@ -71,9 +132,10 @@ export class ManagedProcess {
 
   /** SIGTERM to the whole process group, SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
     const child = this.child;
     if (!child?.pid || child.exitCode != null || child.signalCode != null) return;
-    this.stopping = true;
     const signalGroup = (signal: NodeJS.Signals) => {
       try {
         process.kill(-child.pid!, signal);

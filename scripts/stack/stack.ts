@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { SUBGRAPHS, loadConfig, type PlatformConfig } from '@omurga/shared';
 import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
-import { ManagedProcess, httpReady, tcpReady, type Output, type ProcessSpec } from './processes.ts';
+import { ManagedProcess, httpReady, tcpReady, type Output, type ProcessSpec, type Supervision } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -15,6 +15,8 @@ export interface StackPorts {
   support: number;
   workerHealth: number;
   temporalCodec: number;
+  /** the worker's Temporal SDK metrics (Prometheus), forwarded on the worker's /metrics */
+  temporalMetrics: number;
   temporal: number;
   temporalHttp: number;
   temporalUi: number;
@@ -31,6 +33,7 @@ export const DEFAULT_PORTS: StackPorts = {
   support: 4004,
   workerHealth: 4010,
   temporalCodec: 4011,
+  temporalMetrics: 4012,
   temporal: 7233,
   temporalHttp: 7243,
   temporalUi: 8233,
@@ -59,6 +62,7 @@ export function portBlock(base: number): StackPorts {
     support: base + 4,
     workerHealth: base + 10,
     temporalCodec: base + 9,
+    temporalMetrics: base + 5,
     temporal: base + 11,
     temporalHttp: base + 12,
     temporalUi: base + 13,
@@ -76,13 +80,14 @@ export interface StackOptions {
   /** an external MongoDB (production-like); FerretDB is started when absent */
   mongodbUri?: string | undefined;
   extraEnv?: NodeJS.ProcessEnv;
-  onUnexpectedExit: (name: string, code: number | null) => void;
+  /** told when a process crashes (it is restarted with backoff) and when it serves again */
+  supervision: Supervision;
 }
 
 export interface RunningStack {
   config: PlatformConfig;
   env: Record<string, string>;
-  urls: { gateway: string; temporalUi: string; mailCatcher: string; temporal: string; database: string };
+  urls: { gateway: string; temporalUi: string; mailCatcher: string; temporal: string; database: string; metrics: Record<string, string> };
   processes: ManagedProcess[];
   stop(): Promise<void>;
 }
@@ -104,6 +109,7 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
     SUPPORT_PORT: String(ports.support),
     WORKER_HEALTH_PORT: String(ports.workerHealth),
     TEMPORAL_CODEC_PORT: String(ports.temporalCodec),
+    TEMPORAL_METRICS_PORT: String(ports.temporalMetrics),
     MONGODB_URI: mongodbUri || `mongodb://${host}:${ports.database}`,
     TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
     TEMPORAL_UI_URL: `http://${host}:${ports.temporalUi}`,
@@ -183,7 +189,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const phase of phases) {
       const processes = phase.map((spec) => new ManagedProcess(spec));
       for (const p of processes) {
-        p.start(options.output, options.onUnexpectedExit);
+        p.start(options.output, options.supervision);
         started.push(p);
       }
       await Promise.all(processes.map((p) => p.waitUntilReady()));
@@ -203,6 +209,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       mailCatcher: http(ports.mailWeb, ''),
       temporal: config.temporal.address,
       database: env.MONGODB_URI!,
+      metrics: {
+        gateway: http(ports.gateway, '/metrics'),
+        ...Object.fromEntries(SUBGRAPHS.map((name) => [name, new URL('/metrics', config.subgraphs[name].url).href])),
+        worker: http(ports.workerHealth, '/metrics'),
+      },
     },
     stop,
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { fileOutput } from '../../scripts/stack/processes.ts';
+import { startOtlpReceiver } from '../support/otlp-receiver.ts';
 import { portBlock, startStack } from '../../scripts/stack/stack.ts';
 import { E2E_OPERATOR, type StackInfo } from './stack-info.ts';
 
@@ -16,6 +17,9 @@ export default async function setup(project: TestProject) {
   const logDir = path.join(dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const exits: string[] = [];
+  // Every process exports its traces here (tests/e2e/observability.test.ts reads them back).
+  const otlpPort = ports.gateway + 6;
+  const otlp = await startOtlpReceiver('127.0.0.1', otlpPort);
   let stack;
   try {
     stack = await startStack({
@@ -23,10 +27,17 @@ export default async function setup(project: TestProject) {
       dataDir,
       output: fileOutput(logDir),
       mongodbUri: process.env.MONGODB_URI,
-      extraEnv: { BOOTSTRAP_OPERATOR_EMAIL: E2E_OPERATOR.email, BOOTSTRAP_OPERATOR_PASSWORD: E2E_OPERATOR.password, LOG_LEVEL: 'warn' },
-      onUnexpectedExit: (name, code) => exits.push(`${name} (code ${code})`),
+      extraEnv: {
+        BOOTSTRAP_OPERATOR_EMAIL: E2E_OPERATOR.email,
+        BOOTSTRAP_OPERATOR_PASSWORD: E2E_OPERATOR.password,
+        LOG_LEVEL: 'warn',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
+        OTEL_BSP_SCHEDULE_DELAY: '200',
+      },
+      supervision: { onUnexpectedExit: ({ name, reason }) => exits.push(`${name} (${reason})`) },
     });
   } catch (error) {
+    otlp.close();
     for (const name of ['ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway']) {
       const file = path.join(logDir, `${name}.log`);
       if (existsSync(file)) console.error(`--- ${name}.log\n${readFileSync(file, 'utf8').slice(-3000)}`);
@@ -44,10 +55,13 @@ export default async function setup(project: TestProject) {
     codecUrl: `http://${stack.config.host}:${ports.temporalCodec}/codec`,
     pids: stack.processes.map((p) => p.pid).filter((pid): pid is number => pid !== undefined),
     logDir,
+    otlpUrl: `http://127.0.0.1:${otlpPort}`,
+    metricsUrls: stack.urls.metrics,
   };
   project.provide('stack', info);
   return async () => {
     await stack.stop();
-    if (exits.length) console.error(`processes that exited during the run: ${exits.join(', ')}; logs in ${logDir}`);
+    otlp.close();
+    if (exits.length) console.error(`processes that exited (and were restarted) during the run: ${exits.join(', ')}; logs in ${logDir}`);
   };
 }

@@ -10,6 +10,10 @@ export interface StackInfo {
   codecUrl: string;
   pids: number[];
   logDir: string;
+  /** the in-memory OTLP receiver every process exports its traces to (tests/support/otlp-receiver.ts) */
+  otlpUrl: string;
+  /** each service's Prometheus endpoint */
+  metricsUrls: Record<string, string>;
 }
 
 export const E2E_OPERATOR = { email: 'e2e-operator@omurga.test', password: 'E2e-Operator-Password-1' };

@@ -1,19 +1,28 @@
 import http from 'node:http';
-import { fileURLToPath } from 'node:url';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { createLogger, createMailer, exitOnSignals, loadConfig, refuseDevelopmentSecrets } from '@omurga/shared';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { METRICS_CONTENT_TYPE, createLogger, createMailer, exitOnSignals, loadConfig, metricsText, refuseDevelopmentSecrets, startTracing } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
 import { codecServer } from './codec-endpoint.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { platformDataConverter } from '@omurga/shared/temporal';
+import { installTemporalRuntime, platformDataConverter, temporalConnectionOptions, workerTracing } from '@omurga/shared/temporal';
+import { workflowSource } from './workflow-bundle.ts';
 
 refuseDevelopmentSecrets('worker');
+startTracing('worker');
 const config = loadConfig();
 const logger = createLogger('worker', config.logLevel);
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// The Temporal SDK's own metrics (workflow and activity task latencies, polls, ...), forwarded on /metrics.
+const sdkMetrics = config.worker.temporalMetricsPort > 0 ? `${config.host}:${config.worker.temporalMetricsPort}` : undefined;
+installTemporalRuntime(config, logger, sdkMetrics);
+
+async function sdkMetricsText(): Promise<string> {
+  if (!sdkMetrics) return '';
+  const response = await fetch(`http://${sdkMetrics}/metrics`, { signal: AbortSignal.timeout(2_000) });
+  return response.ok ? response.text() : '';
+}
 
 try {
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const mailer = createMailer(config);
   const dataConverter = platformDataConverter(config);
   const worker = await Worker.create({
@@ -21,12 +30,20 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUES.workflows,
     dataConverter,
-    workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+    ...workflowSource(),
+    ...workerTracing(),
     activities: { ...mailActivities(mailer) },
   });
 
-  // Liveness and readiness for the supervisor and orchestrators.
+  // Liveness, readiness and metrics for the supervisor, orchestrators and Prometheus.
   const health = http.createServer((req, res) => {
+    if (req.url === '/metrics') {
+      metricsText(sdkMetricsText).then(
+        (text) => res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE }).end(text),
+        () => res.writeHead(500).end(),
+      );
+      return;
+    }
     const state = worker.getState();
     const ok = req.url === '/healthz' || (req.url === '/readyz' && state === 'RUNNING');
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ service: 'worker', state }));

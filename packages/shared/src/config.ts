@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withDeploymentSettings } from './deployment-config.ts';
 
 export const SUBGRAPHS = ['accounts', 'billing', 'consent', 'support'] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
@@ -49,7 +50,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
     consent: env.CONSENT_PORT,
     support: env.SUPPORT_PORT,
   };
-  return {
+  return withDeploymentSettings({
     host: env.OMURGA_HOST,
     gateway: { port: env.GATEWAY_PORT, url: `${http(env.GATEWAY_PORT)}/graphql` },
     subgraphs: Object.fromEntries(
@@ -71,5 +72,5 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env) {
         ? { email: env.BOOTSTRAP_OPERATOR_EMAIL, password: env.BOOTSTRAP_OPERATOR_PASSWORD }
         : undefined,
     logLevel: env.LOG_LEVEL,
-  };
+  }, source, env.JWKS_URL !== undefined);
 }

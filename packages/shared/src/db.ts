@@ -1,6 +1,8 @@
 import mongoose, { type Connection } from 'mongoose';
 import type { PlatformConfig } from './config.ts';
 import { isProduction } from './edge/production.ts';
+import { traceDatabaseCalls } from './observability/mongoose-tracing.ts';
+import { activeTracing } from './observability/tracing.ts';
 
 /**
  * Opens the service's own database. Storage code must work on both MongoDB
@@ -15,6 +17,7 @@ export async function connectDatabase(config: PlatformConfig, service: string): 
     // Production builds indexes once, on purpose (`pnpm db:sync-indexes`), not at every start.
     autoIndex: !isProduction(),
   });
+  if (activeTracing()) connection.plugin(traceDatabaseCalls);
   await connection.asPromise();
   return connection;
 }

@@ -13,6 +13,10 @@ export const commonMessages = {
     tr: 'Beklenmeyen bir hata oluştu. Lütfen daha sonra tekrar deneyin.',
     en: 'Something went wrong on our side. Please try again later.',
   },
+  SUBGRAPH_UNAVAILABLE: {
+    tr: '{service} hizmetine şu anda ulaşılamıyor; yanıtın bu kısmı eksik. Lütfen biraz sonra tekrar deneyin.',
+    en: 'The {service} service is unavailable right now; this part of the answer is missing. Please try again shortly.',
+  },
   INVALID_VALUE: { tr: 'Geçersiz değer.', en: 'Invalid value.' },
   REQUIRED: { tr: 'Bu alan zorunludur.', en: 'This field is required.' },
   TOO_LONG: { tr: 'En fazla {max} karakter olabilir.', en: 'At most {max} characters.' },

@@ -40,14 +40,16 @@ describe('service boundaries', () => {
     });
   }
 
-  it('the worker package holds only the shared worker, e-mail sending and the test harness', () => {
+  it('the worker package holds only the shared worker (and its bundle build), e-mail sending and the test harness', () => {
     const files = sourceFiles(path.join(ROOT, 'workflows/src')).map((file) => path.relative(path.join(ROOT, 'workflows/src'), file)).sort();
     expect(files).toEqual([
       'activities/mail.ts',
+      'build-workflow-bundle.ts',
       'codec-endpoint.ts',
       'testing/recording-activities.ts',
       'testing/time-skipping.ts',
       'worker.ts',
+      'workflow-bundle.ts',
       'workflows/index.ts',
       'workflows/send-email.ts',
     ]);

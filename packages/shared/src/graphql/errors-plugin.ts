@@ -16,7 +16,9 @@ export function formatErrorFor(logger: Logger) {
     const code = formatted.extensions?.code;
     const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (typeof code === 'string' && CLIENT_FACING_CODES.has(code)) {
-      return { message: formatted.message, ...base, extensions: { code } };
+      // `service` names the unreachable subgraph of a SUBGRAPH_UNAVAILABLE error.
+      const service = formatted.extensions?.service;
+      return { message: formatted.message, ...base, extensions: { code, ...(typeof service === 'string' ? { service } : {}) } };
     }
     logger.error({ err: unwrapResolverError(error), code }, 'unexpected GraphQL error');
     return { message: translate('INTERNAL_SERVER_ERROR', 'en'), ...base, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

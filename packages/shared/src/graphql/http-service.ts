@@ -10,6 +10,8 @@ import type { Locale } from '../locale.ts';
 import type { Logger } from '../logger.ts';
 import { serviceEdge, type EdgeRole } from '../edge/index.ts';
 import { formatErrorFor, localizeInternalErrors } from './errors-plugin.ts';
+import { keepConnectionsAlive } from './keep-alive.ts';
+import { graphqlMetricsPlugin, observeHttp } from '../observability/index.ts';
 
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
@@ -64,6 +66,8 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
   const edge = serviceEdge(options.edge ?? 'subgraph', options.logger);
   edge.prepare(app);
   const httpServer = http.createServer(app);
+  keepConnectionsAlive(httpServer);
+  observeHttp(app, { service: options.name, logger: options.logger });
 
   const apollo = new ApolloServer<C>({
     ...options.apollo,
@@ -75,6 +79,7 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(), // traces are for Apollo Studio, which this platform does not use
       localizeInternalErrors<C>(),
+      graphqlMetricsPlugin<C>(options.name),
     ],
   } as ApolloServerOptions<C>);
   await apollo.start();

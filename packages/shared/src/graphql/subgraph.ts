@@ -11,6 +11,7 @@ import { connectDatabase, pingDatabase } from '../db.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { refuseDevelopmentSecrets } from '../edge/production.ts';
 import { exitOnSignals } from '../shutdown.ts';
+import { startTracing } from '../observability/tracing.ts';
 import { startGraphQLService, type ReadinessChecks, type RunningService } from './http-service.ts';
 
 export type SubgraphContext<L> = RequestContext & { loaders: L };
@@ -86,6 +87,7 @@ export async function startSubgraph<L>(
 /** Entry point for a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
 export async function runSubgraph<L>(definition: SubgraphDefinition<L>, config: PlatformConfig): Promise<void> {
   refuseDevelopmentSecrets(definition.name);
+  startTracing(definition.name);
   const logger = createLogger(definition.name, config.logLevel);
   try {
     const running = await startSubgraph(definition, config, logger);

@@ -127,12 +127,15 @@ const isLocalAddress = (address: string) => /^(127\.\d+\.\d+\.\d+|localhost|\[::
  * part too (they can quote an address from an SMTP or duplicate-key error).
  * The built-in local key is refused for a Temporal server that is not local.
  */
+/** Bundled into the workflow code with the workflows (workflows/src/workflow-bundle.ts). */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
 export function platformDataConverter(config: { temporal: { address: string; payloadKeys: string } }): DataConverter {
   if (config.temporal.payloadKeys === DEV_TEMPORAL_PAYLOAD_KEYS && !isLocalAddress(config.temporal.address)) {
     throw new PayloadKeyError(`TEMPORAL_PAYLOAD_KEYS must be set for a Temporal server that is not local (${config.temporal.address}); the built-in key is for local runs`);
   }
   return {
     payloadCodecs: [new EncryptionCodec(parsePayloadKeys(config.temporal.payloadKeys))],
-    failureConverterPath: fileURLToPath(new URL('./failure-converter.ts', import.meta.url)),
+    failureConverterPath: FAILURE_CONVERTER_PATH,
   };
 }

@@ -1,8 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PlatformConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { platformDataConverter } from './payload-codec.ts';
+import { installTemporalRuntime } from './temporal-runtime.ts';
+import { temporalConnectionOptions } from './temporal-connection.ts';
+import { clientTracingInterceptors, workerTracing } from './worker-tracing.ts';
 
 export interface ServiceTemporal {
   client: Client;
@@ -25,20 +28,17 @@ export async function connectServiceTemporal(options: {
   logger: Logger;
 }): Promise<ServiceTemporal> {
   const { config, logger } = options;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // already installed (tests start several services in one process)
-  }
-  const connection = await Connection.connect({ address: config.temporal.address });
+  installTemporalRuntime(config, logger);
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   const dataConverter = platformDataConverter(config);
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
-  const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter, interceptors: clientTracingInterceptors() });
+  const workerConnection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: options.taskQueue,
     dataConverter,
+    ...workerTracing(),
     activities: typeof options.activities === 'function' ? options.activities(client) : options.activities,
   });
   const run = worker.run().catch((error: unknown) => logger.error({ err: error }, `${options.service} activity worker stopped`));
