@@ -3,7 +3,7 @@
 // PostgreSQL (Debian's), with the production worker running the prebuilt
 // workflow bundle; an e-mail workflow goes through it into the mail catcher.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -41,7 +41,8 @@ beforeAll(async () => {
       TEMPORAL_CODEC_PORT: '0',
       TEMPORAL_METRICS_PORT: '0',
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
-      LOG_LEVEL: 'warn',
+      // Workflow logs below WARN reach the worker's log (they used to be dropped).
+      LOG_LEVEL: 'debug',
     },
     ready: httpReady(`http://127.0.0.1:${BASE + 10}/readyz`),
   });
@@ -56,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('Temporal server on PostgreSQL (non-dev)', () => {
-  it('runs an e-mail workflow through the real worker from the prebuilt bundle, with its history in PostgreSQL', async () => {
+  it('runs an e-mail workflow through the real worker from the prebuilt bundle, with its history in PostgreSQL and its debug logs in the worker log', async () => {
     const config = loadConfig({ ...stack.env, TEMPORAL_ADDRESS: cluster.address });
     const client = await connectTemporalClient(config);
     try {
@@ -67,6 +68,11 @@ describe('Temporal server on PostgreSQL (non-dev)', () => {
       const mail = await waitForEmail(stack.mailCatcherUrl, (m) => m.to.some((t) => t.address === to));
       expect(mail.subject).toBe('Temporal on PostgreSQL');
       expect(Number(cluster.sql(`SELECT count(*) FROM executions WHERE workflow_id = '${emailWorkflowId(key)}'`))).toBe(1);
+      const workflowLines = readFileSync(path.join(scratch, 'worker.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.includes(emailWorkflowId(key)))
+        .map((line) => JSON.parse(line) as { level: number; msg: string; service: string });
+      expect(workflowLines).toEqual(expect.arrayContaining([expect.objectContaining({ msg: 'Workflow started', level: 20, service: 'worker' })]));
     } finally {
       await client.connection.close();
     }
