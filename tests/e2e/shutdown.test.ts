@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+// Port blocks of their own beside the suite's stack (OMURGA_E2E_PORT_BASE), so two suites on one machine do not meet.
+const E2E_BASE = Number(process.env.OMURGA_E2E_PORT_BASE ?? 24_000);
 
 function childrenOf(pid: number): number[] {
   try {
@@ -57,7 +59,7 @@ async function waitUntilGone(pids: number[], timeoutMs: number) {
 
 describe('./platform start shutdown', () => {
   it('stops every process on Ctrl-C (SIGINT) and exits 0', { timeout: 120_000 }, async () => {
-    const platform = await startPlatform(25_000);
+    const platform = await startPlatform(E2E_BASE + 300);
     expect(platform.processes.length).toBe(9); // ferretdb, temporal, mail, 4 subgraphs, worker, gateway
     platform.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => platform.child.once('exit', resolve));
@@ -68,7 +70,7 @@ describe('./platform start shutdown', () => {
   });
 
   it('leaves nothing behind even when the supervisor is SIGKILLed', { timeout: 120_000 }, async () => {
-    const platform = await startPlatform(26_000);
+    const platform = await startPlatform(E2E_BASE + 400);
     expect(platform.processes.length).toBe(9);
     platform.child.kill('SIGKILL');
     expect(await waitUntilGone(platform.processes, 10_000)).toEqual([]);

@@ -28,6 +28,16 @@ let stored: Payload[];
 
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
 
+/**
+ * OpenTelemetry's trace header (issue 13): Temporal applies no codec to
+ * headers, so it is stored in the clear; it may hold W3C trace ids only.
+ */
+function isTraceContext(payload: Payload): boolean {
+  if (text(payload.metadata?.encoding) !== 'json/plain') return false;
+  const fields = JSON.parse(text(payload.data)) as Record<string, unknown>;
+  return Object.keys(fields).every((key) => key === 'traceparent' || key === 'tracestate') && /^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/.test(String(fields.traceparent));
+}
+
 /** Every payload anywhere in a history (inputs, results, signals, memos …). */
 function payloadsIn(value: unknown, found: Payload[] = []): Payload[] {
   if (!value || typeof value !== 'object' || ArrayBuffer.isView(value)) return found;
@@ -61,8 +71,9 @@ describe('Temporal payloads are encrypted (KVKK art. 12)', () => {
   it('stores no e-mail address readable without the key; every payload is encrypted, and the key reads them back', async () => {
     expect(stored.length).toBeGreaterThan(0);
     for (const payload of stored) {
-      expect(text(payload.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
       expect(text(payload.data)).not.toContain(person.email);
+      if (isTraceContext(payload)) continue;
+      expect(text(payload.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
     }
     const decoded = await codec.decode(stored);
     // The same payloads, decoded with the key, do hold the address (so the check above looked at the right data).
