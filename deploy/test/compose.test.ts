@@ -15,7 +15,14 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
 }
 
-function load(env: NodeJS.ProcessEnv = { TEMPORAL_PAYLOAD_KEYS: 'main:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' }) {
+const SECRETS = {
+  TEMPORAL_PAYLOAD_KEYS: 'main:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  GATEWAY_SHARED_SECRET: 'g'.repeat(40),
+  CONSENT_UNSUBSCRIBE_SECRET: 'u'.repeat(40),
+  ACCOUNTS_SIGNING_JWKS: '{"keys":[]}',
+};
+
+function load(env: NodeJS.ProcessEnv = SECRETS) {
   return run(tool('OMURGA_COMPOSE_CHECK_BIN'), [FILE], env);
 }
 
@@ -26,10 +33,12 @@ describe('deploy/compose.yaml', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('refuses to start without TEMPORAL_PAYLOAD_KEYS', () => {
-    const result = load({});
-    expect(result.ok).toBe(false);
-    expect(result.stderr).toContain('TEMPORAL_PAYLOAD_KEYS');
+  it('refuses to start without each production secret', () => {
+    for (const name of Object.keys(SECRETS)) {
+      const result = load({ ...SECRETS, [name]: '' });
+      expect(result.ok, name).toBe(false);
+      expect(result.stderr).toContain(name);
+    }
   });
 
   it('runs every platform process from the one image against the real engines', () => {
@@ -44,6 +53,7 @@ describe('deploy/compose.yaml', () => {
       expect(env.TEMPORAL_ADDRESS, name).toBe('temporal:7233');
       expect(env.SMTP_URL, name).toBe('smtp://smtp:587');
       expect(env.NODE_ENV, name).toBe('production');
+      expect(env.GATEWAY_SHARED_SECRET, name).toBe(SECRETS.GATEWAY_SHARED_SECRET);
       for (const subgraph of ['accounts', 'billing', 'consent', 'support']) {
         expect(env[`${subgraph.toUpperCase()}_URL`], name).toMatch(new RegExp(`^http://${subgraph}:\\d+/graphql$`));
       }

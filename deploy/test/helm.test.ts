@@ -10,7 +10,14 @@ import { parseAllDocuments } from 'yaml';
 import { run, tool } from './tools.ts';
 
 const CHART = 'deploy/helm/omurga';
-const REQUIRED = ['--set', 'secrets.temporalPayloadKeys=main:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='];
+const SECRETS: Record<string, string> = {
+  temporalPayloadKeys: 'main:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+  gatewaySharedSecret: 'g'.repeat(40),
+  consentUnsubscribeSecret: 'u'.repeat(40),
+  accountsSigningJwks: 'signing-keys',
+};
+const secretArgs = (secrets: Record<string, string>) => Object.entries(secrets).flatMap(([name, value]) => ['--set-string', `secrets.${name}=${value}`]);
+const REQUIRED = secretArgs(SECRETS);
 
 interface K8sObject {
   apiVersion: string;
@@ -94,9 +101,11 @@ describe('deploy/helm/omurga', () => {
     expect(config).toMatchObject({ MONGODB_URI: 'mongodb+srv://db.example.com/', TEMPORAL_ADDRESS: 'ns.tmprl.cloud:7233', TEMPORAL_TLS: 'true', TEMPORAL_TLS_CERT: '/etc/omurga/temporal-tls/tls.crt' });
   });
 
-  it('refuses to render without the payload keys', () => {
-    const result = run(tool('OMURGA_HELM_BIN'), ['template', 'omurga', CHART]);
-    expect(result.ok).toBe(false);
-    expect(result.stderr).toContain('secrets.temporalPayloadKeys is required');
+  it('refuses to render without each production secret', () => {
+    for (const value of Object.keys(SECRETS)) {
+      const result = run(tool('OMURGA_HELM_BIN'), ['template', 'omurga', CHART, ...secretArgs({ ...SECRETS, [value]: '' })]);
+      expect(result.ok, value).toBe(false);
+      expect(result.stderr).toContain(`secrets.${value} is required`);
+    }
   });
 });

@@ -63,11 +63,12 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
 ): Promise<RunningService> {
   const app = express();
   app.disable('x-powered-by');
+  // First, so that every answer (the edge's refusals too) has a request id, a log line and a metric.
+  observeHttp(app, { service: options.name, logger: options.logger });
   const edge = serviceEdge(options.edge ?? 'subgraph', options.logger);
   edge.prepare(app);
   const httpServer = http.createServer(app);
   keepConnectionsAlive(httpServer);
-  observeHttp(app, { service: options.name, logger: options.logger });
 
   const apollo = new ApolloServer<C>({
     ...options.apollo,
