@@ -185,6 +185,7 @@ describe('a billing worker killed during a charge (BIL-5)', () => {
       plan,
       policy,
       currency: 'USD',
+      hasPaymentMethod: true,
       startedBy: null,
       now: new Date(await env.currentTimeMs()),
     });

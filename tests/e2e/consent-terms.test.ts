@@ -64,8 +64,9 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 /**
- * A month-long period with two months' cancellation notice: an ordinary
- * cancellation ends the next period, so a waived notice shows [003 §6.4.2].
+ * A month-long period with a month's cancellation notice (a policy's notice is
+ * at most its period, issue 12): an ordinary cancellation ends the next
+ * period, so a waived notice shows [003 §6.4.2].
  * Its terms-change notice is 20 seconds longer than the publication's, so its
  * customers are bound after their own notice (issue 12).
  */
@@ -79,7 +80,7 @@ const NOTICE_POLICY = {
   maxCollectionAttempts: 3,
   retryInterval: 'P1D',
   dataDeletionAfterTermination: 'P30D',
-  cancellationNotice: 'P60D',
+  cancellationNotice: 'P30D',
   termsChangeNotice: 'PT80S',
 };
 /** The publication's notice: for customers without a live subscription, and for newcomers. */

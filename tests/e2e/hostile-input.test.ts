@@ -379,6 +379,7 @@ describe('input bounds: invoice totals inside Int, durations that end (issue 13)
     trialRequiresPaymentMethod: false,
     billingPeriod: 'P1M',
     collectionMethod: 'BANK_TRANSFER',
+    paymentDueAfter: 'P7D',
     maxCollectionAttempts: 1,
     retryInterval: 'P1D',
     dataDeletionAfterTermination: 'P30D',

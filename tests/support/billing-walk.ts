@@ -114,6 +114,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
         currency: options.currency ?? plan.prices[0]!.currency,
         addOns: options.addOns ?? [],
         oneOffFees: options.oneOffFees ?? [],
+        hasPaymentMethod: Boolean(options.token),
         startedBy: null,
         now: startedAt,
       });

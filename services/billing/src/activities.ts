@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Types } from 'mongoose';
 import { addDuration } from '@omurga/shared';
-import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, type BillingActivities, type IssuedInvoice, type PinnedPeriod, type PolicyTerms } from './workflows/contracts.ts';
+import { z } from 'zod';
+import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, ENDED_SUBSCRIPTION_STATUSES, type BillingActivities, type IssuedInvoice, type PinnedPeriod, type PolicyTerms } from './workflows/contracts.ts';
+import { contractPolicyFields } from './lifecycle/index.ts';
 import { accruePartnerCommission } from './commissions.ts';
 import type { BillingOutbox } from './emails.ts';
 import { composeInvoice } from './invoice-lines.ts';
@@ -27,31 +29,17 @@ export interface BillingActivityDeps {
 const notFound = (what: string) => ApplicationFailure.nonRetryable(`${what} not found`, BILLING_NOT_FOUND);
 const invalidState = (message: string) => ApplicationFailure.nonRetryable(message, BILLING_INVALID_STATE);
 
+/**
+ * A stored policy version as the lifecycle reads it: the one policy schema's
+ * fields, defaults for those an older version lacks. Stored versions were
+ * validated when created, so only the field rules are applied again.
+ */
+const storedPolicy = z.object(contractPolicyFields);
+
 export function policyTerms(policy: PolicyDoc): PolicyTerms {
-  return {
-    id: policy._id.toString(),
-    code: policy.code,
-    version: policy.version,
-    trialPeriod: policy.trialPeriod ?? null,
-    trialRequiresPaymentMethod: policy.trialRequiresPaymentMethod,
-    trialEndAction: policy.trialEndAction as PolicyTerms['trialEndAction'],
-    billingPeriod: policy.billingPeriod,
-    collectionMethod: policy.collectionMethod as PolicyTerms['collectionMethod'],
-    paymentDueAfter: policy.paymentDueAfter ?? null,
-    paymentDueInBusinessDays: policy.paymentDueInBusinessDays,
-    maxCollectionAttempts: policy.maxCollectionAttempts,
-    retryInterval: policy.retryInterval,
-    suspendAfter: policy.suspendAfter ?? null,
-    terminateAfter: policy.terminateAfter ?? null,
-    terminationNotice: policy.terminationNotice ?? null,
-    dataDeletionAfterTermination: policy.dataDeletionAfterTermination,
-    resourceHoldPeriod: policy.resourceHoldPeriod ?? null,
-    cancellationNotice: policy.cancellationNotice,
-    termsChangeNotice: policy.termsChangeNotice,
-    lateInterestMonthlyBasisPoints: policy.lateInterestMonthlyBasisPoints ?? null,
-    lateFees: policy.lateFees.map(({ amountMinor, currency }) => ({ amountMinor, currency })),
-    firstInvoiceStampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
-  };
+  const parsed = storedPolicy.safeParse(policy);
+  if (!parsed.success) throw invalidState(`policy ${policy.code} v${policy.version} is not readable: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join(', ')}`);
+  return { ...parsed.data, id: policy._id.toString(), version: policy.version };
 }
 
 /** The newest version of a plan and of its policy: what a period begun now pins. */
@@ -107,15 +95,14 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
   }
 
   return {
-    async beginPeriod({ subscriptionId, periodIndex, periodStart, kind }) {
+    async beginPeriod({ subscriptionId, periodIndex, periodStart, kind, planCode }) {
       const subscription = await loadSubscription(subscriptionId);
       const start = new Date(periodStart);
-      // Already begun (a retried activity or a replayed run): return the same pin.
-      if (subscription.periodIndex === periodIndex && subscription.currentPeriodStart?.getTime() === start.getTime()) {
+      // Already begun (a retried activity or a replayed run): return the same pin (ADVANCE may have moved its start since).
+      if (subscription.periodIndex === periodIndex) {
         return pinOf(subscription, kind);
       }
-      // BIL-7: a scheduled plan change, and any new plan or policy version, take effect now.
-      const planCode = subscription.pendingPlanCode ?? subscription.planCode;
+      // BIL-7: the plan the lifecycle chose (a scheduled change, or a trial's own plan), in its newest version, takes effect now.
       const current = await currentPlanAndPolicy(models, planCode);
       if (!current) throw notFound(`plan ${planCode}`);
       const { plan, policy } = current;
@@ -127,14 +114,13 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         { _id: subscriptionId },
         {
           $set: {
-            planCode: plan.code,
             planId: plan._id,
             policyId: policy._id,
             periodIndex,
             currentPeriodStart: start,
             currentPeriodEnd: end,
-            pendingPlanCode: null,
-            ...(kind === 'TRIAL' ? { trialEndsAt: end } : {}),
+            // A trial may run on another plan than the ordered one [003 §5.10]; planCode stays the ordered one.
+            ...(kind === 'TRIAL' ? { trialEndsAt: end } : { planCode: plan.code, pendingPlanCode: null }),
           },
         },
         { returnDocument: 'after' },
@@ -164,6 +150,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
       ]);
       if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscriptionId}`);
+      const terms = policyTerms(policy);
       const currency = subscription.currency;
       const issuedAtDate = new Date(issuedAt);
       const firstInvoice = !(await models.Invoice.exists({ subscriptionId: subscription._id }));
@@ -205,8 +192,10 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         overdue: overdue
           .filter((invoice) => invoice.currency === currency && invoice.paidAt)
           .map((invoice) => ({ invoiceNumber: invoice.number, total: invoice.total, dueAt: invoice.dueAt, paidAt: invoice.paidAt! })),
-        lateInterestMonthlyBasisPoints: policy.lateInterestMonthlyBasisPoints ?? null,
-        lateFee: priceIn(policy.lateFees, currency),
+        lateInterestMonthlyBasisPoints: terms.lateInterestMonthlyBasisPoints,
+        lateInterestAccrual: terms.lateInterestAccrual,
+        lateFeeGrace: terms.lateFeeGrace,
+        lateFee: priceIn(terms.lateFees, currency),
         stampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
         firstInvoice,
       });
@@ -245,9 +234,22 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
 
     chargeInvoice: (input) => chargeInvoice({ models, provider: deps.provider, timeoutMs: deps.providerTimeoutMs }, input),
 
-    async writeOffInvoice({ invoiceId, at }) {
-      await loadInvoice(invoiceId);
-      await transitionInvoice(models, invoiceId, 'UNCOLLECTIBLE', { at: new Date(at), reason: 'TERMINATED_FOR_NON_PAYMENT' });
+    async movePeriod({ subscriptionId, periodIndex, periodStart, periodEnd }) {
+      await models.Subscription.updateOne(
+        { _id: subscriptionId, periodIndex },
+        { $set: { currentPeriodStart: new Date(periodStart), currentPeriodEnd: new Date(periodEnd) } },
+      );
+    },
+
+    async writeOffInvoice({ invoiceId, at, reason }) {
+      const invoice = await loadInvoice(invoiceId);
+      // Money that arrived before the end stands: a paid (or already written-off) invoice stays as it is.
+      if (invoice.status !== 'OPEN') return;
+      await transitionInvoice(models, invoiceId, 'UNCOLLECTIBLE', { at: new Date(at), reason });
+    },
+
+    async otherLiveSubscription({ organizationId, subscriptionId }) {
+      return Boolean(await models.Subscription.exists({ organizationId, _id: { $ne: subscriptionId }, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } }));
     },
 
     async invoicePaid({ invoiceId }) {

@@ -1,9 +1,9 @@
+import { lateCharges, type LateInterestAccrual } from './lifecycle/index.ts';
 import type { InvoiceLine } from './models/invoices.ts';
 import {
   applyBasisPoints,
   applyPpm,
   assertSameCurrency,
-  divideRounded,
   formatMoney,
   KDV_RATE_BASIS_POINTS,
   microsToMinor,
@@ -38,11 +38,16 @@ export interface ComposeInvoiceInput {
   oneOffFees?: { code: string; name: string; price: Money }[];
   /**
    * Earlier invoices paid late whose late charges this invoice bills: interest
-   * pro rata by whole days late [004 §6.3] and the fixed fee [001 §5.3.1].
-   * `paidAt` is when it was paid (or the cut-off, for one still unpaid).
+   * [004 §6.3] and the fixed fee [001 §5.3.1], measured in exact time past the
+   * policy's grace (lifecycle/late-charges.ts). `paidAt` is when it was paid
+   * (or the cut-off, for one still unpaid).
    */
   overdue?: { invoiceNumber: string; total: Money; dueAt: Date; paidAt: Date }[];
   lateInterestMonthlyBasisPoints?: number | null;
+  /** default PER_STARTED_DAY */
+  lateInterestAccrual?: LateInterestAccrual;
+  /** default PT0S */
+  lateFeeGrace?: string;
   lateFee?: Money | null;
   /** the customer's share of stamp duty, billed on the first invoice only [000 §8.7] */
   stampDutyPpm?: number | null;
@@ -57,24 +62,6 @@ export interface ComposedInvoice {
   taxRateBasisPoints: number;
   tax: Money;
   total: Money;
-}
-
-const DAY_MS = 86_400_000;
-/** Late interest is quoted per month and charged per day as 1/30 of it. */
-const DAYS_PER_INTEREST_MONTH = 30n;
-
-/** Whole days from `dueAt` to `paidAt` (0 if paid on time). Turkey keeps UTC+3 all year, so a day is 24 h. */
-export function wholeDaysLate(dueAt: Date, paidAt: Date): number {
-  return Math.max(0, Math.floor((paidAt.getTime() - dueAt.getTime()) / DAY_MS));
-}
-
-/** total × bp/10 000 × days/30, rounded once (half away from zero). */
-export function lateInterest(total: Money, monthlyBasisPoints: number, daysLate: number): Money {
-  if (!Number.isSafeInteger(monthlyBasisPoints) || !Number.isSafeInteger(daysLate)) {
-    throw new RangeError('basis points and days must be integers');
-  }
-  const numerator = BigInt(total.amountMinor) * BigInt(monthlyBasisPoints) * BigInt(daysLate);
-  return money(Number(divideRounded(numerator, 10_000n * DAYS_PER_INTEREST_MONTH)), total.currency);
 }
 
 function assertQuantity(quantity: number, what: string): void {
@@ -122,16 +109,21 @@ export function composeInvoice(input: ComposeInvoiceInput): ComposedInvoice {
     line('ONE_OFF_FEE', fee.code, fee.name, 1, unitMicros(fee.price), fee.price);
   }
 
-  const interestBp = input.lateInterestMonthlyBasisPoints ?? null;
+  const latePolicy = {
+    lateFeeGrace: input.lateFeeGrace ?? 'PT0S',
+    lateInterestMonthlyBasisPoints: input.lateInterestMonthlyBasisPoints ?? null,
+    lateInterestAccrual: input.lateInterestAccrual ?? 'PER_STARTED_DAY',
+  } as const;
+  const interestBp = latePolicy.lateInterestMonthlyBasisPoints;
   const lateFee = input.lateFee ?? null;
   if (lateFee) assertSameCurrency(lateFee, currency);
   for (const late of input.overdue ?? []) {
     assertSameCurrency(late.total, currency);
-    const days = wholeDaysLate(late.dueAt, late.paidAt);
-    if (days === 0) continue;
+    const charges = lateCharges(latePolicy, { totalMinor: late.total.amountMinor, dueAt: late.dueAt.getTime(), paidAt: late.paidAt.getTime() });
+    if (!charges.fee) continue;
     if (interestBp) {
-      const interest = lateInterest(late.total, interestBp, days);
-      const description = `Late interest on ${late.invoiceNumber}: ${days} days at ${percent(interestBp)} a month`;
+      const interest = money(charges.interestMinor, currency);
+      const description = `Late interest on ${late.invoiceNumber}: ${Number(charges.daysLate.toFixed(2))} days at ${percent(interestBp)} a month`;
       if (interest.amountMinor !== 0) line('LATE_INTEREST', late.invoiceNumber, description, 1, unitMicros(interest), interest);
     }
     if (lateFee && lateFee.amountMinor !== 0) {

@@ -1,7 +1,9 @@
 import { createTranslator } from '@omurga/shared';
+import { POLICY_MESSAGES } from './policy-messages.ts';
 
 // Stable codes are the contract; texts may change.
 export const t = createTranslator({
+  ...POLICY_MESSAGES,
   PLAN_NOT_FOUND: { tr: 'Bu kodla satışta bir paket yok.', en: 'There is no plan on sale with this code.' },
   POLICY_NOT_FOUND: { tr: 'Bu kodla bir sözleşme politikası yok.', en: 'There is no contract policy with this code.' },
   UNSUPPORTED_CURRENCY: { tr: 'Para birimi TRY ya da USD olmalıdır.', en: 'The currency must be TRY or USD.' },

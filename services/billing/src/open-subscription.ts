@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
+import { Types } from 'mongoose';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { subscriptionWorkflowId, type SubscriptionStatus, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
+import { policyTerms } from './activities.ts';
+import { startSubscription, subscriptionStatus, type LifecycleState } from './lifecycle/index.ts';
+import { subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
 import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 
 export interface OpenSubscriptionInput {
@@ -10,21 +13,31 @@ export interface OpenSubscriptionInput {
   currency: string;
   addOns?: { code: string; quantity: number }[];
   oneOffFees?: string[];
+  hasPaymentMethod: boolean;
   startedBy: string | null;
   /** when the subscription starts (the trial or first period) */
   now: Date;
 }
 
+/** A subscription as the API answers it: the read model plus the lifecycle state its start caused. */
+export type OpenedSubscription = SubscriptionDoc & { lifecycle: LifecycleState };
+
 /**
- * Records a new subscription and starts its lifecycle workflow (BIL-3), which
- * from then on drives every change. The workflow ID is derived from the
+ * Records a new subscription and starts its lifecycle workflow (BIL-3). The
+ * starting state (status, trial end, first period, what comes next) is the
+ * lifecycle core's own answer to the same input the workflow starts from,
+ * so the API answers with it at once. The workflow ID is derived from the
  * subscription, so a repeated start is a no-op.
  */
-export async function openSubscription(models: BillingModels, temporal: Client, input: OpenSubscriptionInput): Promise<SubscriptionDoc> {
+export async function openSubscription(models: BillingModels, temporal: Client, input: OpenSubscriptionInput): Promise<OpenedSubscription> {
   const { plan, policy, now } = input;
-  const kind = policy.trialPeriod ? 'TRIAL' : 'PAID';
-  const status: SubscriptionStatus = kind === 'TRIAL' ? 'TRIALING' : policy.collectionMethod === 'ADVANCE' ? 'INCOMPLETE' : 'ACTIVE';
+  const id = new Types.ObjectId();
+  const start: NonNullable<SubscriptionWorkflowInput['start']> = { planCode: plan.code, policy: policyTerms(policy), hasPaymentMethod: input.hasPaymentMethod, at: now.toISOString() };
+  const { state } = startSubscription({ ...start, subscriptionId: id.toString(), organizationId: input.organizationId }, now.getTime());
+  const status = subscriptionStatus(state);
+  const { period } = state;
   const created = await models.Subscription.create({
+    _id: id,
     organizationId: input.organizationId,
     planCode: plan.code,
     currency: input.currency,
@@ -32,19 +45,21 @@ export async function openSubscription(models: BillingModels, temporal: Client, 
     planId: plan._id,
     policyId: policy._id,
     periodIndex: -1,
+    currentPeriodStart: new Date(period.start),
+    currentPeriodEnd: new Date(period.end),
+    trialEndsAt: period.kind === 'TRIAL' ? new Date(period.end) : null,
     addOns: input.addOns ?? [],
     oneOffFeeCodes: input.oneOffFees ?? [],
     history: [{ at: now, type: 'CREATED', detail: `${plan.code} v${plan.version}, ${policy.code} v${policy.version}`, status }],
     startedBy: input.startedBy,
   });
-  const id = created._id.toString();
-  const workflowInput: SubscriptionWorkflowInput = { subscriptionId: id, organizationId: input.organizationId, periodIndex: 0, periodStart: now.toISOString(), kind };
+  const workflowInput: SubscriptionWorkflowInput = { subscriptionId: id.toString(), organizationId: input.organizationId, start };
   await temporal.workflow.start('subscriptionWorkflow', {
     taskQueue: TASK_QUEUES.workflows,
-    workflowId: subscriptionWorkflowId(id),
+    workflowId: subscriptionWorkflowId(id.toString()),
     args: [workflowInput],
     searchAttributes: { OrganizationId: [input.organizationId], PlanCode: [plan.code], SubscriptionStatus: [status] },
     memo: { summary: `${input.organizationId} · ${plan.code} · ${policy.code} v${policy.version}` },
   });
-  return created.toObject() as SubscriptionDoc;
+  return { ...(created.toObject() as SubscriptionDoc), lifecycle: state };
 }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { isIsoDuration } from '@omurga/shared/durations';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS, type PolicyTerms } from './workflows/contracts.ts';
+import { contractPolicy, type ContractPolicyInput } from './lifecycle/index.ts';
 import { isSupportedCurrency, money, yearlyPrice } from './money.ts';
 
 /**
@@ -16,48 +15,14 @@ import { isSupportedCurrency, money, yearlyPrice } from './money.ts';
  * 1), so their retryInterval is not used.
  */
 
-export type PolicyPreset = Omit<PolicyTerms, 'id' | 'version'> & { name: string; seedReference: string };
+/** A preset is a contract policy as defined once in lifecycle/policy.ts, with its seed reference. */
+export type PolicyPreset = ContractPolicyInput & { name: string; seedReference: string };
+/** Presets and operators' policies are validated by the one policy schema. */
+export const contractPolicyDefinition = contractPolicy;
 
 const currency = z.string().refine((c): boolean => isSupportedCurrency(c), 'UNSUPPORTED_CURRENCY');
 const moneyDefinition = z.object({ amountMinor: z.number().int().nonnegative(), currency }).strict();
-const duration = z.string().refine(isIsoDuration, 'INVALID_DURATION');
 const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'INVALID_CODE');
-
-/** A contract policy as an operator or a preset defines it (no id, no version). */
-export const contractPolicyDefinition = z
-  .object({
-    code,
-    name: z.string().min(1),
-    seedReference: z.string().nullable(),
-    trialPeriod: duration.nullable(),
-    trialRequiresPaymentMethod: z.boolean(),
-    trialEndAction: z.enum(TRIAL_END_ACTIONS),
-    billingPeriod: duration,
-    collectionMethod: z.enum(COLLECTION_METHODS),
-    paymentDueAfter: duration.nullable(),
-    paymentDueInBusinessDays: z.boolean(),
-    maxCollectionAttempts: z.number().int().min(1),
-    retryInterval: duration,
-    suspendAfter: duration.nullable(),
-    terminateAfter: duration.nullable(),
-    terminationNotice: duration.nullable(),
-    dataDeletionAfterTermination: duration,
-    resourceHoldPeriod: duration.nullable(),
-    cancellationNotice: duration,
-    termsChangeNotice: duration,
-    lateInterestMonthlyBasisPoints: z.number().int().positive().nullable(),
-    lateFees: z.array(moneyDefinition),
-    firstInvoiceStampDutyPpm: z.number().int().positive().max(1_000_000).nullable(),
-  })
-  .strict()
-  .refine((p) => p.collectionMethod === 'CARD_AUTO' || p.paymentDueAfter !== null, {
-    message: 'PAYMENT_DUE_REQUIRED',
-    path: ['paymentDueAfter'],
-  })
-  .refine((p) => !p.paymentDueInBusinessDays || (p.paymentDueAfter !== null && /^P\d+D$/.test(p.paymentDueAfter)), {
-    message: 'BUSINESS_DAYS_NEED_WHOLE_DAYS',
-    path: ['paymentDueInBusinessDays'],
-  });
 
 const pricedItem = z.object({ code, name: z.string().min(1), prices: z.array(moneyDefinition).min(1) }).strict();
 
@@ -131,6 +96,11 @@ const ecommerceLicense30d: PolicyPreset = {
   resourceHoldPeriod: 'PT0S',
   cancellationNotice: 'PT0S',
   termsChangeNotice: 'P90D',
+  // §7.5: the data goes when the agreement ends for any reason, a cancellation too; so does the website address.
+  dataDeletionAfterCancellation: 'PT0S',
+  resourceHoldAfterCancellation: 'PT0S',
+  // §5.5: one website address.
+  licensedResourceLimits: [{ kind: 'WEBSITE', max: 1 }],
   // Damga Vergisi Kanunu table (1) I/A-1: 0.948 % on contracts with an amount;
   // the seed splits it equally [§8.7], so the customer's half is 0.474 %.
   firstInvoiceStampDutyPpm: 4740,
@@ -163,7 +133,8 @@ const softwareLicenseAnnualSupport: PolicyPreset = {
   // Seed silent: cancel any time before the renewal; takes effect at period end (BIL-7).
   cancellationNotice: 'PT0S',
   termsChangeNotice: 'PT24H',
-  // §5.3.1 names no amount: a plausible fixed fee per overdue invoice.
+  // The licence itself is perpetual [§3]: ending the support contract erases nothing (dataDeletionAfterCancellation null).
+  // §5.3.1 names no amount: a plausible fixed fee per overdue invoice, due as soon as the invoice is late.
   lateFees: [money(15_000, 'TRY'), money(500, 'USD')],
 };
 
@@ -186,6 +157,8 @@ const callcenterRental: PolicyPreset = {
   // Seed silent: warn at suspension that termination follows in 7 days.
   terminationNotice: 'P7D',
   dataDeletionAfterTermination: 'PT0S',
+  // §9 deletes data without a legal retention duty when the contract ends; a cancellation ends it too.
+  dataDeletionAfterCancellation: 'PT0S',
   cancellationNotice: 'PT0S',
   // Seed silent: a month's notice of new terms is what B2B customers expect.
   termsChangeNotice: 'P30D',
@@ -197,6 +170,9 @@ const omnichannelBase = {
   trialPeriod: 'P14D',
   trialRequiresPaymentMethod: false,
   trialEndAction: 'CANCEL_UNLESS_CONFIRMED',
+  // §5.10: the trial is always on PRO HUB, whatever package is ordered; one free trial per member.
+  trialPlanCode: 'PRO-HUB-MONTHLY',
+  oneTrialPerOrganization: true,
   collectionMethod: 'BANK_TRANSFER',
   paymentDueAfter: 'P7D',
   paymentDueInBusinessDays: true,
@@ -209,6 +185,7 @@ const omnichannelBase = {
   terminationNotice: 'P7D',
   // Seed silent (SORUMSUZLUK 24: data is not kept forever): 30 days to export (CON-9).
   dataDeletionAfterTermination: 'P30D',
+  dataDeletionAfterCancellation: 'P30D',
   // §6.4.2 reads "monthly or yearly": renewal unless refused 30 days before the term ends.
   cancellationNotice: 'P30D',
   // §7.16: changed terms bind on publication.
@@ -251,6 +228,9 @@ const enterpriseCallcenterAnnual: PolicyPreset = {
     "§13 (12-month term renewing automatically, 30 days' notice)",
   billingPeriod: 'P1Y',
   collectionMethod: 'ADVANCE',
+  // §6.3: a credit card on file qualifies for annual payments; service starts when the payment is received.
+  advanceRequiresPaymentMethod: true,
+  advancePeriodStartsOnPayment: true,
   // §6.3 "within the terms" names no date: a week to pay each annual invoice.
   paymentDueAfter: 'P7D',
   maxCollectionAttempts: 1,
@@ -263,9 +243,15 @@ const enterpriseCallcenterAnnual: PolicyPreset = {
   // §11.3 lets the customer reactivate within 30 days, so keep the data that long.
   dataDeletionAfterTermination: 'P30D',
   resourceHoldPeriod: 'P30D',
+  // §11.3: numbers are lost 30 days after the account closed, was suspended or lapsed, whichever came first.
+  resourceHoldStartsAt: 'SUSPENSION',
+  resourceHoldAfterCancellation: 'P30D',
+  dataDeletionAfterCancellation: 'P30D',
   cancellationNotice: 'P30D',
   termsChangeNotice: 'PT0S',
   lateInterestMonthlyBasisPoints: 50,
+  // §6.3: 0.5 % a month "over invoice amount", counted for the time it was late.
+  lateInterestAccrual: 'PRO_RATA',
 };
 
 export const POLICY_PRESETS: readonly PolicyPreset[] = [

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { addDuration, isDuplicateKeyError } from '@omurga/shared';
 import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from './workflows/contracts.ts';
-import { cancellationEndsCurrentPeriod } from './workflows/rules.ts';
+import { cancellationEffectiveAt } from './lifecycle/index.ts';
 import type { TermsObjectionBillingActivities } from '@omurga/shared/contracts';
 import { markInvoicePaid } from './invoices/status.ts';
 import type { BillingModels, CancellationRightDoc, InvoiceDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
@@ -33,12 +33,11 @@ export async function requestCancellation(
   const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
   const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
   const noticeWaiver = waiver ?? ((await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) ? 'terms objection' : null);
-  const endsCurrent =
-    subscription.status === 'TRIALING' ||
-    !policy ||
-    noticeWaiver !== null ||
-    cancellationEndsCurrentPeriod(requestedAt.getTime(), periodEnd.getTime(), policy.cancellationNotice);
-  const effectiveAt = endsCurrent ? periodEnd : new Date(addDuration(periodEnd.getTime(), policy!.billingPeriod));
+  // The lifecycle core's own rule, so this preview is the end the workflow applies (BIL-7).
+  const period = { index: subscription.periodIndex, kind: subscription.status === 'TRIALING' ? ('TRIAL' as const) : ('PAID' as const), end: periodEnd.getTime() };
+  const effectiveAt = new Date(
+    policy ? cancellationEffectiveAt(period, policy, requestedAt.getTime(), noticeWaiver !== null).effectiveAt : periodEnd.getTime(),
+  );
   const unchanged = subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt != null && subscription.cancelEffectiveAt <= effectiveAt;
   // Guarded, so a concurrent request that set an earlier end (read before it) is not overwritten with a later one.
   const updated = unchanged
@@ -146,7 +145,7 @@ export async function recordInvoicePayment(
     // A subscription that has already ended has no workflow to tell; the payment stands.
     await temporal.workflow
       .getHandle(subscriptionWorkflowId(invoice.subscriptionId.toString()))
-      .signal(SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString() })
+      .signal(SUBSCRIPTION_SIGNALS.invoicePaid, { invoiceId: invoice._id.toString(), paidAt: payment.at.toISOString() })
       .catch(() => undefined);
   }
   return true;

@@ -10,12 +10,12 @@ import { addDuration, isIsoDuration } from '@omurga/shared/durations';
 const MEASURED_FROM = Date.UTC(2026, 0, 1);
 export const SECOND_MS = 1_000;
 export const DAY_MS = 86_400_000;
-/** Nothing in a policy waits longer than ten years. */
-export const MAX_DURATION = 'P10Y';
+/** Nothing in a policy waits longer than twenty years (ten-year retention with room; input-bounds.ts agrees). */
+export const MAX_DURATION = 'P20Y';
 /** GraphQL Int is 32-bit: the largest amount the API can show. */
 export const MAX_API_INT = 2_147_483_647;
-/** One fee or price: at most 10 million major units, so a handful of lines still fit an invoice total. */
-export const MAX_AMOUNT_MINOR = 1_000_000_000;
+/** One fee or price: at most 100 000.00, so about a hundred lines and KDV still fit an invoice total (input-bounds.ts MAX_PRICE_MINOR). */
+export const MAX_AMOUNT_MINOR = 10_000_000;
 /** Only currencies billing issues invoices in (money.ts keeps the same list). */
 export const POLICY_CURRENCIES = ['TRY', 'USD'] as const;
 
@@ -28,7 +28,7 @@ const MAX_DURATION_MS = durationMs(MAX_DURATION);
 const measurable = (iso: string) => iso.length <= 32 && isIsoDuration(iso);
 
 /**
- * An ISO-8601 duration between `minMs` and ten years. The text is short (no
+ * An ISO-8601 duration between `minMs` and twenty years. The text is short (no
  * thousand-digit counts) and its length is checked before anything adds it.
  */
 export function boundedDuration(minMs: number) {
@@ -45,7 +45,7 @@ export const periodDuration = boundedDuration(SECOND_MS);
 /** A delay or notice that may be zero (PT0S = at once). */
 export const delayDuration = boundedDuration(0);
 
-export const currencyCode = z.enum(POLICY_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
+export const currencyCode = z.string().refine((c) => (POLICY_CURRENCIES as readonly string[]).includes(c), { message: 'UNSUPPORTED_CURRENCY' });
 export const boundedAmountMinor = z
   .number()
   .int({ message: 'MUST_BE_INTEGER' })

@@ -46,7 +46,7 @@ export function subscriptionStatus(state: LifecycleState): SubscriptionStatus {
 
 function estimatedPeriod(index: number, kind: PeriodKind, start: number, planCode: string, policy: PolicyTerms): Period {
   const length = kind === 'TRIAL' ? policy.trialPeriod! : policy.billingPeriod;
-  return { index, kind, start, end: addDuration(start, length), planCode, policy, pinned: false };
+  return { index, kind, start, end: addDuration(start, length), planCode, planVersion: null, policy, pinned: false };
 }
 
 /**
@@ -200,6 +200,7 @@ function apply(step: Step, event: LifecycleEvent): void {
         start: Date.parse(pinned.periodStart),
         end: Date.parse(pinned.periodEnd),
         planCode: pinned.planCode,
+        planVersion: pinned.planVersion,
         policy: pinned.policy,
         pinned: true,
       };
@@ -213,7 +214,7 @@ function apply(step: Step, event: LifecycleEvent): void {
       }
       s.planCode = pinned.planCode;
       if (s.pendingPlanCode === pinned.planCode) s.pendingPlanCode = null;
-      if (pinned.periodIndex > 0) step.record('PERIOD_STARTED', `${pinned.planCode} v${pinned.policy.version}, ${pinned.periodStart} → ${pinned.periodEnd}`);
+      if (pinned.periodIndex > 0) step.record('PERIOD_STARTED', `${pinned.planCode} v${pinned.planVersion}, ${pinned.periodStart} → ${pinned.periodEnd}`);
       s.awaiting = 'INVOICE';
       step.emit({ type: 'ISSUE_INVOICE', periodIndex: pinned.periodIndex, issuedAt: iso(now) });
       return;
@@ -393,7 +394,8 @@ function act(step: Step): boolean {
       invoice.scheduledAttempts += 1;
       invoice.nextAttemptAt = null;
     }
-    invoice.charging = { at: now, customer };
+    // The first attempt is made as the period starts: money it collects counts from the start (ADVANCE moves no period for it).
+    invoice.charging = { at: invoice.attempts === 1 && !customer ? Math.min(now, s.period.start) : now, customer };
     s.awaiting = 'CHARGE';
     step.emit({ type: 'CHARGE_INVOICE', invoiceId: invoice.id, attempt: invoice.attempts });
     return true;

@@ -22,6 +22,7 @@ export interface PinnedTerms {
   periodStart: string;
   periodEnd: string;
   planCode: string;
+  planVersion: number;
   policy: PolicyTerms;
   hasPaymentMethod: boolean;
   /** the customer chose to subscribe during a trial */
@@ -34,6 +35,8 @@ export interface Period {
   start: number;
   end: number;
   planCode: string;
+  /** null until billing pinned a version */
+  planVersion: number | null;
   policy: PolicyTerms;
   /** false until billing confirmed the pin (the core's own estimate until then) */
   pinned: boolean;

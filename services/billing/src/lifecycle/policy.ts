@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoDuration } from '@omurga/shared/durations';
 import { delayDuration, durationMs, moneyPerCurrency, periodDuration } from './bounds.ts';
 
 /**
@@ -46,7 +47,7 @@ export const contractPolicyFields = {
   seedReference: z.string().max(2000).nullable().default(null),
 
   // ── trial (BIL-4)
-  trialPeriod: periodDuration.nullable(),
+  trialPeriod: periodDuration.nullable().default(null),
   trialRequiresPaymentMethod: z.boolean(),
   trialEndAction: z.enum(TRIAL_END_ACTIONS).default('CONVERT'),
   /** the plan granted during the trial when it is not the ordered one (003 §5.10: always PRO HUB) */
@@ -106,7 +107,8 @@ export const contractPolicyFields = {
 };
 
 type Fields = z.infer<z.ZodObject<typeof contractPolicyFields>>;
-const ms = (iso: string | null) => (iso === null ? null : durationMs(iso));
+/** The length of a duration that passed its own checks; null for none or one that did not (its field already has the issue). */
+const ms = (iso: string | null) => (iso !== null && iso.length <= 32 && isIsoDuration(iso) ? durationMs(iso) : null);
 
 /** The rules between fields; each names the field it blames. */
 function crossFieldRules(p: Fields, ctx: z.RefinementCtx): void {
@@ -128,9 +130,11 @@ function crossFieldRules(p: Fields, ctx: z.RefinementCtx): void {
   if (suspend !== null && terminate !== null && suspend > terminate) issue('suspendAfter', 'SUSPENSION_AFTER_TERMINATION');
   if (p.terminationNotice !== null) {
     if (terminate === null) issue('terminationNotice', 'TERMINATION_REQUIRED');
-    else if (ms(p.terminationNotice)! > terminate) issue('terminationNotice', 'NOTICE_LONGER_THAN_TERMINATION');
+    else if ((ms(p.terminationNotice) ?? 0) > terminate) issue('terminationNotice', 'NOTICE_LONGER_THAN_TERMINATION');
   }
-  if (ms(p.cancellationNotice)! > ms(p.billingPeriod)!) issue('cancellationNotice', 'NOTICE_LONGER_THAN_PERIOD');
+  const notice = ms(p.cancellationNotice);
+  const period = ms(p.billingPeriod);
+  if (notice !== null && period !== null && notice > period) issue('cancellationNotice', 'NOTICE_LONGER_THAN_PERIOD');
   if (p.resourceHoldStartsAt === 'SUSPENSION' && p.resourceHoldPeriod === null) issue('resourceHoldStartsAt', 'HOLD_REQUIRED');
 }
 

@@ -1,5 +1,5 @@
 import { Schema, type InferSchemaType } from 'mongoose';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '../workflows/contracts.ts';
+import { COLLECTION_METHODS, LATE_INTEREST_ACCRUALS, LICENSED_RESOURCE_KINDS, RESOURCE_HOLD_STARTS, TRIAL_END_ACTIONS } from '../lifecycle/index.ts';
 import { microPriceSchema, moneySchema, type WithId } from './common.ts';
 
 /**
@@ -15,20 +15,33 @@ const policySchema = new Schema(
     trialPeriod: { type: String, default: null },
     trialRequiresPaymentMethod: { type: Boolean, required: true },
     trialEndAction: { type: String, enum: TRIAL_END_ACTIONS, default: 'CONVERT' },
+    trialPlanCode: { type: String, default: null },
+    oneTrialPerOrganization: { type: Boolean, default: false },
     billingPeriod: { type: String, required: true },
     collectionMethod: { type: String, enum: COLLECTION_METHODS, required: true },
     paymentDueAfter: { type: String, default: null },
     paymentDueInBusinessDays: { type: Boolean, default: false },
+    advanceRequiresPaymentMethod: { type: Boolean, default: false },
+    advancePeriodStartsOnPayment: { type: Boolean, default: false },
     maxCollectionAttempts: { type: Number, required: true },
     retryInterval: { type: String, required: true },
     suspendAfter: { type: String, default: null },
     terminateAfter: { type: String, default: null },
     terminationNotice: { type: String, default: null },
     dataDeletionAfterTermination: { type: String, required: true },
+    dataDeletionAfterCancellation: { type: String, default: null },
     resourceHoldPeriod: { type: String, default: null },
+    resourceHoldAfterCancellation: { type: String, default: null },
+    resourceHoldStartsAt: { type: String, enum: RESOURCE_HOLD_STARTS, default: 'END' },
+    licensedResourceLimits: {
+      type: [new Schema({ kind: { type: String, enum: LICENSED_RESOURCE_KINDS, required: true }, max: { type: Number, required: true } }, { _id: false })],
+      default: [],
+    },
     cancellationNotice: { type: String, required: true },
     termsChangeNotice: { type: String, required: true },
+    lateFeeGrace: { type: String, default: 'PT0S' },
     lateInterestMonthlyBasisPoints: { type: Number, default: null },
+    lateInterestAccrual: { type: String, enum: LATE_INTEREST_ACCRUALS, default: 'PER_STARTED_DAY' },
     lateFees: { type: [moneySchema], default: [] },
     firstInvoiceStampDutyPpm: { type: Number, default: null },
     createdBy: { type: String, default: null },

@@ -1,15 +1,14 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { ErrorCode, isDuplicateKeyError, requireOperator, userErrorsFromZod, withId, type Locale } from '@omurga/shared';
-import { COLLECTION_METHODS, TRIAL_END_ACTIONS } from '../workflows/contracts.ts';
+import { contractPolicy } from '../lifecycle/index.ts';
 import { t } from '../messages.ts';
 import type { PlanDoc, PolicyDoc } from '../models/index.ts';
-import { MAX_PRICE_MINOR, MAX_QUANTITY, MAX_UNIT_PRICE_MICROS, isBoundedDuration } from '../input-bounds.ts';
+import { MAX_PRICE_MINOR, MAX_QUANTITY, MAX_UNIT_PRICE_MICROS } from '../input-bounds.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 
 const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/, { message: 'INVALID_CODE' });
-const duration = z.string().refine(isBoundedDuration, { message: 'INVALID_DURATION' });
 const currency = z.enum(SUPPORTED_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
 const nonNegative = z.number().int().min(0, { message: 'MUST_NOT_BE_NEGATIVE' });
 const price = z.object({ currency, amountMinor: nonNegative.max(MAX_PRICE_MINOR, { message: 'TOO_LARGE' }) });
@@ -18,30 +17,14 @@ const uniqueCodes = <T extends { code?: string; currency?: string }>(items: T[],
   new Set(items.map((item) => item[key])).size === items.length;
 const prices = z.array(price).refine((list) => uniqueCodes(list, 'currency'), { message: 'DUPLICATE_CODE' });
 
-const policyInput = z.object({
-  code,
-  name: z.string().trim().min(1).max(200),
-  seedReference: z.string().max(500).nullish(),
-  trialPeriod: duration.nullish(),
-  trialRequiresPaymentMethod: z.boolean(),
-  trialEndAction: z.enum(TRIAL_END_ACTIONS).nullish(),
-  billingPeriod: duration,
-  collectionMethod: z.enum(COLLECTION_METHODS),
-  paymentDueAfter: duration.nullish(),
-  paymentDueInBusinessDays: z.boolean().nullish(),
-  maxCollectionAttempts: z.number().int().min(1, { message: 'MUST_BE_POSITIVE' }).max(10),
-  retryInterval: duration,
-  suspendAfter: duration.nullish(),
-  terminateAfter: duration.nullish(),
-  terminationNotice: duration.nullish(),
-  dataDeletionAfterTermination: duration,
-  resourceHoldPeriod: duration.nullish(),
-  cancellationNotice: duration,
-  termsChangeNotice: duration,
-  lateInterestMonthlyBasisPoints: nonNegative.max(10_000).nullish(),
-  lateFees: prices.nullish(),
-  firstInvoiceStampDutyPpm: nonNegative.max(1_000_000).nullish(),
-});
+/**
+ * An operator's policy is the one contract policy schema (lifecycle/policy.ts):
+ * GraphQL sends null for a field left out, which here means "the default".
+ */
+const policyInput = z.preprocess(
+  (input) => (input && typeof input === 'object' ? Object.fromEntries(Object.entries(input).filter(([, value]) => value !== null)) : input),
+  contractPolicy,
+);
 
 const planInput = z.object({
   code,
@@ -98,8 +81,6 @@ async function insertVersion<T>(latest: () => Promise<{ version: number } | null
   throw new Error('could not allocate a version');
 }
 
-const durationOrNull = (value: string | null | undefined) => value ?? null;
-
 /** BIL-1, SPEC §1: the versioned catalogue. */
 export function catalogueResolvers({ models }: BillingDeps) {
   const latestPolicy = (policyCode: string) => models.ContractPolicy.findOne({ code: policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
@@ -127,23 +108,7 @@ export function catalogueResolvers({ models }: BillingDeps) {
         const created = await insertVersion(
           () => latestPolicy(p.code),
           (version) =>
-            models.ContractPolicy.create({
-              ...p,
-              version,
-              seedReference: p.seedReference ?? null,
-              trialPeriod: durationOrNull(p.trialPeriod),
-              trialEndAction: p.trialEndAction ?? 'CONVERT',
-              paymentDueAfter: durationOrNull(p.paymentDueAfter),
-              paymentDueInBusinessDays: p.paymentDueInBusinessDays ?? false,
-              suspendAfter: durationOrNull(p.suspendAfter),
-              terminateAfter: durationOrNull(p.terminateAfter),
-              terminationNotice: durationOrNull(p.terminationNotice),
-              resourceHoldPeriod: durationOrNull(p.resourceHoldPeriod),
-              lateInterestMonthlyBasisPoints: p.lateInterestMonthlyBasisPoints ?? null,
-              lateFees: p.lateFees ?? [],
-              firstInvoiceStampDutyPpm: p.firstInvoiceStampDutyPpm ?? null,
-              createdBy: operator.userId,
-            }),
+            models.ContractPolicy.create({ ...p, version, createdBy: operator.userId }),
         );
         return withId(created.toObject());
       },

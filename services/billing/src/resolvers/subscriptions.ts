@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
 import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type LifecycleEvent, type SubscriptionStatus } from '../workflows/contracts.ts';
 import { currentPlanAndPolicy } from '../activities.ts';
-import type { SubscriptionDoc } from '../models/index.ts';
+import { decide, upcoming, type LifecycleState } from '../lifecycle/index.ts';
+import type { PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';
 import { MAX_LINE_MINOR, MAX_QUANTITY } from '../input-bounds.ts';
 import { openSubscription } from '../open-subscription.ts';
@@ -33,6 +34,29 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
     if (!subscription || !canAccessOrganization(ctx, subscription.organizationId)) return null;
     requireOrganizationAccess(ctx, subscription.organizationId, BILLING_WRITE_ACCESS);
     return subscription;
+  }
+
+  /** The lifecycle core's state as the workflow holds it, or null when the workflow has ended. */
+  async function lifecycleState(subscriptionId: string): Promise<LifecycleState | null> {
+    try {
+      return await workflow(subscriptionId).query<LifecycleState>(SUBSCRIPTION_QUERIES.state);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError || (error as Error).name === 'QueryNotRegisteredError') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * BIL-4: one live trial per organisation; and where the policy says so
+   * [003 §5.9], one trial of it ever. A coded refusal, or null.
+   */
+  async function trialRefusal(organizationId: string, policy: PolicyDoc): Promise<'TRIAL_IN_PROGRESS' | 'TRIAL_ALREADY_USED' | null> {
+    if (await models.Subscription.exists({ organizationId, status: 'TRIALING' })) return 'TRIAL_IN_PROGRESS';
+    if (!policy.oneTrialPerOrganization) return null;
+    const trials = await models.Subscription.find({ organizationId, trialEndsAt: { $ne: null } }, { policyId: 1 }).lean<Pick<SubscriptionDoc, 'policyId'>[]>();
+    if (!trials.length) return null;
+    const used = await models.ContractPolicy.exists({ _id: { $in: trials.map((t) => t.policyId) }, code: policy.code });
+    return used ? 'TRIAL_ALREADY_USED' : null;
   }
 
   /** Validates and stores a payment method token, returning a userError code or null. */
@@ -93,8 +117,12 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         }
         const account = await models.BillingAccount.findById(input.organizationId).lean();
         const hasPaymentMethod = Boolean(input.paymentMethodToken || account?.paymentMethod);
-        const needsCard = policy.trialPeriod ? policy.trialRequiresPaymentMethod : policy.collectionMethod === 'CARD_AUTO';
+        const needsCard = policy.trialPeriod
+          ? policy.trialRequiresPaymentMethod
+          : policy.collectionMethod === 'CARD_AUTO' || (policy.collectionMethod === 'ADVANCE' && policy.advanceRequiresPaymentMethod === true);
         if (needsCard && !hasPaymentMethod) return failure(locale, 'PAYMENT_METHOD_REQUIRED', ['input', 'paymentMethodToken']);
+        const trialProblem = policy.trialPeriod ? await trialRefusal(input.organizationId, policy) : null;
+        if (trialProblem) return failure(locale, trialProblem, ['input', 'planCode']);
         if (await models.Subscription.exists({ organizationId: input.organizationId, planCode: plan.code, status: { $nin: FINAL } })) {
           return failure(locale, 'SUBSCRIPTION_EXISTS', ['input', 'planCode']);
         }
@@ -108,6 +136,7 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
           currency: input.currency,
           addOns: input.addOns ?? [],
           oneOffFees: input.oneOffFees ?? [],
+          hasPaymentMethod,
           startedBy: 'userId' in principal ? principal.userId : null,
           now: new Date(),
         });
@@ -131,9 +160,30 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         if (!priceIn(target.plan.prices, subscription.currency)) {
           return failure(ctx.locale, 'NO_PRICE_IN_CURRENCY', ['planCode'], { currency: subscription.currency });
         }
-        if (planCode === subscription.planCode && !subscription.pendingPlanCode) return failure(ctx.locale, 'SAME_PLAN', ['planCode']);
+        // During a trial, choosing its own plan is the decision to subscribe [003 §7.2.2], not a change.
+        if (planCode === subscription.planCode && !subscription.pendingPlanCode && subscription.status !== 'TRIALING') return failure(ctx.locale, 'SAME_PLAN', ['planCode']);
         const updated = await schedulePlanChange(models, temporal, subscription, planCode, new Date());
         return { subscription: withId(updated), userErrors: [] };
+      },
+
+      /** BIL-4 [003 §7.2.2]: the customer subscribes during the trial, on its plan or another; it converts at the trial's end. */
+      confirmSubscription: async (_: unknown, { id, planCode }: { id: string; planCode?: string | null }, ctx: Ctx) => {
+        const subscription = await writableSubscription(id, ctx);
+        if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
+        if (subscription.status !== 'TRIALING') return failure(ctx.locale, 'NOT_IN_TRIAL', ['id']);
+        if (planCode) {
+          const target = await currentPlanAndPolicy(models, planCode);
+          if (!target || !target.plan.active) return failure(ctx.locale, 'PLAN_NOT_FOUND', ['planCode']);
+          if (!priceIn(target.plan.prices, subscription.currency)) return failure(ctx.locale, 'NO_PRICE_IN_CURRENCY', ['planCode'], { currency: subscription.currency });
+        }
+        const event = { type: 'TRIAL_CONFIRMED' as const, planCode: planCode ?? null };
+        const pending = planCode && planCode !== subscription.planCode ? planCode : null;
+        const updated = await models.Subscription.findOneAndUpdate({ _id: subscription._id }, { $set: { confirmed: true, pendingPlanCode: pending } }, { returnDocument: 'after' }).lean<SubscriptionDoc>();
+        const before = await lifecycleState(id);
+        await signal(id, SUBSCRIPTION_SIGNALS.trialConfirmed, { planCode: event.planCode });
+        // The answer is the core's own decision on the same event, so it is what the workflow now does.
+        const lifecycle = before ? decide(before, event, Date.now()).state : undefined;
+        return { subscription: { ...withId(updated!), ...(lifecycle ? { lifecycle } : {}) }, userErrors: [] };
       },
     },
     BillingSubscription: {
@@ -149,15 +199,11 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
       history: (s: SubscriptionDoc) => [...s.history].sort((a, b) => a.at.getTime() - b.at.getTime()),
       noticeFreeCancellationUntil: (s: SubscriptionDoc) =>
         FINAL.includes(s.status as SubscriptionStatus) ? null : noticeFreeCancellationUntil(models, s.organizationId, new Date()),
-      /** BIL-3: asked from the workflow itself, so it is exactly what will happen. */
-      upcoming: async (s: SubscriptionDoc & { id: string }): Promise<LifecycleEvent[]> => {
+      /** BIL-3: the lifecycle core's projection of the workflow's own state, at this moment (never a past time). */
+      upcoming: async (s: SubscriptionDoc & { id: string; lifecycle?: LifecycleState }): Promise<LifecycleEvent[]> => {
         if (FINAL.includes(s.status as SubscriptionStatus)) return [];
-        try {
-          return await workflow(s.id).query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
-        } catch (error) {
-          if (error instanceof WorkflowNotFoundError || (error as Error).name === 'QueryNotRegisteredError') return [];
-          throw error;
-        }
+        const state = s.lifecycle ?? (await lifecycleState(s.id));
+        return state ? upcoming(state, Date.now()).map((e) => ({ ...e, at: new Date(e.at).toISOString() })) : [];
       },
     },
     Organization: {

@@ -8,22 +8,19 @@
 
 import type { BillingContact } from '@omurga/shared/contracts';
 
-export const SUBSCRIPTION_STATUSES = ['INCOMPLETE', 'TRIALING', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'CANCELED', 'TERMINATED'] as const;
-export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
-/** A subscription in one of these has ended for good: its workflow is over. */
-export const ENDED_SUBSCRIPTION_STATUSES: readonly SubscriptionStatus[] = ['CANCELED', 'TERMINATED'];
-
-export const COLLECTION_METHODS = ['CARD_AUTO', 'BANK_TRANSFER', 'ADVANCE'] as const;
-export type CollectionMethod = (typeof COLLECTION_METHODS)[number];
-
-/**
- * What happens when a trial ends: CONVERT charges or invoices the first period
- * (a CARD_AUTO subscription without a card on file is canceled instead)
- * [000 §4.5]; CANCEL_UNLESS_CONFIRMED ends the membership unless the customer
- * chose to subscribe during the trial [003 §7.2.2].
- */
-export const TRIAL_END_ACTIONS = ['CONVERT', 'CANCEL_UNLESS_CONFIRMED'] as const;
-export type TrialEndAction = (typeof TRIAL_END_ACTIONS)[number];
+// Defined once in the lifecycle core; re-exported for the service's other modules.
+export {
+  COLLECTION_METHODS,
+  ENDED_SUBSCRIPTION_STATUSES,
+  SUBSCRIPTION_STATUSES,
+  TRIAL_END_ACTIONS,
+  type CollectionMethod,
+  type PeriodKind,
+  type PolicyTerms,
+  type SubscriptionStatus,
+  type TrialEndAction,
+} from '../lifecycle/index.ts';
+import type { LifecycleState, PeriodKind, PinnedTerms, PolicyTerms, SubscriptionStatus } from '../lifecycle/index.ts';
 
 /** Integer minor units (kuruş, cent) plus an ISO-4217 code (BIL-2). */
 export interface Money {
@@ -31,63 +28,13 @@ export interface Money {
   currency: string;
 }
 
-/**
- * One version of a contract policy (SPEC §1), as pinned to a period. Durations
- * are ISO-8601 (P14D, P1M, PT30S); null means "not applicable".
- */
-export interface PolicyTerms {
-  id: string;
-  code: string;
-  version: number;
-  trialPeriod: string | null;
-  trialRequiresPaymentMethod: boolean;
-  trialEndAction: TrialEndAction;
-  billingPeriod: string;
-  collectionMethod: CollectionMethod;
-  /** how long after issue a bank-transfer / advance invoice is due */
-  paymentDueAfter: string | null;
-  /** count paymentDueAfter's days as Turkish business days [003 §6.4.1] */
-  paymentDueInBusinessDays: boolean;
-  maxCollectionAttempts: number;
-  retryInterval: string;
-  /** from the first failed collection (card) or the due date (transfer); null = at the last failed attempt */
-  suspendAfter: string | null;
-  /** from the first failed collection or the due date; null = never automatically */
-  terminateAfter: string | null;
-  /** e-mail this long before an automatic termination [004 §6.3] */
-  terminationNotice: string | null;
-  dataDeletionAfterTermination: string;
-  /** how long licensed resources stay reserved after termination (ACC-11) */
-  resourceHoldPeriod: string | null;
-  cancellationNotice: string;
-  termsChangeNotice: string;
-  lateInterestMonthlyBasisPoints: number | null;
-  /** fixed fee per overdue invoice, per currency [001 §5.3.1] */
-  lateFees: Money[];
-  /** the customer's share of stamp duty on the first invoice, in parts per million of its subtotal [000 §8.7] */
-  firstInvoiceStampDutyPpm: number | null;
-}
-
-export type PeriodKind = 'TRIAL' | 'PAID';
-
 /** A period as begun by the billing service: the terms pinned to it and when it ends. */
-export interface PinnedPeriod {
+export interface PinnedPeriod extends PinnedTerms {
   subscriptionId: string;
   organizationId: string;
-  periodIndex: number;
-  kind: PeriodKind;
-  /** ISO-8601 instants */
-  periodStart: string;
-  periodEnd: string;
-  planCode: string;
-  planVersion: number;
   currency: string;
   /** the plan's recurring price for this period */
   price: Money;
-  policy: PolicyTerms;
-  hasPaymentMethod: boolean;
-  /** for CANCEL_UNLESS_CONFIRMED trials: the customer chose to subscribe */
-  confirmed: boolean;
 }
 
 /** The buyer as printed on an invoice, frozen at issue. */
@@ -152,7 +99,9 @@ export interface BillingActivities {
    * the plan (or the plan change the customer scheduled) and of its policy,
    * and records the period on the subscription. Repeating it returns the same pin.
    */
-  beginPeriod(input: { subscriptionId: string; periodIndex: number; periodStart: string; kind: PeriodKind }): Promise<PinnedPeriod>;
+  beginPeriod(input: { subscriptionId: string; periodIndex: number; periodStart: string; kind: PeriodKind; planCode: string }): Promise<PinnedPeriod>;
+  /** ADVANCE [004 §6.3]: the period starts when its invoice is paid; moves the read model's period. Idempotent. */
+  movePeriod(input: { subscriptionId: string; periodIndex: number; periodStart: string; periodEnd: string }): Promise<void>;
   /** Sets the subscription's status (when given) and appends a history event. Idempotent by (type, at). */
   recordSubscriptionEvent(input: { subscriptionId: string; status?: SubscriptionStatus; type: string; detail?: string | null; at: string }): Promise<void>;
   /** Issues the period's invoice (plan, add-ons, last period's usage, late charges, stamp duty, KDV). One invoice per period. */
@@ -163,8 +112,10 @@ export interface BillingActivities {
    * outcome is unknown are reconciled first, so an invoice is never charged twice.
    */
   chargeInvoice(input: { invoiceId: string; attempt: number }): Promise<ChargeOutcome>;
-  /** Marks an unpaid invoice UNCOLLECTIBLE (at termination). */
-  writeOffInvoice(input: { invoiceId: string; at: string }): Promise<void>;
+  /** Marks an unpaid invoice UNCOLLECTIBLE (the subscription ended without it); a paid one stays paid. */
+  writeOffInvoice(input: { invoiceId: string; at: string; reason: string }): Promise<void>;
+  /** Whether another subscription of the organisation is still live (then a cancellation erases nothing). */
+  otherLiveSubscription(input: { organizationId: string; subscriptionId: string }): Promise<boolean>;
   /** Whether the invoice has been paid (by card, transfer or an operator). */
   invoicePaid(input: { invoiceId: string }): Promise<boolean>;
   /** Accrues the referring partner's commission on a paid invoice (BIL-11). Idempotent per invoice. */
@@ -181,23 +132,24 @@ export interface BillingActivities {
 }
 
 export const subscriptionWorkflowId = (subscriptionId: string) => `subscription/${subscriptionId}`;
-export const invoiceCollectionWorkflowId = (invoiceId: string) => `invoice-collection/${invoiceId}`;
 
-/** Input of subscriptionWorkflow: one run per period, continued-as-new at each period end. */
+/**
+ * Input of subscriptionWorkflow. The first run starts the subscription from
+ * what the API saw (`start`, the same input the API's own answer was computed
+ * from); every later run (continue-as-new, one per period) carries the core's state.
+ */
 export interface SubscriptionWorkflowInput {
   subscriptionId: string;
   organizationId: string;
-  periodIndex: number;
-  /** ISO-8601; the start of this run's period */
-  periodStart: string;
-  kind: PeriodKind;
-  /** decisions that outlive a period */
-  carried?: {
-    /** cancel when the period with this index ends */
-    cancelAtPeriodIndex?: number | null;
-    /** the status the previous period ended in */
-    status?: SubscriptionStatus;
+  start?: {
+    /** the ordered plan and the newest version of its policy */
+    planCode: string;
+    policy: PolicyTerms;
+    hasPaymentMethod: boolean;
+    /** ISO-8601: when the subscription starts */
+    at: string;
   };
+  state?: LifecycleState;
 }
 
 export const SUBSCRIPTION_SIGNALS = {
@@ -207,6 +159,8 @@ export const SUBSCRIPTION_SIGNALS = {
   invoicePaid: 'invoicePaid',
   chargeback: 'chargebackReported',
   chargebackResolved: 'chargebackResolved',
+  /** the customer subscribes during a trial (confirmSubscription) */
+  trialConfirmed: 'trialConfirmed',
   /** an OrganizationStandingChange (@omurga/shared/contracts): the organisation was suspended, reinstated or terminated outside billing */
   organizationStanding: 'organizationStandingChanged',
 } as const;
@@ -223,6 +177,12 @@ export interface PlanChangedSignal {
 }
 export interface InvoicePaidSignal {
   invoiceId: string;
+  /** ISO-8601: when the money was recorded (the lifecycle counts it from then) */
+  paidAt?: string;
+}
+export interface TrialConfirmedSignal {
+  /** the plan to subscribe to; null or absent: the ordered plan */
+  planCode?: string | null;
 }
 export interface ChargebackSignal {
   invoiceId: string;
@@ -234,35 +194,8 @@ export const SUBSCRIPTION_QUERIES = {
   state: 'subscriptionState',
 } as const;
 
-export interface SubscriptionWorkflowState {
-  status: SubscriptionStatus;
-  periodIndex: number;
-  periodStart: string;
-  periodEnd: string | null;
-  invoiceId: string | null;
-  attempts: number;
-  cancelAtPeriodIndex: number | null;
-  pendingPlanCode: string | null;
-}
-
-/** Input of invoiceCollectionWorkflow: a bank-transfer invoice waiting for payment, with reminders. */
-export interface InvoiceCollectionInput {
-  invoiceId: string;
-  invoiceNumber: string;
-  total: Money;
-  organizationName: string;
-  subscriptionId: string;
-  /** ISO-8601 */
-  dueAt: string;
-  contacts: BillingContact[];
-}
-
-export const INVOICE_COLLECTION_SIGNALS = {
-  /** the invoice was paid: no more reminders */
-  paid: 'invoicePaid',
-  /** the subscription ended without payment: no more reminders */
-  closed: 'collectionClosed',
-} as const;
+/** What the state query answers: the lifecycle core's state. */
+export type SubscriptionWorkflowState = LifecycleState;
 
 /**
  * The KVKK erasure of a terminated organisation. The consent service (issue 5)

@@ -7,10 +7,11 @@ export {
   invoicePaidSignal,
   chargebackSignal,
   chargebackResolvedSignal,
+  trialConfirmedSignal,
+  organizationStandingSignal,
   upcomingQuery,
   subscriptionStateQuery,
   type SubscriptionOutcome,
 } from './subscription-lifecycle.ts';
-export { invoiceCollectionWorkflow } from './invoice-collection.ts';
 export { organizationErasureWorkflow } from './organization-erasure.ts';
 export { organizationStandingWorkflow } from './organization-standing.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { composeInvoice, lateInterest, wholeDaysLate, type ComposeInvoiceInput } from '../../src/invoice-lines.ts';
-import { CurrencyMismatchError, money } from '../../src/money.ts';
+import { composeInvoice, type ComposeInvoiceInput } from '../../src/invoice-lines.ts';
+import { lateInterestMinor } from '../../src/lifecycle/index.ts';
+import { CurrencyMismatchError, money, type Money } from '../../src/money.ts';
 
 const usd = (cents: number) => money(cents, 'USD');
 const tl = (kurus: number) => money(kurus, 'TRY');
@@ -108,19 +109,16 @@ describe('BIL-8 invoice composition', () => {
 });
 
 describe('BIL-8 late interest and late fees', () => {
-  it('counts whole days late', () => {
-    expect(wholeDaysLate(at('2026-01-10T00:00:00'), at('2026-01-10T23:59:59'))).toBe(0);
-    expect(wholeDaysLate(at('2026-01-10T00:00:00'), at('2026-01-11T00:00:00'))).toBe(1);
-    expect(wholeDaysLate(at('2026-01-10T00:00:00'), at('2026-02-21T12:00:00'))).toBe(42);
-    expect(wholeDaysLate(at('2026-01-10T00:00:00'), at('2026-01-01T00:00:00'))).toBe(0);
-  });
+  const DAY = 86_400_000;
+  const perDay = (total: Money, days: number) => usd(lateInterestMinor(total.amountMinor, 50, 'PER_STARTED_DAY', days * DAY));
 
-  it('charges 0.5 % a month pro rata by day [004 §6.3], rounded once', () => {
-    expect(lateInterest(usd(100_000), 50, 30)).toEqual(usd(500)); // a month on $1000 = $5
-    expect(lateInterest(usd(100_000), 50, 42)).toEqual(usd(700));
-    expect(lateInterest(usd(67_584), 50, 13)).toEqual(usd(146)); // 146.432 cents
-    expect(lateInterest(usd(60_000), 50, 1)).toEqual(usd(10));
-    expect(lateInterest(usd(3_000), 50, 1)).toEqual(usd(1)); // exactly 0.5 cent → 1
+  it('charges 0.5 % a month per started day [004 §6.3], rounded once', () => {
+    expect(perDay(usd(100_000), 30)).toEqual(usd(500)); // a month on $1000 = $5
+    expect(perDay(usd(100_000), 42)).toEqual(usd(700));
+    expect(perDay(usd(67_584), 13)).toEqual(usd(146)); // 146.432 cents
+    expect(perDay(usd(60_000), 1)).toEqual(usd(10));
+    expect(perDay(usd(3_000), 1)).toEqual(usd(1)); // exactly 0.5 cent → 1
+    expect(perDay(usd(60_000), 0.001)).toEqual(usd(10)); // a started day counts in full
   });
 
   it('adds one interest line and one fee line per invoice paid late', () => {
@@ -130,8 +128,10 @@ describe('BIL-8 late interest and late fees', () => {
       overdue: [
         { invoiceNumber: 'OMR2026000000001', total: usd(100_000), dueAt: at('2026-01-10T00:00:00'), paidAt: at('2026-02-21T12:00:00') },
         { invoiceNumber: 'OMR2026000000002', total: usd(67_584), dueAt: at('2026-03-01T00:00:00'), paidAt: at('2026-03-14T08:00:00') },
-        // paid within the due day: not late, nothing billed
+        // 18 hours late is late (issue 12: whole days no longer hide it)
         { invoiceNumber: 'OMR2026000000003', total: usd(50_000), dueAt: at('2026-04-01T00:00:00'), paidAt: at('2026-04-01T18:00:00') },
+        // paid at the due time: not late, nothing billed
+        { invoiceNumber: 'OMR2026000000004', total: usd(50_000), dueAt: at('2026-05-01T00:00:00'), paidAt: at('2026-05-01T00:00:00') },
       ],
       lateInterestMonthlyBasisPoints: 50,
       lateFee: usd(500),
@@ -140,25 +140,41 @@ describe('BIL-8 late interest and late fees', () => {
       {
         kind: 'LATE_INTEREST',
         code: 'OMR2026000000001',
-        description: 'Late interest on OMR2026000000001: 42 days at 0.5 % a month',
+        description: 'Late interest on OMR2026000000001: 43 days at 0.5 % a month',
         quantity: 1,
-        unitAmountMicros: 7_000_000,
-        amount: usd(700),
+        unitAmountMicros: 7_170_000,
+        amount: usd(717),
       },
       { kind: 'LATE_FEE', code: 'OMR2026000000001', description: 'Late payment fee for OMR2026000000001', quantity: 1, unitAmountMicros: 5_000_000, amount: usd(500) },
       {
         kind: 'LATE_INTEREST',
         code: 'OMR2026000000002',
-        description: 'Late interest on OMR2026000000002: 13 days at 0.5 % a month',
+        description: 'Late interest on OMR2026000000002: 14 days at 0.5 % a month',
         quantity: 1,
-        unitAmountMicros: 1_460_000,
-        amount: usd(146),
+        unitAmountMicros: 1_580_000,
+        amount: usd(158),
       },
       { kind: 'LATE_FEE', code: 'OMR2026000000002', description: 'Late payment fee for OMR2026000000002', quantity: 1, unitAmountMicros: 5_000_000, amount: usd(500) },
+      {
+        kind: 'LATE_INTEREST',
+        code: 'OMR2026000000003',
+        description: 'Late interest on OMR2026000000003: 1 days at 0.5 % a month',
+        quantity: 1,
+        unitAmountMicros: 80_000,
+        amount: usd(8),
+      },
+      { kind: 'LATE_FEE', code: 'OMR2026000000003', description: 'Late payment fee for OMR2026000000003', quantity: 1, unitAmountMicros: 5_000_000, amount: usd(500) },
     ]);
     // late charges are part of the KDV base (KDV law art. 24/c)
-    expect(invoice.subtotal).toEqual(usd(10_000 + 700 + 500 + 146 + 500));
-    expect(invoice.tax).toEqual(usd(2_369)); // 2369.2
+    expect(invoice.subtotal).toEqual(usd(10_000 + 717 + 500 + 158 + 500 + 8 + 500));
+    expect(invoice.tax).toEqual(usd(2_477)); // 2476.6
+  });
+
+  it('a grace keeps short lateness free, and pro rata counts the exact time [001 §5.3.1, 004 §6.3]', () => {
+    const overdue = [{ invoiceNumber: 'G', total: usd(100_000), dueAt: at('2026-01-10T00:00:00'), paidAt: at('2026-01-10T12:00:00') }];
+    expect(composeInvoice({ currency: 'USD', plan: enterprisePlan, overdue, lateFee: usd(500), lateFeeGrace: 'PT12H' }).lines.map((l) => l.kind)).toEqual(['PLAN']);
+    const proRata = composeInvoice({ currency: 'USD', plan: enterprisePlan, overdue, lateInterestMonthlyBasisPoints: 50, lateInterestAccrual: 'PRO_RATA' });
+    expect(proRata.lines[1]).toMatchObject({ kind: 'LATE_INTEREST', description: 'Late interest on G: 0.5 days at 0.5 % a month', amount: usd(8) }); // 8.33
   });
 
   it('bills only the fixed fee when the policy has no interest [001 §5.3.1]', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addDuration, isIsoDuration } from '@omurga/shared/durations';
 import { planSchema, policySchema } from '../../src/models/catalogue.ts';
 import { money } from '../../src/money.ts';
+import type { ContractPolicy } from '../../src/lifecycle/index.ts';
 import { contractPolicyDefinition, EXAMPLE_PLANS, planDefinition, POLICY_PRESETS, policyPreset, type PolicyPreset } from '../../src/presets.ts';
 
 const DURATION_FIELDS = [
@@ -28,10 +29,10 @@ const T0 = Date.parse('2026-03-02T09:00:00+03:00');
 const after = (...durations: (string | null)[]) => durations.reduce<number>((t, d) => (d ? addDuration(t, d) : t), T0);
 const DAY = 86_400_000;
 
-function preset(code: string): PolicyPreset {
+function preset(code: string): ContractPolicy {
   const found = policyPreset(code);
   if (!found) throw new Error(`no preset ${code}`);
-  return found;
+  return contractPolicyDefinition.parse(found);
 }
 
 describe('SPEC §1 contract policy presets', () => {
@@ -47,8 +48,9 @@ describe('SPEC §1 contract policy presets', () => {
     expect(POLICY_PRESETS.map((p) => p.seedReference.slice(0, 4))).toEqual(['000 ', '001 ', '002 ', '003 ', '003 ', '004 ']);
   });
 
-  it.each(POLICY_PRESETS.map((p) => [p.code, p] as const))('%s is a valid policy with ISO-8601 durations', (_code, p) => {
-    expect(contractPolicyDefinition.safeParse(p).error).toBeUndefined();
+  it.each(POLICY_PRESETS.map((p) => [p.code, p] as const))('%s is a valid policy with ISO-8601 durations', (_code, preset) => {
+    expect(contractPolicyDefinition.safeParse(preset).error).toBeUndefined();
+    const p = contractPolicyDefinition.parse(preset);
     for (const field of DURATION_FIELDS) {
       const value = p[field];
       if (value !== null) expect(isIsoDuration(value), `${field} = ${value}`).toBe(true);
@@ -73,7 +75,7 @@ describe('SPEC §1 contract policy presets', () => {
   });
 
   it('never terminates before suspending, and warns within the termination window', () => {
-    for (const p of POLICY_PRESETS) {
+    for (const p of POLICY_PRESETS.map((preset) => contractPolicyDefinition.parse(preset))) {
       if (p.terminateAfter === null) continue;
       expect(after(p.suspendAfter ?? 'PT0S'), p.code).toBeLessThanOrEqual(after(p.terminateAfter));
       if (p.terminationNotice) expect(after(p.terminationNotice), p.code).toBeLessThanOrEqual(after(p.terminateAfter));

@@ -45,12 +45,12 @@ describe('the contract policy, defined once (issue 12)', () => {
     });
   });
 
-  it('bounds every duration: no PT0S period, nothing past ten years, no thousand-digit count', () => {
+  it('bounds every duration: no PT0S period, nothing past twenty years, no thousand-digit count', () => {
     expect(problems({ billingPeriod: 'PT0S' })).toEqual(['billingPeriod: DURATION_TOO_SHORT']);
     expect(problems({ retryInterval: 'PT0.5S' })).toEqual(['retryInterval: INVALID_DURATION']);
     expect(problems({ billingPeriod: 'PT1S' })).toEqual([]);
-    expect(problems({ billingPeriod: 'P10Y' })).toEqual([]);
-    expect(problems({ billingPeriod: 'P10Y1D' })).toEqual(['billingPeriod: DURATION_TOO_LONG']);
+    expect(problems({ billingPeriod: 'P20Y' })).toEqual([]);
+    expect(problems({ billingPeriod: 'P20Y1D' })).toEqual(['billingPeriod: DURATION_TOO_LONG']);
     expect(problems({ termsChangeNotice: `P${'9'.repeat(1000)}D` })).toEqual(['termsChangeNotice: DURATION_TOO_LONG']);
     expect(problems({ trialPeriod: 'P0D' })).toEqual(['trialPeriod: DURATION_TOO_SHORT']);
     expect(problems({ cancellationNotice: 'PT0S' })).toEqual([]);
@@ -60,7 +60,7 @@ describe('the contract policy, defined once (issue 12)', () => {
     expect(MAX_AMOUNT_MINOR * 2).toBeLessThan(MAX_API_INT);
     expect(problems({ lateFees: [{ amountMinor: MAX_AMOUNT_MINOR + 1, currency: 'TRY' }] })).toEqual(['lateFees.0.amountMinor: AMOUNT_TOO_LARGE']);
     expect(problems({ lateFees: [{ amountMinor: 1.5, currency: 'TRY' }] })).toEqual(['lateFees.0.amountMinor: MUST_BE_INTEGER']);
-    expect(problems({ lateFees: [{ amountMinor: 100, currency: 'EUR' as 'TRY' }] })).toEqual(['lateFees.0.currency: UNSUPPORTED_CURRENCY']);
+    expect(problems({ lateFees: [{ amountMinor: 100, currency: 'EUR' }] })).toEqual(['lateFees.0.currency: UNSUPPORTED_CURRENCY']);
     expect(problems({ lateFees: [{ amountMinor: 1, currency: 'TRY' }, { amountMinor: 2, currency: 'TRY' }] })).toEqual(['lateFees: DUPLICATE_CURRENCY']);
     expect(problems({ maxCollectionAttempts: 0 })).toEqual(['maxCollectionAttempts: MUST_BE_POSITIVE']);
     expect(problems({ maxCollectionAttempts: 11 })).toEqual(['maxCollectionAttempts: TOO_LARGE']);

@@ -114,6 +114,7 @@ export class Simulation {
             periodStart: command.periodStart,
             periodEnd: iso(addDuration(start, length)),
             planCode: command.planCode,
+            planVersion: 1,
             policy: this.terms,
             hasPaymentMethod: false,
             confirmed: false,
