@@ -50,6 +50,9 @@ describe('ecommerce-license-30d [000]', () => {
     expect(await walk.timeline(id, startedAt)).toEqual([
       [0, 'CREATED', 'TRIALING'],
       [0, 'TRIAL_STARTED', 'TRIALING'],
+      // Issue 12: no longer TRIALING from the trial's end on, paid or not.
+      [14 * 24, 'TRIAL_CONVERTED', 'ACTIVE'],
+      [14 * 24, 'PERIOD_STARTED', null],
       [14 * 24, 'INVOICE_ISSUED', null],
       [14 * 24, 'INVOICE_PAID', 'ACTIVE'],
       [44 * 24, 'PERIOD_STARTED', null],
@@ -102,6 +105,8 @@ describe('dunning', () => {
     expect(await walk.timeline(id, startedAt)).toEqual([
       [0, 'CREATED', 'TRIALING'],
       [0, 'TRIAL_STARTED', 'TRIALING'],
+      [336, 'TRIAL_CONVERTED', 'ACTIVE'],
+      [336, 'PERIOD_STARTED', null],
       [336, 'INVOICE_ISSUED', null],
       [336, 'PAYMENT_FAILED', 'PAST_DUE'],
       [384, 'PAYMENT_FAILED', 'PAST_DUE'],
@@ -168,7 +173,7 @@ describe('dunning', () => {
     expect(invoice!.dueAt.getTime() - invoice!.issuedAt.getTime()).toBe(7 * DAY);
     expect(invoice!.status).toBe('UNCOLLECTIBLE');
     expect(await walk.charges()).toEqual([]);
-    // The collection workflow's reminders and the subscription's notices (same instants may interleave).
+    // The bank-transfer reminders and the subscription's notices (same instants may interleave).
     expect((await walk.emails()).sort()).toEqual(
       ['INVOICE_ISSUED', 'PAYMENT_REMINDER', 'PAYMENT_OVERDUE', 'SUBSCRIPTION_SUSPENDED', 'TERMINATION_NOTICE', 'SUBSCRIPTION_TERMINATED'].sort(),
     );
@@ -229,8 +234,10 @@ describe('cancellation and changes (BIL-7)', () => {
       ['INVOICE_ISSUED', null],
       ['INVOICE_PAID', 'ACTIVE'],
       ['CANCELED', 'CANCELED'],
+      // [004 §11.3] the contract ended: data erased after the policy's 30 days (issue 12)
+      ['DATA_ERASURE_SCHEDULED', null],
     ]);
-    expect(timeline.at(-1)![0]).toBe(Math.round((secondEnd - startedAt) / HOUR));
+    expect(timeline.at(-2)![0]).toBe(Math.round((secondEnd - startedAt) / HOUR));
     expect((await walk.invoices()).map((i) => i.status)).toEqual(['PAID', 'PAID']);
   });
 
@@ -270,7 +277,10 @@ describe('cancellation and changes (BIL-7)', () => {
     expect((await walk.cancel(id)).cancelEffectiveAt?.getTime()).toBe(firstEnd);
     expect(await handle.result()).toEqual({ status: 'CANCELED', periodIndex: 0, reason: 'CANCELED_BY_CUSTOMER' });
     expect((await walk.invoices()).length).toBe(1);
-    expect((await walk.timeline(id, startedAt)).at(-1)).toEqual([Math.round((firstEnd - startedAt) / HOUR), 'CANCELED', 'CANCELED']);
+    expect((await walk.timeline(id, startedAt)).slice(-2)).toEqual([
+      [Math.round((firstEnd - startedAt) / HOUR), 'CANCELED', 'CANCELED'],
+      [Math.round((firstEnd - startedAt) / HOUR), 'DATA_ERASURE_SCHEDULED', null],
+    ]);
   });
 
   it('[003 §6.4.6] a plan change takes effect at the end of the period, and a trial needs the customer to subscribe', async () => {
@@ -308,6 +318,8 @@ describe('cancellation and changes (BIL-7)', () => {
       [0, 'CREATED', 'TRIALING'],
       [0, 'TRIAL_STARTED', 'TRIALING'],
       [336, 'TRIAL_ENDED', 'CANCELED'],
+      // the membership ends; its data goes after the policy's 30 days (issue 12)
+      [336, 'DATA_ERASURE_SCHEDULED', null],
     ]);
     expect(await walk.invoices()).toEqual([]);
     expect(await walk.emails()).toEqual(['TRIAL_STARTED', 'TRIAL_ENDED']);
@@ -368,7 +380,7 @@ describe('usage, commissions and chargebacks', () => {
     await handle.terminate('walk over');
 
     expect(suspended).toBe('SUSPENDED');
-    expect((await walk.timeline(id, startedAt)).slice(4)).toEqual([
+    expect((await walk.timeline(id, startedAt)).slice(6)).toEqual([
       [360, 'CHARGEBACK', 'SUSPENDED'],
       [384, 'CHARGEBACK_RESOLVED', 'ACTIVE'],
     ]);

@@ -176,11 +176,11 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
           const unitPrice = addOn && priceIn(addOn.prices, currency);
           return addOn && unitPrice ? [{ code, name: addOn.name, unitPrice, quantity }] : [];
         }),
-        usage: usage.flatMap(({ meterCode, quantity }) => {
+        usage: usage.flatMap(({ meterCode, quantity, prepaidDebitMicros }) => {
           const meter = plan.meters.find((m) => m.code === meterCode);
           const unitPrice = meter?.unitPrices.find((p) => p.currency === currency);
           if (!meter || !unitPrice) return [];
-          return [{ meterCode, name: meter.name, unit: meter.unit, quantity, includedQuantity: meter.includedQuantity, unitPriceMicros: unitPrice.amountMicros, prepaid: meter.prepaid }];
+          return [{ meterCode, name: meter.name, unit: meter.unit, quantity, includedQuantity: meter.includedQuantity, unitPriceMicros: unitPrice.amountMicros, prepaid: meter.prepaid, prepaidDebitMicros }];
         }),
         oneOffFees: firstInvoice
           ? subscription.oneOffFeeCodes.flatMap((code) => {

@@ -32,8 +32,13 @@ export interface ComposeInvoiceInput {
     quantity: number;
     includedQuantity: number;
     unitPriceMicros: number;
-    /** drawn from the prepaid balance instead (BIL-9), so not on the invoice */
+    /**
+     * drawn from the prepaid balance (BIL-9 [004 §6.2]): billed in full with
+     * KDV, and what the balance paid is credited after tax (PREPAID_APPLIED)
+     */
     prepaid: boolean;
+    /** what the meter's records drew from the balance (prepaid meters) */
+    prepaidDebitMicros?: number;
   }[];
   oneOffFees?: { code: string; name: string; price: Money }[];
   /**
@@ -92,8 +97,18 @@ export function composeInvoice(input: ComposeInvoiceInput): ComposedInvoice {
     line('ADD_ON', addOn.code, addOn.name, addOn.quantity, unitMicros(addOn.unitPrice), multiplyMoney(addOn.unitPrice, addOn.quantity));
   }
 
+  const prepaidCredits: { code: string; amount: Money }[] = [];
   for (const meter of input.usage ?? []) {
-    if (meter.prepaid) continue;
+    if (meter.prepaid) {
+      assertQuantity(meter.quantity, meter.meterCode);
+      const drawn = meter.prepaidDebitMicros ?? 0;
+      if (!Number.isSafeInteger(drawn) || drawn < 0) throw new RangeError(`${meter.meterCode}: prepaidDebitMicros must be a non-negative integer`);
+      if (meter.quantity === 0) continue;
+      const amount = money(microsToMinor(BigInt(drawn), currency), currency);
+      line('USAGE', meter.meterCode, `${meter.name} (${meter.quantity} ${meter.unit}, prepaid)`, meter.quantity, meter.unitPriceMicros, amount);
+      prepaidCredits.push({ code: meter.meterCode, amount });
+      continue;
+    }
     assertQuantity(meter.quantity, meter.meterCode);
     assertQuantity(meter.includedQuantity, meter.meterCode);
     if (!Number.isSafeInteger(meter.unitPriceMicros)) throw new RangeError(`${meter.meterCode}: unitPriceMicros must be an integer`);
@@ -150,6 +165,14 @@ export function composeInvoice(input: ComposeInvoiceInput): ComposedInvoice {
   );
   const taxRateBasisPoints = input.taxRateBasisPoints ?? KDV_RATE_BASIS_POINTS;
   const tax = applyBasisPoints(subtotal, taxRateBasisPoints);
-  const total = money(subtotal.amountMinor + tax.amountMinor, currency);
+  // Prepaid usage was paid from the balance before this invoice: a credit after KDV, so KDV is still charged on it.
+  let credited = 0;
+  for (const credit of prepaidCredits) {
+    if (credit.amount.amountMinor === 0) continue;
+    const minus = money(-credit.amount.amountMinor, currency);
+    lines.push({ kind: 'PREPAID_APPLIED', code: credit.code, description: `Paid from the prepaid balance (${credit.code})`, quantity: 1, unitAmountMicros: minorToMicros(minus.amountMinor, currency), amount: minus });
+    credited += credit.amount.amountMinor;
+  }
+  const total = money(subtotal.amountMinor + tax.amountMinor - credited, currency);
   return { lines, subtotal, taxRateBasisPoints, tax, total };
 }

@@ -86,7 +86,6 @@ export function startSubscription(input: StartInput, now: number): Decision {
 const STATUS_EVENTS = new Set([
   'TRIAL_STARTED',
   'TRIAL_CONVERTED',
-  'PERIOD_STARTED',
   'INVOICE_PAID',
   'PAYMENT_RECOVERED',
   'PAYMENT_FAILED',
@@ -489,7 +488,6 @@ function cancel(step: Step, reason: string, event: 'CANCELED' | 'TRIAL_ENDED'): 
   if (policy.dataDeletionAfterCancellation !== null) {
     const eraseAt = iso(addDuration(now, policy.dataDeletionAfterCancellation));
     step.emit({ type: 'SCHEDULE_ERASURE', eraseAt, reason: 'CONTRACT_ENDED', unlessOtherLive: true });
-    step.record('DATA_ERASURE_SCHEDULED', eraseAt);
   }
   step.emit({ type: 'FINISH', outcome: s.outcome! });
 }
@@ -522,6 +520,5 @@ function terminate(step: Step, reason: string, forNonPayment: boolean): void {
   if (policy.resourceHoldPeriod !== null) step.emit({ type: 'HOLD_RESOURCES', holdUntil: iso(holdFrom(s, now, policy.resourceHoldPeriod)) });
   const eraseAt = iso(addDuration(now, policy.dataDeletionAfterTermination));
   step.emit({ type: 'SCHEDULE_ERASURE', eraseAt, reason: forNonPayment ? 'TERMINATED_FOR_NON_PAYMENT' : 'TERMINATED_BY_OPERATOR', unlessOtherLive: false });
-  step.record('DATA_ERASURE_SCHEDULED', eraseAt);
   step.emit({ type: 'FINISH', outcome: s.outcome! });
 }

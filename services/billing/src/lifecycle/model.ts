@@ -160,7 +160,8 @@ export type LifecycleCommand =
   | { type: 'HOLD_RESOURCES'; holdUntil: string }
   /**
    * Hand the organisation over to KVKK erasure (CON-6). After a cancellation
-   * only if none of its other subscriptions is live (`unlessOtherLive`).
+   * only if none of its other subscriptions is live (`unlessOtherLive`); the
+   * interpreter records DATA_ERASURE_SCHEDULED when it did.
    */
   | { type: 'SCHEDULE_ERASURE'; eraseAt: string; reason: string; unlessOtherLive: boolean }
   | { type: 'ACCRUE_COMMISSION'; invoiceId: string }

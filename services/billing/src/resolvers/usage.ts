@@ -2,6 +2,7 @@ import { canAccessOrganization, isEntityId, newestFirstPage, requireOperator, re
 import type { PartnerCommissionDoc, PlanDoc, SubscriptionDoc } from '../models/index.ts';
 import { MAX_PRICE_MINOR } from '../input-bounds.ts';
 import { isSupportedCurrency } from '../money.ts';
+import { ENDED_SUBSCRIPTION_STATUSES } from '../workflows/contracts.ts';
 import { prepaidBalances, recordUsage, topUpPrepaidBalance } from '../usage.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
@@ -37,6 +38,9 @@ export function usageResolvers({ models }: BillingDeps) {
         if (args.amount.amountMinor > MAX_PRICE_MINOR) return failure(ctx.locale, 'TOO_LARGE', ['amount', 'amountMinor']);
         const reference = args.reference.trim();
         if (!reference || reference.length > 200) return failure(ctx.locale, 'REQUIRED', ['reference']);
+        // [004 §6.2] the balance pays for usage billed in the subscription's currency: a top-up in another one could never be drawn.
+        const currencies = await models.Subscription.distinct('currency', { organizationId: args.organizationId, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } });
+        if (currencies.length && !currencies.includes(args.amount.currency)) return failure(ctx.locale, 'CURRENCY_MISMATCH', ['amount', 'currency']);
         return { balance: await topUpPrepaidBalance(models, args.organizationId, args.amount, reference), userErrors: [] };
       },
     },

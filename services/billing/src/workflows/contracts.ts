@@ -194,8 +194,8 @@ export const SUBSCRIPTION_QUERIES = {
   state: 'subscriptionState',
 } as const;
 
-/** What the state query answers: the lifecycle core's state. */
-export type SubscriptionWorkflowState = LifecycleState;
+/** What the state query answers: the lifecycle core's state and the status it derives. */
+export type SubscriptionWorkflowState = LifecycleState & { status: SubscriptionStatus };
 
 /**
  * The KVKK erasure of a terminated organisation. The consent service (issue 5)

@@ -82,7 +82,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   let decision: Decision = input.state
     ? decide(input.state, { type: 'RESTARTED' }, Date.now())
     : startSubscription({ ...input.start!, subscriptionId, organizationId }, Date.parse(input.start!.at));
-  setHandler(subscriptionStateQuery, () => decision.state);
+  setHandler(subscriptionStateQuery, () => ({ ...decision.state, status: subscriptionStatus(decision.state) }));
   setHandler(upcomingQuery, () => upcoming(decision.state, Date.now()).map((e) => ({ ...e, at: iso(e.at) })));
   const firstPeriod = decision.state.period.index;
   const profile: OrganizationBillingProfile = await accountsActivities.organizationBillingProfile({ organizationId });
@@ -158,6 +158,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       case 'SCHEDULE_ERASURE':
         if (command.unlessOtherLive && (await billingActivities.otherLiveSubscription({ organizationId, subscriptionId }))) return [];
         await scheduleOrganizationErasure({ organizationId, eraseAt: command.eraseAt, reason: command.reason, requestedBy: actor.id });
+        await billingActivities.recordSubscriptionEvent({ subscriptionId, type: 'DATA_ERASURE_SCHEDULED', detail: command.eraseAt, at: iso(Date.now()) });
         return [];
       case 'ACCRUE_COMMISSION':
         if (profile.referredByPartnerId) await billingActivities.accruePartnerCommission({ invoiceId: command.invoiceId, partnerId: profile.referredByPartnerId });

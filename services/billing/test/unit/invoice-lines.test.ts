@@ -68,7 +68,23 @@ describe('BIL-8 invoice composition', () => {
     ).toThrow(RangeError);
   });
 
-  it('BIL-9 bills only usage above the included quantity, and never prepaid meters', () => {
+  it('BIL-9 [004 §6.2] prepaid usage is on the invoice with KDV, and what the balance paid is credited after tax', () => {
+    const invoice = composeInvoice({
+      currency: 'USD',
+      plan: enterprisePlan,
+      usage: [{ meterCode: 'MINUTES', name: 'Call minutes', unit: 'min', quantity: 1_000, includedQuantity: 0, unitPriceMicros: 18_800, prepaid: true, prepaidDebitMicros: 18_800_000 }],
+    });
+    expect(invoice.lines.map((l) => [l.kind, l.amount.amountMinor])).toEqual([
+      ['PLAN', 10_000],
+      ['USAGE', 1_880],
+      ['PREPAID_APPLIED', -1_880],
+    ]);
+    expect(invoice.subtotal).toEqual(usd(11_880));
+    expect(invoice.tax).toEqual(usd(2_376)); // KDV on the usage too
+    expect(invoice.total).toEqual(usd(11_880 + 2_376 - 1_880));
+  });
+
+  it('BIL-9 bills only usage above the included quantity; a prepaid meter is paid from the balance', () => {
     const meter = { meterCode: 'ORDERS', name: 'Orders above quota', unit: 'order', includedQuantity: 500, unitPriceMicros: 50_000, prepaid: false };
     const invoice = composeInvoice({
       currency: 'USD',
@@ -76,10 +92,10 @@ describe('BIL-8 invoice composition', () => {
       usage: [
         { ...meter, quantity: 537 },
         { ...meter, meterCode: 'UNDER', quantity: 500 },
-        { meterCode: 'MINUTES', name: 'Call minutes', unit: 'min', quantity: 10_000, includedQuantity: 0, unitPriceMicros: 18_800, prepaid: true },
+        { meterCode: 'MINUTES', name: 'Call minutes', unit: 'min', quantity: 10_000, includedQuantity: 0, unitPriceMicros: 18_800, prepaid: true, prepaidDebitMicros: 188_000_000 },
       ],
     });
-    expect(invoice.lines).toHaveLength(2);
+    expect(invoice.lines.map((l) => l.kind)).toEqual(['PLAN', 'USAGE', 'USAGE', 'PREPAID_APPLIED']);
     expect(invoice.lines[1]).toEqual({
       kind: 'USAGE',
       code: 'ORDERS',

@@ -214,7 +214,6 @@ describe('seed clauses on the core', () => {
       'PAYMENT_FAILED',
       'SUSPENDED',
       'TERMINATED',
-      'DATA_ERASURE_SCHEDULED',
     ]);
     expect(sim.commandsOf('TERMINATE_ORGANIZATION')).toEqual([{ type: 'TERMINATE_ORGANIZATION', reason: 'NON_PAYMENT' }]);
   });
