@@ -36,6 +36,7 @@ import {
   type OrganizationErasureInput,
   type PlanChangedSignal,
   type SubscriptionWorkflowInput,
+  type SubscriptionWorkflowState,
   type TrialConfirmedSignal,
 } from './contracts.ts';
 import { billingActivities, chargeActivities } from './billing-activities.ts';
@@ -49,7 +50,7 @@ export const chargebackSignal = defineSignal<[ChargebackSignal]>(SUBSCRIPTION_SI
 export const chargebackResolvedSignal = defineSignal(SUBSCRIPTION_SIGNALS.chargebackResolved);
 export const organizationStandingSignal = defineSignal<[OrganizationStandingChange]>(SUBSCRIPTION_SIGNALS.organizationStanding);
 export const upcomingQuery = defineQuery<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
-export const subscriptionStateQuery = defineQuery<LifecycleState>(SUBSCRIPTION_QUERIES.state);
+export const subscriptionStateQuery = defineQuery<SubscriptionWorkflowState>(SUBSCRIPTION_QUERIES.state);
 
 export type SubscriptionOutcome = Outcome;
 
