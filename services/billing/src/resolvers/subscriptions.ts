@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
 import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type LifecycleEvent, type SubscriptionStatus } from '../workflows/contracts.ts';
 import { currentPlanAndPolicy } from '../activities.ts';
-import { decide, upcoming, type LifecycleState } from '../lifecycle/index.ts';
+import { decide, upcoming, type LifecycleEvent as CoreEvent, type LifecycleState } from '../lifecycle/index.ts';
 import type { PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';
 import { MAX_LINE_MINOR, MAX_QUANTITY } from '../input-bounds.ts';
@@ -44,6 +44,18 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
       if (error instanceof WorkflowNotFoundError || (error as Error).name === 'QueryNotRegisteredError') return null;
       throw error;
     }
+  }
+
+  /**
+   * Read your writes: the subscription with the lifecycle state the request
+   * caused, as the core decides it on the workflow's state (the event is
+   * idempotent there, so it does not matter whether the workflow has taken
+   * the signal yet). `upcoming` is projected from it.
+   */
+  async function answer(subscription: SubscriptionDoc, event: CoreEvent) {
+    const state = await lifecycleState(subscription._id.toString());
+    const lifecycle = state ? decide(state, event, Date.now()).state : null;
+    return { subscription: { ...withId(subscription), ...(lifecycle ? { lifecycle } : {}) }, userErrors: [] };
   }
 
   /**
@@ -147,8 +159,11 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         const subscription = await writableSubscription(id, ctx);
         if (!subscription) return failure(ctx.locale, 'SUBSCRIPTION_NOT_FOUND', ['id']);
         if (FINAL.includes(subscription.status as SubscriptionStatus)) return failure(ctx.locale, 'SUBSCRIPTION_ENDED', ['id']);
-        const { subscription: updated } = await requestCancellation(models, temporal, subscription, new Date());
-        return { subscription: withId(updated), userErrors: [] };
+        const requestedAt = new Date();
+        const { subscription: updated } = await requestCancellation(models, temporal, subscription, requestedAt);
+        // The end stored is the core's own rule; an end at the current period is what a waived or met notice both give.
+        const endsCurrent = updated.cancelEffectiveAt?.getTime() === updated.currentPeriodEnd?.getTime();
+        return answer(updated, { type: 'CANCEL_REQUESTED', requestedAt: requestedAt.toISOString(), noticeWaived: endsCurrent });
       },
 
       changePlan: async (_: unknown, { id, planCode }: { id: string; planCode: string }, ctx: Ctx) => {
@@ -163,7 +178,7 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         // During a trial, choosing its own plan is the decision to subscribe [003 §7.2.2], not a change.
         if (planCode === subscription.planCode && !subscription.pendingPlanCode && subscription.status !== 'TRIALING') return failure(ctx.locale, 'SAME_PLAN', ['planCode']);
         const updated = await schedulePlanChange(models, temporal, subscription, planCode, new Date());
-        return { subscription: withId(updated), userErrors: [] };
+        return answer(updated, { type: 'PLAN_CHANGE_REQUESTED', planCode });
       },
 
       /** BIL-4 [003 §7.2.2]: the customer subscribes during the trial, on its plan or another; it converts at the trial's end. */
@@ -179,11 +194,8 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         const event = { type: 'TRIAL_CONFIRMED' as const, planCode: planCode ?? null };
         const pending = planCode && planCode !== subscription.planCode ? planCode : null;
         const updated = await models.Subscription.findOneAndUpdate({ _id: subscription._id }, { $set: { confirmed: true, pendingPlanCode: pending } }, { returnDocument: 'after' }).lean<SubscriptionDoc>();
-        const before = await lifecycleState(id);
         await signal(id, SUBSCRIPTION_SIGNALS.trialConfirmed, { planCode: event.planCode });
-        // The answer is the core's own decision on the same event, so it is what the workflow now does.
-        const lifecycle = before ? decide(before, event, Date.now()).state : undefined;
-        return { subscription: { ...withId(updated!), ...(lifecycle ? { lifecycle } : {}) }, userErrors: [] };
+        return answer(updated!, event);
       },
     },
     BillingSubscription: {
