@@ -10,7 +10,7 @@ import { loadConfig } from '@omurga/shared';
 import { ORGANIZATION_STANDING_WORKFLOW, TASK_QUEUES, organizationStandingWorkflowId, type OrganizationStandingChange } from '@omurga/shared/contracts';
 import { platformDataConverter } from '@omurga/shared/temporal';
 import { clientIp, LOG_IN, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
-import { START_SUBSCRIPTION, SUBSCRIPTION_FIELDS, historyTypes, readSubscription, waitFor, type Subscription } from '../support/billing.ts';
+import { CANCEL_SUBSCRIPTION, START_SUBSCRIPTION, SUBSCRIPTION_FIELDS, historyTypes, readSubscription, waitFor, type Subscription } from '../support/billing.ts';
 import { graphql } from '../support/graphql.ts';
 import { E2E_OPERATOR } from './stack-info.ts';
 
@@ -197,6 +197,13 @@ describe('issue 12 on the real stack', () => {
     // One trial per organisation, ever (the policy says so): after it, no new one.
     const again = await subscribe(customer, PLANS.trialOther.code);
     expect(again.userErrors.map((e) => e.code)).toEqual(['TRIAL_ALREADY_USED']);
+
+    // Read your writes: once the invoice is paid, a cancellation answers with the end it scheduled in `upcoming`.
+    await recordPayment((await firstInvoice(customer)).id);
+    await waitFor(() => readSubscription(gw, customer.accessToken, started.subscription.id), (s) => historyTypes(s).includes('INVOICE_PAID'), 10_000);
+    const canceled = await graphql(gw, CANCEL_SUBSCRIPTION, { token: customer.accessToken, variables: { id: started.subscription.id } });
+    const answer = canceled.data!.cancelSubscription.subscription as Subscription;
+    expect(answer.upcoming).toEqual([{ at: answer.currentPeriodEnd, type: 'CANCELLATION', detail: 'at period end' }]);
   }, 60_000);
 
   it('a payment 2 hours late under a policy with a late fee (5 s grace) gets the fee on the next invoice [001 §5.3.1]', async () => {
