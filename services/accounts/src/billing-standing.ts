@@ -10,7 +10,7 @@ const BILLING_OWN_REASONS: readonly SuspensionReason[] = ['NON_PAYMENT', 'CHARGE
 /**
  * Issue 12 (ACC-6 → BIL-6): what a change of an organisation means for its
  * subscriptions, or null when billing has nothing to follow (a suspension or
- * reinstatement billing made itself, or one of several suspensions lifted).
+ * reinstatement billing made itself).
  * Read from the state after the change, so a repeated request (which changes
  * nothing) hands the same standing over again, under the same workflow ID.
  */
@@ -22,8 +22,14 @@ export function standingOf(change: OrganizationChange, result: Pick<ChangeResult
     case 'suspend':
       return !BILLING_OWN_REASONS.includes(change.reason) && suspensionReasons.includes(change.reason) ? 'SUSPENDED' : null;
     case 'reinstate':
-      if (change.reason && BILLING_OWN_REASONS.includes(change.reason)) return null;
-      return status === 'SUSPENDED' || status === 'TERMINATED' || status === 'ERASED' ? null : 'REINSTATED';
+      if (status === 'TERMINATED' || status === 'ERASED') return null;
+      if (change.reason) {
+        // Lifting a suspension billing did not make restores the subscriptions' service, even while billing's
+        // own (non-payment, chargeback) still stands: the lifecycle keeps that one itself.
+        if (BILLING_OWN_REASONS.includes(change.reason)) return null;
+        return suspensionReasons.includes(change.reason) ? null : 'REINSTATED';
+      }
+      return status === 'SUSPENDED' ? null : 'REINSTATED';
     default:
       return null;
   }

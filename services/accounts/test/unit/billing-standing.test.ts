@@ -20,11 +20,15 @@ describe('what billing follows of an organisation change (issue 12, ACC-6 → BI
     expect(standingOf({ type: 'suspend', reason: 'ABUSE' }, after('TERMINATED'))).toBeNull();
   });
 
-  it('reinstating restores only once no suspension is left', () => {
+  it('lifting a suspension billing did not make restores, even while billing\'s own still stands (the lifecycle keeps that one)', () => {
     expect(standingOf({ type: 'reinstate', reason: 'ABUSE' }, after('ACTIVE'))).toBe('REINSTATED');
     expect(standingOf({ type: 'reinstate' }, after('ACTIVE'))).toBe('REINSTATED');
-    expect(standingOf({ type: 'reinstate', reason: 'ABUSE' }, after('SUSPENDED', ['NON_PAYMENT']))).toBeNull();
+    expect(standingOf({ type: 'reinstate', reason: 'ABUSE' }, after('SUSPENDED', ['NON_PAYMENT']))).toBe('REINSTATED');
+    // Not lifted (still listed), billing's own, or a terminated organisation: nothing to follow.
+    expect(standingOf({ type: 'reinstate', reason: 'ABUSE' }, after('SUSPENDED', ['ABUSE']))).toBeNull();
     expect(standingOf({ type: 'reinstate', reason: 'NON_PAYMENT' }, after('ACTIVE'))).toBeNull();
+    expect(standingOf({ type: 'reinstate' }, after('SUSPENDED', ['NON_PAYMENT']))).toBeNull();
+    expect(standingOf({ type: 'reinstate', reason: 'ABUSE' }, after('TERMINATED'))).toBeNull();
   });
 
   it('activation and erasure are not billing\'s concern', () => {
