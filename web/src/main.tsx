@@ -1,0 +1,39 @@
+import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { App } from './App.tsx';
+import { LocaleContext, currentLocale, storeLocale, type Locale } from './i18n.ts';
+
+const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif' });
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, refetchOnWindowFocus: false } } });
+
+function Root() {
+  const [locale, setLocaleState] = useState<Locale>(currentLocale());
+  document.documentElement.lang = locale;
+  const setLocale = (next: Locale) => {
+    storeLocale(next);
+    setLocaleState(next);
+    void queryClient.invalidateQueries();
+  };
+  return (
+    <LocaleContext.Provider value={{ locale, setLocale }}>
+      <App />
+    </LocaleContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Root />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);
