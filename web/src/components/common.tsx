@@ -66,7 +66,7 @@ const STATUS_COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="light" autoContrast>
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="filled" autoContrast>
       {status}
     </Badge>
   );
@@ -96,7 +96,7 @@ export function DownloadButton({ path, fileName, label }: { path: string; fileNa
   return (
     <Group gap="xs">
       <Button
-        variant="light"
+        variant="default"
         size="xs"
         loading={busy}
         onClick={async () => {
@@ -127,7 +127,7 @@ export function ReasonAction({ label, color, onConfirm, description }: { label: 
   const [error, setError] = useState<unknown>();
   return (
     <>
-      <Button size="xs" color={color} variant="light" onClick={() => setOpen(true)}>
+      <Button size="xs" color={color} variant="default" onClick={() => setOpen(true)}>
         {label}
       </Button>
       <Modal opened={open} onClose={() => setOpen(false)} title={label}>

@@ -43,7 +43,7 @@ export function SupportQueuePage() {
                 <Table.Tr key={ticket.id}>
                   <Table.Td><Anchor component={Link} to={`/operator/tickets/${ticket.id}`}>{ticket.number}</Anchor></Table.Td>
                   <Table.Td>{ticket.organization.name}</Table.Td>
-                  <Table.Td>{ticket.subject} {ticket.flaggedForAbuse ? <Badge color="red" variant="light" autoContrast>{t('kötüye kullanım?', 'abuse?')}</Badge> : null}</Table.Td>
+                  <Table.Td>{ticket.subject} {ticket.flaggedForAbuse ? <Badge color="red" variant="filled" autoContrast>{t('kötüye kullanım?', 'abuse?')}</Badge> : null}</Table.Td>
                   <Table.Td>{ticket.priority}</Table.Td>
                   <Table.Td><StatusBadge status={ticket.status} /></Table.Td>
                   <Table.Td>{ticket.slaBreached ? <Badge color="red" autoContrast>{t('SLA aşıldı', 'SLA breached')}</Badge> : due ? <Text size="sm">{relativeTo(locale, due)}</Text> : '—'}</Table.Td>
@@ -71,7 +71,7 @@ export function OperatorTicketPage() {
         {info.data?.ticket ? <TemporalLink workflowId={info.data.ticket.workflowId} /> : null}
         <Textarea label={t('İç not (müşteri görmez)', 'Internal note (never shown to the customer)')} value={note} onChange={(e) => setNote(e.currentTarget.value)} />
         <Group>
-          <Button variant="light" disabled={!note.trim()} onClick={async () => { await gql(Note, { id, body: note }); setNote(''); await refresh(); }}>{t('Not ekle', 'Add note')}</Button>
+          <Button variant="default" disabled={!note.trim()} onClick={async () => { await gql(Note, { id, body: note }); setNote(''); await refresh(); }}>{t('Not ekle', 'Add note')}</Button>
           {info.data?.ticket?.status === 'ON_HOLD' ? (
             <Button variant="default" onClick={async () => { await gql(Resume, { id }); await refresh(); }}>{t('Devam et', 'Resume')}</Button>
           ) : (

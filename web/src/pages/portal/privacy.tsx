@@ -47,6 +47,26 @@ const PURPOSES = ['marketing', 'product-news', 'surveys'] as const;
 const CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
 const KINDS = ['ACCESS', 'INFORMATION', 'RECTIFICATION', 'ERASURE', 'RECIPIENTS', 'OBJECTION', 'COMPENSATION'] as const;
 
+/** Shows the choice at once; the ledger's answer (after the refetch) is what stays. */
+function ConsentSwitch({ label, granted, onChange }: { label: string; granted: boolean; onChange: (granted: boolean) => Promise<void> }) {
+  const [pending, setPending] = useState<boolean | null>(null);
+  return (
+    <Switch
+      aria-label={label}
+      checked={pending ?? granted}
+      onChange={async (e) => {
+        const value = e.currentTarget.checked;
+        setPending(value);
+        try {
+          await onChange(value);
+        } finally {
+          setPending(null);
+        }
+      }}
+    />
+  );
+}
+
 export function PrivacyPage() {
   const t = useT();
   const { locale } = useLocale();
@@ -91,11 +111,11 @@ export function PrivacyPage() {
                 <Table.Td>{purpose}</Table.Td>
                 {CHANNELS.map((channel) => (
                   <Table.Td key={channel}>
-                    <Switch
-                      aria-label={`${purpose} ${channel}`}
-                      checked={granted(channel, purpose)}
-                      onChange={async (e) => {
-                        await gql(SetConsent, { channel, purpose, granted: e.currentTarget.checked });
+                    <ConsentSwitch
+                      label={`${purpose} ${channel}`}
+                      granted={granted(channel, purpose)}
+                      onChange={async (value) => {
+                        await gql(SetConsent, { channel, purpose, granted: value });
                         await client.invalidateQueries({ queryKey: ['privacy'] });
                       }}
                     />
@@ -116,7 +136,7 @@ export function PrivacyPage() {
                 <Table.Td>{kindLabel[r.kind] ?? r.kind}</Table.Td>
                 <Table.Td><StatusBadge status={r.status} /></Table.Td>
                 <Table.Td><When at={r.receivedAt} /></Table.Td>
-                <Table.Td><When at={r.dueAt} /> {r.answeredAt ? null : <Badge variant="light" autoContrast>{relativeTo(locale, r.dueAt)}</Badge>}</Table.Td>
+                <Table.Td><When at={r.dueAt} /> {r.answeredAt ? null : <Badge variant="filled" autoContrast>{relativeTo(locale, r.dueAt)}</Badge>}</Table.Td>
                 <Table.Td>
                   {r.export?.downloadUrl ? <DownloadButton path={r.export.downloadUrl} fileName={`kvkk-${r.id}.json`} label={t('Verilerimi indir', 'Download my data')} /> : r.export ? r.export.status : '—'}
                 </Table.Td>
@@ -147,7 +167,7 @@ export function PrivacyPage() {
       {manager ? (
         <Section
           title={t('Organizasyon verisinin dışa aktarımı', 'Organisation data export')}
-          actions={<Button size="xs" variant="light" onClick={async () => { await gql(RequestExport, { id: membership.organization.id }); await client.invalidateQueries({ queryKey: ['org-privacy'] }); }}>{t('Dışa aktarım iste', 'Request an export')}</Button>}
+          actions={<Button size="xs" variant="default" onClick={async () => { await gql(RequestExport, { id: membership.organization.id }); await client.invalidateQueries({ queryKey: ['org-privacy'] }); }}>{t('Dışa aktarım iste', 'Request an export')}</Button>}
         >
           {org.data?.organization?.dataExports.map((x) => (
             <Group key={x.id}>

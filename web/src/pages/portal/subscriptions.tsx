@@ -123,7 +123,7 @@ function PlanCard({ plan, organizationId, disabled, onStarted }: { plan: Plan; o
       <Stack gap="xs">
         <Group justify="space-between">
           <Text fw={600}>{plan.name}</Text>
-          <Badge variant="light">{interval}</Badge>
+          <Badge variant="filled" autoContrast>{interval}</Badge>
         </Group>
         <Text size="sm">{plan.prices.map((p) => formatMoney(locale, p)).join(' · ')}</Text>
         <Text size="xs" c="dimmed">
@@ -198,8 +198,8 @@ function SubscriptionCard({ subscription: s, plans, mayManage, onChange }: { sub
                 {t('Aboneliği onayla', 'Confirm subscription')}
               </Button>
             ) : null}
-            <Button size="xs" variant="light" onClick={() => setDialog('change')}>{t('Plan değiştir', 'Change plan')}</Button>
-            {!s.cancelAtPeriodEnd ? <Button size="xs" variant="light" color="red" onClick={() => setDialog('cancel')}>{t('İptal et', 'Cancel')}</Button> : null}
+            <Button size="xs" variant="default" onClick={() => setDialog('change')}>{t('Plan değiştir', 'Change plan')}</Button>
+            {!s.cancelAtPeriodEnd ? <Button size="xs" variant="default" color="red" onClick={() => setDialog('cancel')}>{t('İptal et', 'Cancel')}</Button> : null}
           </Group>
         ) : null}
       </Stack>
