@@ -32,11 +32,13 @@ interface AxeViolation {
   id: string;
   impact: string | null;
   help: string;
-  nodes: { target: string[] }[];
+  nodes: { target: string[]; failureSummary?: string }[];
 }
 
 /** axe-core on the page as it is now: no serious or critical WCAG 2.x A/AA violation. */
 export async function expectAccessible(page: Page, label = page.url()): Promise<void> {
+  // Colours are judged at rest, not halfway through a hover or enable transition.
+  await page.addStyleTag({ content: '*, *::before, *::after { transition: none !important; animation: none !important; }' });
   await page.addScriptTag({ content: AXE_SOURCE });
   const violations = (await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: unknown[] }> } }).axe;
@@ -44,7 +46,7 @@ export async function expectAccessible(page: Page, label = page.url()): Promise<
     return result.violations;
   })) as AxeViolation[];
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), `accessibility of ${label}`).toEqual([]);
+  expect(serious.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => `${n.target.join(' ')} [${n.failureSummary?.replace(/\s+/g, ' ').slice(0, 160)}]`).slice(0, 3).join(', ')}`), `accessibility of ${label}`).toEqual([]);
 }
 
 /** Waits until the page's main heading reads `name`. */

@@ -46,3 +46,20 @@ export async function secondsPlan(gatewayUrl: string, token: string, options: { 
 
 /** The links in a message's text, in order. */
 export const linksIn = (text: string): string[] => [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0].replace(/[.,;]+$/, ''));
+
+/** A random VKN with a valid check digit, so a search by it finds one organisation. */
+export function randomVkn(): string {
+  const digits = Array.from({ length: 9 }, (_, i) => (i === 0 ? 1 + Math.floor(Math.random() * 9) : Math.floor(Math.random() * 10)));
+  let sum = 0;
+  digits.forEach((digit, i) => {
+    const c1 = (digit + 9 - i) % 10;
+    let c2 = (c1 * 2 ** (9 - i)) % 9;
+    if (c1 !== 0 && c2 === 0) c2 = 9;
+    sum += c2;
+  });
+  return `${digits.join('')}${(10 - (sum % 10)) % 10}`;
+}
+
+/** How the front writes a time (en, Europe/Istanbul), to find an API time on a page. */
+export const shownAsInEnglish = (iso: string) =>
+  new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Istanbul' }).format(new Date(iso));

@@ -1,6 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/charts/styles.css';
-import { MantineProvider, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Alert, MantineProvider, Modal, NavLink, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -8,7 +8,17 @@ import { BrowserRouter } from 'react-router';
 import { App } from './App.tsx';
 import { LocaleContext, currentLocale, storeLocale, type Locale } from './i18n.ts';
 
-const theme = createTheme({ primaryColor: 'indigo', primaryShade: 8, autoContrast: true, fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif' });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  primaryShade: 8,
+  autoContrast: true,
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif',
+  components: {
+    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Kapat / Close' } } }),
+    NavLink: NavLink.extend({ defaultProps: { variant: 'filled' } }),
+    Alert: Alert.extend({ styles: { title: { color: 'var(--mantine-color-text)' } } }),
+  },
+});
 // WCAG AA contrast (4.5:1) for error and secondary text on white.
 const contrast: CSSVariablesResolver = () => ({
   variables: {},

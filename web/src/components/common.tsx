@@ -66,7 +66,7 @@ const STATUS_COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="filled" autoContrast>
+    <Badge color={STATUS_COLORS[status] ?? 'gray'} variant="dot">
       {status}
     </Badge>
   );

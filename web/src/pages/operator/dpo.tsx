@@ -49,7 +49,7 @@ const EndUserRequestDetail = graphql(`
 function Countdown({ dueAt, done }: { dueAt: string; done?: boolean }) {
   const { locale } = useLocale();
   const late = Date.parse(dueAt) < Date.now();
-  return <Badge color={done ? 'green' : late ? 'red' : 'blue'} variant="filled" autoContrast>{relativeTo(locale, dueAt)}</Badge>;
+  return <Badge color={done ? 'green' : late ? 'red' : 'blue'} variant="dot">{relativeTo(locale, dueAt)}</Badge>;
 }
 
 export function DpoPage() {

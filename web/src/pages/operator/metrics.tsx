@@ -58,6 +58,7 @@ function Revenue() {
                 data={mrr.filter((l) => l.currency === currency).map((l) => ({ plan: l.planCode, MRR: l.mrrMinor / 100, ARR: l.arrMinor / 100 }))}
                 dataKey="plan"
                 series={[{ name: 'MRR', color: 'indigo.7' }, { name: 'ARR', color: 'teal.8' }]}
+                role="img"
                 aria-label={`MRR/ARR ${currency}`}
               />
             </Stack>
@@ -84,6 +85,7 @@ function Revenue() {
           ]}
           dataKey="stage"
           series={[{ name: 'count', label: t('Fatura', 'Invoices'), color: 'orange.8' }]}
+          role="img"
           aria-label={t('Tahsilat hunisi', 'Dunning funnel')}
         />
       </Section>
@@ -107,7 +109,7 @@ function SlaCompliance() {
   const data = [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, w]) => ({ week, compliance: Math.round((100 * w.met) / w.total) }));
   return (
     <Section title={t('Haftalık SLA uyumu (%)', 'SLA compliance per week (%)')}>
-      <LineChart h={220} data={data} dataKey="week" yAxisProps={{ domain: [0, 100] }} series={[{ name: 'compliance', label: t('Uyum %', 'Compliance %'), color: 'green.8' }]} aria-label={t('Haftalık SLA uyumu', 'SLA compliance per week')} />
+      <LineChart h={220} data={data} dataKey="week" yAxisProps={{ domain: [0, 100] }} series={[{ name: 'compliance', label: t('Uyum %', 'Compliance %'), color: 'green.8' }]} role="img" aria-label={t('Haftalık SLA uyumu', 'SLA compliance per week')} />
     </Section>
   );
 }

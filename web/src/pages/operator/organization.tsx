@@ -119,7 +119,7 @@ export function Organization360Page() {
               {invoices.map((i) => (
                 <Table.Tr key={i.id}>
                   <Table.Td>{i.number}</Table.Td>
-                  <Table.Td><StatusBadge status={i.status} /> {i.daysOverdue ? <Badge color="red" variant="filled" autoContrast>{t(`${i.daysOverdue} gün gecikmiş`, `${i.daysOverdue} days overdue`)}</Badge> : null}</Table.Td>
+                  <Table.Td><StatusBadge status={i.status} /> {i.daysOverdue ? <Badge color="red" variant="dot">{t(`${i.daysOverdue} gün gecikmiş`, `${i.daysOverdue} days overdue`)}</Badge> : null}</Table.Td>
                   <Table.Td>{formatMoney(locale, i.total)}</Table.Td>
                   <Table.Td><When at={i.dueAt} /></Table.Td>
                   <Table.Td><When at={i.paidAt} /></Table.Td>

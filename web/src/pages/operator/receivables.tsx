@@ -63,7 +63,7 @@ export function ReceivablesPage() {
                   <Table.Td><Anchor component={Link} to={`/operator/organizations/${i.organization.id}`}>{i.organization.name}</Anchor> <StatusBadge status={i.organization.status} /></Table.Td>
                   <Table.Td>{formatMoney(locale, i.total)}</Table.Td>
                   <Table.Td><When at={i.dueAt} /></Table.Td>
-                  <Table.Td><Badge color={i.daysOverdue > 30 ? 'red' : 'orange'} variant="filled" autoContrast>{t(`${i.daysOverdue} gün`, `${i.daysOverdue} d`)}</Badge></Table.Td>
+                  <Table.Td><Badge color={i.daysOverdue > 30 ? 'red' : 'orange'} variant="dot">{t(`${i.daysOverdue} gün`, `${i.daysOverdue} d`)}</Badge></Table.Td>
                   <Table.Td>{next ? <>{next.type} · <When at={next.at} /></> : i.subscription ? <StatusBadge status={i.subscription.status} /> : '—'}</Table.Td>
                 </Table.Tr>
               );

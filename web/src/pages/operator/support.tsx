@@ -43,10 +43,10 @@ export function SupportQueuePage() {
                 <Table.Tr key={ticket.id}>
                   <Table.Td><Anchor component={Link} to={`/operator/tickets/${ticket.id}`}>{ticket.number}</Anchor></Table.Td>
                   <Table.Td>{ticket.organization.name}</Table.Td>
-                  <Table.Td>{ticket.subject} {ticket.flaggedForAbuse ? <Badge color="red" variant="filled" autoContrast>{t('kötüye kullanım?', 'abuse?')}</Badge> : null}</Table.Td>
+                  <Table.Td>{ticket.subject} {ticket.flaggedForAbuse ? <Badge color="red" variant="dot">{t('kötüye kullanım?', 'abuse?')}</Badge> : null}</Table.Td>
                   <Table.Td>{ticket.priority}</Table.Td>
                   <Table.Td><StatusBadge status={ticket.status} /></Table.Td>
-                  <Table.Td>{ticket.slaBreached ? <Badge color="red" autoContrast>{t('SLA aşıldı', 'SLA breached')}</Badge> : due ? <Text size="sm">{relativeTo(locale, due)}</Text> : '—'}</Table.Td>
+                  <Table.Td>{ticket.slaBreached ? <Badge color="red" variant="dot">{t('SLA aşıldı', 'SLA breached')}</Badge> : due ? <Text size="sm">{relativeTo(locale, due)}</Text> : '—'}</Table.Td>
                 </Table.Tr>
               );
             })}

@@ -136,7 +136,7 @@ export function PrivacyPage() {
                 <Table.Td>{kindLabel[r.kind] ?? r.kind}</Table.Td>
                 <Table.Td><StatusBadge status={r.status} /></Table.Td>
                 <Table.Td><When at={r.receivedAt} /></Table.Td>
-                <Table.Td><When at={r.dueAt} /> {r.answeredAt ? null : <Badge variant="filled" autoContrast>{relativeTo(locale, r.dueAt)}</Badge>}</Table.Td>
+                <Table.Td><When at={r.dueAt} /> {r.answeredAt ? null : <Badge variant="dot">{relativeTo(locale, r.dueAt)}</Badge>}</Table.Td>
                 <Table.Td>
                   {r.export?.downloadUrl ? <DownloadButton path={r.export.downloadUrl} fileName={`kvkk-${r.id}.json`} label={t('Verilerimi indir', 'Download my data')} /> : r.export ? r.export.status : '—'}
                 </Table.Td>

@@ -123,7 +123,7 @@ function PlanCard({ plan, organizationId, disabled, onStarted }: { plan: Plan; o
       <Stack gap="xs">
         <Group justify="space-between">
           <Text fw={600}>{plan.name}</Text>
-          <Badge variant="filled" autoContrast>{interval}</Badge>
+          <Badge variant="dot">{interval}</Badge>
         </Group>
         <Text size="sm">{plan.prices.map((p) => formatMoney(locale, p)).join(' · ')}</Text>
         <Text size="xs" c="dimmed">
