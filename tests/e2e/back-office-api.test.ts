@@ -142,3 +142,31 @@ describe('the customer as controller of its end-users’ data (CON-8)', () => {
     expect((await graphql(gw, query, { token: supportAgent, variables: { id } })).data!.dataSubjectRequest).toBeNull();
   });
 });
+
+describe('a partner reads the customers it referred (ACC-9)', () => {
+  it('reads a referred organisation with its subscriptions, and nothing of anyone else', async () => {
+    const partner = await signUpAndVerify(stack, { customerType: 'CORPORATE', nationalId: null, taxId: randomVkn(), taxOffice: 'Şişli', authorityConfirmed: true, companyName: 'Bayi Ortak Ltd.' });
+    const approved = await graphql(gw, 'mutation($o: ID!) { approvePartner(organizationId: $o) { partnerCode } }', { token: operator, variables: { o: partner.organizationId } });
+    const key = await graphql(gw, 'mutation($o: ID!) { createApiKey(organizationId: $o, name: "CRM", scopes: ["customers:read"]) { apiKey } }', { token: partner.accessToken, variables: { o: partner.organizationId } });
+    const exchanged = await graphql(gw, 'mutation($k: String!) { exchangeApiKey(apiKey: $k) { accessToken } }', { variables: { k: key.data!.createApiKey.apiKey } });
+    const partnerToken = exchanged.data!.exchangeApiKey.accessToken as string;
+    const referred = await signUpAndVerify(stack, { referralPartnerCode: approved.data!.approvePartner.partnerCode });
+    const started = await graphql(gw, 'mutation($o: ID!) { startSubscription(input: { organizationId: $o, planCode: "CRM-MONTHLY", currency: "TRY" }) { subscription { id } userErrors { code } } }', { token: referred.accessToken, variables: { o: referred.organizationId } });
+    expect(started.data!.startSubscription.userErrors).toEqual([]);
+
+    const READ = 'query($o: ID!) { organization(id: $o) { customerCode status referredByPartnerId subscriptions { id status plan { code } } } }';
+    const read = await graphql(gw, READ, { token: partnerToken, variables: { o: referred.organizationId } });
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.organization).toEqual({
+      customerCode: referred.customerCode,
+      status: 'ACTIVE',
+      referredByPartnerId: partner.organizationId,
+      subscriptions: [{ id: started.data!.startSubscription.subscription.id, status: expect.any(String), plan: { code: 'CRM-MONTHLY' } }],
+    });
+    // Someone else's customer stays invisible, and members still read their own as before.
+    const other = await graphql(gw, READ, { token: partnerToken, variables: { o: stranger.organizationId } });
+    expect(other.data?.organization ?? null).toBeNull();
+    const own = await graphql(gw, READ, { token: referred.accessToken, variables: { o: referred.organizationId } });
+    expect(own.data!.organization.subscriptions).toHaveLength(1);
+  });
+});

@@ -51,6 +51,7 @@ export function operatorSearchResolvers(deps: AccountsDeps) {
       taxId: (org: OrganizationDoc, _: unknown, ctx: Ctx) => (ctx.principal.kind === 'operator' ? org.taxId : null),
       nationalId: (org: OrganizationDoc, _: unknown, ctx: Ctx) => (ctx.principal.kind === 'operator' ? org.nationalId : null),
       createdAt: (org: OrganizationDoc & { createdAt?: Date }) => org.createdAt ?? null,
+      referredByPartnerId: (org: OrganizationDoc) => org.referredByPartnerId?.toString() ?? null,
     },
   };
 }
