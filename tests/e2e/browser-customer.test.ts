@@ -170,4 +170,16 @@ describe('customer journey in the portal (issue 14)', () => {
     const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
     expect(JSON.stringify(exported)).toContain(email);
   });
+
+  it('shows when a cancellation takes effect before confirming, and the API answers the same date (BIL-7)', async () => {
+    await page.goto(`${web}/portal`);
+    await expectHeading(page, 'Subscriptions');
+    await page.getByTestId('subscription').getByRole('button', { name: 'Cancel' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel the subscription' });
+    const preview = (await dialog.getByTestId('cancel-effective').innerText()).replace(/^.*?: /, '');
+    expect(preview).not.toBe('—');
+    await expectAccessible(page, 'cancellation dialog');
+    await dialog.getByTestId('confirm-cancel').click();
+    await page.getByText(`Cancellation recorded; effective ${preview}`).waitFor();
+  });
 });

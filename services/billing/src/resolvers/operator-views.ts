@@ -1,6 +1,7 @@
 import { addDuration, newestFirstPage, requireOperator, type PageArgs } from '@omurga/shared';
 import { subscriptionWorkflowId } from '@omurga/workflows';
 import type { InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from '../models/index.ts';
+import { cancellationEffectiveAt } from '../subscription-requests.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 
 interface InvoiceSearchArgs extends PageArgs {
@@ -11,6 +12,7 @@ interface InvoiceSearchArgs extends PageArgs {
 }
 
 const LIVE = ['ACTIVE', 'PAST_DUE', 'SUSPENDED'] as const;
+const ENDED: readonly string[] = ['CANCELED', 'TERMINATED'];
 const AVERAGE_MONTH_MS = (365.25 / 12) * 86_400_000;
 
 /** How many of one billing period make a month: P1M → 1, P1Y → 1/12, P30D → 30.44/30. */
@@ -79,6 +81,11 @@ export function operatorViewResolvers({ models }: BillingDeps) {
     BillingSubscription: {
       /** Operators open the lifecycle's workflow in the Temporal UI by this id. */
       workflowId: (s: { id: string }) => subscriptionWorkflowId(s.id),
+      /** The preview the portal shows before the customer confirms a cancellation: the same rule the request applies. */
+      cancelNowEffectiveAt: async (s: SubscriptionDoc) => {
+        if (ENDED.includes(s.status)) return null;
+        return (await cancellationEffectiveAt(models, s, new Date())).effectiveAt;
+      },
     },
     Invoice: {
       daysOverdue: (invoice: InvoiceDoc) => (invoice.status === 'OPEN' && invoice.dueAt < new Date() ? Math.floor((Date.now() - invoice.dueAt.getTime()) / 86_400_000) : 0),

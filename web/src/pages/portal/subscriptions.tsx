@@ -7,7 +7,7 @@ import { gql, gqlUntyped } from '../../api.ts';
 import { ErrorText, LifecycleTimeline, Loading, Messages, Page, Section, StatusBadge, When } from '../../components/common.tsx';
 import { graphql } from '../../gql/index.ts';
 import type { PortalSubscriptionsQuery } from '../../gql/graphql.ts';
-import { formatMoney, useLocale, useT } from '../../i18n.ts';
+import { formatDateTime, formatMoney, useLocale, useT } from '../../i18n.ts';
 import { useCustomer } from '../../layout.tsx';
 
 const Subscriptions = graphql(`
@@ -17,7 +17,7 @@ const Subscriptions = graphql(`
       id
       status
       subscriptions {
-        id status currency trialEndsAt currentPeriodStart currentPeriodEnd cancelAtPeriodEnd cancelEffectiveAt noticeFreeCancellationUntil pendingPlanCode
+        id status currency trialEndsAt currentPeriodStart currentPeriodEnd cancelAtPeriodEnd cancelEffectiveAt cancelNowEffectiveAt noticeFreeCancellationUntil pendingPlanCode
         plan { code name prices { amountMinor currency } }
         history { at type detail }
         upcoming { at type detail }
@@ -157,6 +157,7 @@ function PlanCard({ plan, organizationId, disabled, onStarted }: { plan: Plan; o
 
 function SubscriptionCard({ subscription: s, plans, mayManage, onChange }: { subscription: Sub; plans: readonly Plan[]; mayManage: boolean; onChange: () => void }) {
   const t = useT();
+  const { locale } = useLocale();
   const [target, setTarget] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'change' | 'cancel' | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
@@ -208,7 +209,7 @@ function SubscriptionCard({ subscription: s, plans, mayManage, onChange }: { sub
           <Select label={t('Yeni plan', 'New plan')} value={target} onChange={setTarget} data={plans.filter((p) => p.code !== s.plan.code).map((p) => ({ value: p.code, label: p.name }))} />
           <Text size="sm">{t('Geçerlilik tarihi (mevcut dönemin sonu)', 'Takes effect (end of the current period)')}: <When at={s.currentPeriodEnd ?? s.trialEndsAt} /></Text>
           <Messages errors={errors} />
-          <Button disabled={!target} onClick={() => run(async () => (await gql(ChangePlan, { id: s.id, planCode: target! })).changePlan, (r) => `${t('Plan değişikliği kaydedildi; geçerlilik', 'Plan change recorded; effective')} ${new Date(String((r.subscription as { currentPeriodEnd?: string })?.currentPeriodEnd ?? '')).toLocaleString()}`)}>
+          <Button disabled={!target} onClick={() => run(async () => (await gql(ChangePlan, { id: s.id, planCode: target! })).changePlan, (r) => `${t('Plan değişikliği kaydedildi; geçerlilik', 'Plan change recorded; effective')} ${formatDateTime(locale, (r.subscription as { currentPeriodEnd?: string } | null)?.currentPeriodEnd)}`)}>
             {t('Onayla', 'Confirm')}
           </Button>
         </Stack>
@@ -219,9 +220,9 @@ function SubscriptionCard({ subscription: s, plans, mayManage, onChange }: { sub
             {t('Sözleşmenizin bildirim süresi', 'Your contract’s notice')}: {plans.find((p) => p.code === s.plan.code)?.policy.cancellationNotice ?? '—'}.{' '}
             {s.noticeFreeCancellationUntil ? t('Bildirim süresiz iptal hakkınız var.', 'You may cancel without notice.') : ''}
           </Text>
-          <Text size="sm">{t('Mevcut dönem sonu', 'Current period ends')}: <When at={s.currentPeriodEnd ?? s.trialEndsAt} /></Text>
+          <Text size="sm" fw={600} data-testid="cancel-effective">{t('İptal şu tarihte geçerli olur', 'The cancellation takes effect on')}: <When at={s.cancelNowEffectiveAt} /></Text>
           <Messages errors={errors} />
-          <Button color="red" onClick={() => run(async () => (await gql(CancelSubscription, { id: s.id })).cancelSubscription, (r) => `${t('İptal kaydedildi; geçerlilik', 'Cancellation recorded; effective')} ${new Date(String((r.subscription as { cancelEffectiveAt?: string })?.cancelEffectiveAt ?? '')).toLocaleString()}`)}>
+          <Button color="red" data-testid="confirm-cancel" onClick={() => run(async () => (await gql(CancelSubscription, { id: s.id })).cancelSubscription, (r) => `${t('İptal kaydedildi; geçerlilik', 'Cancellation recorded; effective')} ${formatDateTime(locale, (r.subscription as { cancelEffectiveAt?: string } | null)?.cancelEffectiveAt)}`)}>
             {t('İptali onayla', 'Confirm cancellation')}
           </Button>
         </Stack>
