@@ -2,6 +2,7 @@
 // search, the 360° view, receivables, recording a transfer, the Temporal UI
 // deep link, the DPO board; and a suspended customer who can still pay (ACC-6).
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signUpAndVerify, type SignedUp } from '../support/accounts.ts';
@@ -91,6 +92,9 @@ describe('operator journey in the back office (issue 14)', () => {
     expect(after!.status).toBe('ACTIVE');
     await page.reload();
     await page.getByTestId('operator-subscription').getByText('ACTIVE').waitFor();
+    await page.getByRole('tab', { name: 'Invoices and payments' }).click();
+    await page.getByRole('row', { name: new RegExp(invoiceNumber) }).getByText('EFT 2026-12-07 ref 88412').waitFor();
+    await page.getByRole('tab', { name: 'Subscriptions' }).click();
   });
 
   it('links the subscription to its workflow in the Temporal UI', async () => {
@@ -129,18 +133,23 @@ describe('operator journey in the back office (issue 14)', () => {
   });
 });
 
+/** A customer whose card was declined and whose grace ran out (a seconds-long policy), signed in to the portal at `next`. */
+async function suspendedCustomerAt(next: string): Promise<{ owner: SignedUp; portal: Page }> {
+  const plan = await secondsPlan(gw, operator, { trial: false, collection: 'CARD_AUTO' });
+  const owner = await signUpAndVerify(stack);
+  await start(owner, plan.code, 'sandbox_decline');
+  await waitFor(() => readOrganizationStatus(gw, operator, owner.organizationId), (o) => o.status === 'SUSPENDED', 40_000, 500);
+  const portal = await (await newContext(browser, 'en-US')).newPage();
+  await portal.goto(`${web}/sign-in?next=${next}`);
+  await portal.getByRole('textbox', { name: /^E-mail/ }).fill(owner.email);
+  await portal.getByLabel(/^Password/).fill(owner.password);
+  await portal.getByRole('button', { name: 'Sign in' }).click();
+  return { owner, portal };
+}
+
 describe('a suspended customer (ACC-6)', () => {
   it('still opens the invoices page and pays by card, which lifts the suspension', async () => {
-    const plan = await secondsPlan(gw, operator, { trial: false, collection: 'CARD_AUTO' });
-    const owner = await signUpAndVerify(stack);
-    await start(owner, plan.code, 'sandbox_decline');
-    await waitFor(() => readOrganizationStatus(gw, operator, owner.organizationId), (o) => o.status === 'SUSPENDED', 40_000, 500);
-
-    const portal = await (await newContext(browser, 'en-US')).newPage();
-    await portal.goto(`${web}/sign-in`);
-    await portal.getByRole('textbox', { name: /^E-mail/ }).fill(owner.email);
-    await portal.getByLabel(/^Password/).fill(owner.password);
-    await portal.getByRole('button', { name: 'Sign in' }).click();
+    const { owner, portal } = await suspendedCustomerAt('/portal');
     await portal.getByText('Your account is suspended.', { exact: false }).waitFor();
     await portal.getByRole('link', { name: 'Invoices and balance' }).click();
     await expectHeading(portal, 'Invoices and balance');
@@ -153,6 +162,28 @@ describe('a suspended customer (ACC-6)', () => {
     expect(reinstated.status).toBe('ACTIVE');
     await portal.reload();
     await portal.getByTestId('invoice-row').getByText('PAID').first().waitFor();
+    await portal.close();
+  });
+
+  it('still files a KVKK request and exports the organisation’s data', async () => {
+    const { owner, portal } = await suspendedCustomerAt('/portal/privacy');
+    await expectHeading(portal, 'Privacy and KVKK');
+    await portal.getByRole('button', { name: 'Submit request' }).click();
+    await portal.getByTestId('dsr-table').getByRole('row', { name: /A copy of my data/ }).waitFor();
+    await portal.getByRole('button', { name: 'Request an export' }).click();
+    await waitFor(
+      async () => {
+        await portal.reload();
+        await expectHeading(portal, 'Privacy and KVKK');
+        return portal.getByRole('button', { name: 'Download', exact: true }).count();
+      },
+      (buttons) => buttons > 0,
+      45_000,
+      1_000,
+    );
+    const [download] = await Promise.all([portal.waitForEvent('download'), portal.getByRole('button', { name: 'Download', exact: true }).first().click()]);
+    expect(JSON.stringify(JSON.parse(readFileSync((await download.path())!, 'utf8')))).toContain(owner.organizationId);
+    await expectAccessible(portal, 'privacy while suspended');
     await portal.close();
   });
 });

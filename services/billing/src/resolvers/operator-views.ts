@@ -1,6 +1,6 @@
 import { addDuration, newestFirstPage, requireOperator, type PageArgs } from '@omurga/shared';
 import { subscriptionWorkflowId } from '@omurga/workflows';
-import type { InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from '../models/index.ts';
+import type { InvoiceDoc, PaymentAttemptDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { cancellationEffectiveAt } from '../subscription-requests.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 
@@ -88,6 +88,15 @@ export function operatorViewResolvers({ models }: BillingDeps) {
       },
     },
     Invoice: {
+      /** Reached only through an invoice the caller may read (the queries check), so no further check here. */
+      payments: async (invoice: InvoiceDoc) =>
+        (await models.PaymentAttempt.find({ invoiceId: invoice._id }).sort({ attempt: 1 }).lean<PaymentAttemptDoc[]>()).map((a) => ({
+          attempt: a.attempt,
+          status: a.status,
+          amount: a.amount,
+          declineCode: a.declineCode,
+          at: a.settledAt ?? a.createdAt,
+        })),
       daysOverdue: (invoice: InvoiceDoc) => (invoice.status === 'OPEN' && invoice.dueAt < new Date() ? Math.floor((Date.now() - invoice.dueAt.getTime()) / 86_400_000) : 0),
       customerName: (invoice: InvoiceDoc, _: unknown, ctx: Ctx) => (ctx.principal.kind === 'operator' ? (invoice.customer?.name ?? null) : null),
     },

@@ -24,7 +24,7 @@ const Organization360 = graphql(`
       documentRequests { id kinds status deadline }
       licensedResources { id kind value status heldUntil }
       subscriptions { id status currency workflowId trialEndsAt currentPeriodEnd cancelEffectiveAt plan { code name } history { at type detail } upcoming { at type detail } }
-      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl } } }
+      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl paymentReference payments { attempt status declineCode at amount { amountMinor currency } } } } }
       tickets(first: 20) @include(if: $support) { edges { node { id number subject status slaBreached responseDueAt firstResponseDueAt } } }
       dataExports @include(if: $dpo) { id status createdAt downloadUrl }
       endUserRequests @include(if: $dpo) { id summary receivedAt dueAt acknowledgedAt }
@@ -114,7 +114,7 @@ export function Organization360Page() {
         </Tabs.Panel>
         <Tabs.Panel value="invoices" pt="md">
           <Table striped>
-            <Table.Thead><Table.Tr><Table.Th>{t('Numara', 'Number')}</Table.Th><Table.Th>{t('Durum', 'Status')}</Table.Th><Table.Th>{t('Tutar', 'Total')}</Table.Th><Table.Th>{t('Vade', 'Due')}</Table.Th><Table.Th>{t('Ödendi', 'Paid')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
+            <Table.Thead><Table.Tr><Table.Th>{t('Numara', 'Number')}</Table.Th><Table.Th>{t('Durum', 'Status')}</Table.Th><Table.Th>{t('Tutar', 'Total')}</Table.Th><Table.Th>{t('Vade', 'Due')}</Table.Th><Table.Th>{t('Ödemeler', 'Payments')}</Table.Th><Table.Th /></Table.Tr></Table.Thead>
             <Table.Tbody>
               {invoices.map((i) => (
                 <Table.Tr key={i.id}>
@@ -122,7 +122,12 @@ export function Organization360Page() {
                   <Table.Td><StatusBadge status={i.status} /> {i.daysOverdue ? <Badge color="red" variant="dot">{t(`${i.daysOverdue} gün gecikmiş`, `${i.daysOverdue} days overdue`)}</Badge> : null}</Table.Td>
                   <Table.Td>{formatMoney(locale, i.total)}</Table.Td>
                   <Table.Td><When at={i.dueAt} /></Table.Td>
-                  <Table.Td><When at={i.paidAt} /></Table.Td>
+                  <Table.Td>
+                    <When at={i.paidAt} /> {i.paymentReference ? <Text size="xs">{i.paymentReference}</Text> : null}
+                    {i.payments.map((p) => (
+                      <Text size="xs" key={p.attempt}>#{p.attempt} {p.status} {p.declineCode ?? ''} · <When at={p.at} /></Text>
+                    ))}
+                  </Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       <DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label="PDF" />
