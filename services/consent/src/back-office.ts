@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { SubgraphContext } from '@omurga/shared';
 import { canAccessOrganization, forbidden, hasOperatorRole, isEntityId, requireAuthenticated, withId, type MemberRole } from '@omurga/shared';
-import { breachWorkflowId, dataSubjectRequestWorkflowId, endUserRequestWorkflowId } from '@omurga/workflows';
+import { breachWorkflowId, endUserRequestWorkflowId } from './workflows/contracts/breaches.ts';
+import { dataSubjectRequestWorkflowId } from './workflows/contracts/requests.ts';
 import { acknowledgeEndUserRequest, findEndUserRequest, listEndUserRequests, type EndUserRequestModel } from './end-user-requests.ts';
 import type { ConsentModels, DataSubjectRequestDoc } from './models.ts';
 import type { ConsentLoaders } from './loaders.ts';

@@ -17,7 +17,7 @@ import { attachmentDownloadPath, storeAttachment } from './attachments.ts';
 import type { SupportLoaders } from './loaders.ts';
 import { convertToDataSubjectRequest } from './ticket-conversion.ts';
 import { t } from './messages.ts';
-import { ticketWorkflowId } from '@omurga/workflows';
+import { ticketWorkflowId } from './workflows/contracts.ts';
 import {
   ABUSE_DECISIONS,
   type AbuseDecisionDoc,

@@ -1,5 +1,5 @@
 import { addDuration, newestFirstPage, requireOperator, type PageArgs } from '@omurga/shared';
-import { subscriptionWorkflowId } from '@omurga/workflows';
+import { ENDED_SUBSCRIPTION_STATUSES, subscriptionWorkflowId } from '../workflows/contracts.ts';
 import type { InvoiceDoc, PaymentAttemptDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { cancellationEffectiveAt } from '../subscription-requests.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
@@ -12,7 +12,6 @@ interface InvoiceSearchArgs extends PageArgs {
 }
 
 const LIVE = ['ACTIVE', 'PAST_DUE', 'SUSPENDED'] as const;
-const ENDED: readonly string[] = ['CANCELED', 'TERMINATED'];
 const AVERAGE_MONTH_MS = (365.25 / 12) * 86_400_000;
 
 /** How many of one billing period make a month: P1M → 1, P1Y → 1/12, P30D → 30.44/30. */
@@ -83,7 +82,7 @@ export function operatorViewResolvers({ models }: BillingDeps) {
       workflowId: (s: { id: string }) => subscriptionWorkflowId(s.id),
       /** The preview the portal shows before the customer confirms a cancellation: the same rule the request applies. */
       cancelNowEffectiveAt: async (s: SubscriptionDoc) => {
-        if (ENDED.includes(s.status)) return null;
+        if (ENDED_SUBSCRIPTION_STATUSES.includes(s.status)) return null;
         return (await cancellationEffectiveAt(models, s, new Date())).effectiveAt;
       },
     },
