@@ -2,7 +2,7 @@
 // through the gateway, authorised per operator role and per member role.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { AUTH_FIELDS, signUpAndVerify, tokenFromEmail, uniqueEmail, type SignedUp } from '../support/accounts.ts';
+import { AUTH_FIELDS, LOG_IN, signUpAndVerify, tokenFromEmail, uniqueEmail, type SignedUp } from '../support/accounts.ts';
 import { errorCodes, graphql } from '../support/graphql.ts';
 import { operatorToken, randomVkn } from '../support/web.ts';
 
@@ -168,5 +168,24 @@ describe('a partner reads the customers it referred (ACC-9)', () => {
     expect(other.data?.organization ?? null).toBeNull();
     const own = await graphql(gw, READ, { token: referred.accessToken, variables: { o: referred.organizationId } });
     expect(own.data!.organization.subscriptions).toHaveLength(1);
+  });
+});
+
+describe('one’s own sessions (ACC-4)', () => {
+  it('lists the open sessions of one’s login and ends another one, whose refresh token then fails', async () => {
+    const logIn = async () => (await graphql(gw, LOG_IN, { variables: { email: stranger.email, password: stranger.password } })).data!.logIn;
+    const here = await logIn();
+    const there = await logIn();
+    const SESSIONS = '{ me { sessions { id current } } }';
+    const listed = (await graphql(gw, SESSIONS, { token: here.accessToken })).data!.me.sessions as { id: string; current: boolean }[];
+    expect(listed.filter((s) => s.current)).toHaveLength(1);
+    const thereId = (await graphql(gw, SESSIONS, { token: there.accessToken })).data!.me.sessions.find((s: { current: boolean }) => s.current).id;
+    expect(listed.map((s) => s.id)).toContain(thereId);
+    expect((await graphql(gw, 'mutation($id: ID!) { endSession(id: $id) { ok userErrors { code } } }', { token: customer.accessToken, variables: { id: thereId } })).data!.endSession).toEqual({ ok: false, userErrors: [{ code: 'SESSION_NOT_FOUND' }] });
+    expect((await graphql(gw, 'mutation($id: ID!) { endSession(id: $id) { ok userErrors { code } } }', { token: here.accessToken, variables: { id: thereId } })).data!.endSession).toEqual({ ok: true, userErrors: [] });
+    const refreshed = await graphql(gw, 'mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken userErrors { code } } }', { variables: { t: there.refreshToken } });
+    expect(refreshed.data!.refreshSession.accessToken).toBeNull();
+    const after = (await graphql(gw, SESSIONS, { token: here.accessToken })).data!.me.sessions.map((s: { id: string }) => s.id);
+    expect(after).not.toContain(thereId);
   });
 });

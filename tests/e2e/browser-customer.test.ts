@@ -77,6 +77,8 @@ describe('customer journey in the portal (issue 14)', () => {
   it('signs out and in again', async () => {
     await page.goto(`${web}/portal/account`);
     await expectHeading(page, 'My account');
+    await page.getByTestId('sessions').getByText('this session').waitFor();
+    await expectAccessible(page, 'my account');
     await page.getByRole('button', { name: 'Sign out of this session' }).click();
     await expectHeading(page, 'Sign in');
     await expectAccessible(page, 'sign-in');

@@ -6,6 +6,7 @@ import { entityResolvers } from './entities.ts';
 import { memberResolvers } from './members.ts';
 import { operatorResolvers } from './operators.ts';
 import { operatorSearchResolvers } from './operator-search.ts';
+import { ownSessionResolvers } from './own-sessions.ts';
 import { partnerResolvers } from './partners.ts';
 import { resourceResolvers } from './resources.ts';
 import { sessionResolvers } from './sessions.ts';
@@ -22,6 +23,7 @@ const PARTS = [
   resourceResolvers,
   operatorResolvers,
   operatorSearchResolvers,
+  ownSessionResolvers,
 ];
 
 /** accounts' resolver map, merged from one module per capability. */
