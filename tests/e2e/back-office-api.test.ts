@@ -189,3 +189,16 @@ describe('one’s own sessions (ACC-4)', () => {
     expect(after).not.toContain(thereId);
   });
 });
+
+describe('operator actions carry their reason (ACC-6, ACC-10)', () => {
+  it('keeps the reason for lifting a suspension in the audit log', async () => {
+    const someone = await signUpAndVerify(stack);
+    await graphql(gw, 'mutation($o: ID!) { suspendOrganization(id: $o, reason: "ABUSE", note: "Şikâyet") { status } }', { token: operator, variables: { o: someone.organizationId } });
+    const lifted = await graphql(gw, 'mutation($o: ID!) { reinstateOrganization(id: $o, reason: ABUSE, note: "Şikâyet geri çekildi") { status } }', { token: operator, variables: { o: someone.organizationId } });
+    expect(lifted.data!.reinstateOrganization.status).toBe('ACTIVE');
+    const log = await graphql(gw, 'query($o: ID!) { operatorAuditLog(targetId: $o, first: 1) { edges { node { action after } } } }', { token: operator, variables: { o: someone.organizationId } });
+    const [entry] = log.data!.operatorAuditLog.edges;
+    expect(entry.node.action).toBe('reinstateOrganization');
+    expect(JSON.parse(entry.node.after).note).toBe('Şikâyet geri çekildi');
+  });
+});

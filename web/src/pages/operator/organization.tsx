@@ -8,6 +8,7 @@ import { gql } from '../../api.ts';
 import { DownloadButton, ErrorText, LifecycleTimeline, Loading, Page, ReasonAction, Section, StatusBadge, When } from '../../components/common.tsx';
 import { TemporalLink } from '../../components/temporal.tsx';
 import { graphql } from '../../gql/index.ts';
+import type { SuspensionReason } from '../../gql/graphql.ts';
 import { formatMoney, relativeTo, useLocale, useT } from '../../i18n.ts';
 import { useOperator } from '../../layout.tsx';
 
@@ -34,7 +35,7 @@ const Organization360 = graphql(`
 `);
 
 const Suspend = graphql(`mutation SuspendOrganization($id: ID!, $reason: String!, $note: String) { suspendOrganization(id: $id, reason: $reason, note: $note) { id status } }`);
-const Reinstate = graphql(`mutation ReinstateOrganization($id: ID!, $reason: SuspensionReason) { reinstateOrganization(id: $id, reason: $reason) { id status } }`);
+const Reinstate = graphql(`mutation ReinstateOrganization($id: ID!, $reason: SuspensionReason, $note: String) { reinstateOrganization(id: $id, reason: $reason, note: $note) { id status } }`);
 const Terminate = graphql(`mutation TerminateOrganization($id: ID!, $reason: String!) { terminateOrganization(id: $id, reason: $reason) { id status } }`);
 const RecordPayment = graphql(`mutation RecordInvoicePayment($id: ID!, $reference: String!) { recordInvoicePayment(invoiceId: $id, reference: $reference) { invoice { id status paidAt } userErrors { code field message } } }`);
 const Chargeback = graphql(`mutation ReportChargeback($id: ID!, $reason: String!) { reportChargeback(invoiceId: $id, reason: $reason) { invoice { id status } userErrors { code field message } } }`);
@@ -54,6 +55,7 @@ export function Organization360Page() {
   const flags = { billing: has('BILLING_ADMIN'), support: has('SUPPORT_AGENT'), dpo: has('DPO'), admin: has('SUPER_ADMIN') };
   const query = useQuery({ queryKey: ['org360', id], queryFn: () => gql(Organization360, { id, ...flags }) });
   const [suspendReason, setSuspendReason] = useState<string>('NON_PAYMENT');
+  const [liftReason, setLiftReason] = useState<string | null>(null);
   const refresh = () => client.invalidateQueries({ queryKey: ['org360', id] });
   if (query.isPending) return <Loading />;
   if (query.error || !query.data.organization) return <ErrorText error={query.error ?? new Error(t('Bulunamadı', 'Not found'))} />;
@@ -75,7 +77,12 @@ export function Organization360Page() {
             />
           ) : null}
           {maySuspend && org.status === 'SUSPENDED' ? (
-            <ReasonAction label={t('Askıyı kaldır', 'Reinstate')} color="green" onConfirm={async () => { await gql(Reinstate, { id, reason: null }); await refresh(); }} />
+            <ReasonAction
+              label={t('Askıyı kaldır', 'Reinstate')}
+              color="green"
+              description={<Select label={t('Kaldırılacak askı', 'Suspension to lift')} value={liftReason} onChange={setLiftReason} clearable placeholder={t('Hepsi', 'All')} data={org.suspensions.map((x) => x.reason)} />}
+              onConfirm={async (note) => { await gql(Reinstate, { id, reason: (liftReason as SuspensionReason | null) ?? null, note }); await refresh(); }}
+            />
           ) : null}
           {has('SUPER_ADMIN') && org.status !== 'TERMINATED' ? (
             <ReasonAction label={t('Sözleşmeyi feshet', 'Terminate')} color="red" onConfirm={async (reason) => { await gql(Terminate, { id, reason }); await refresh(); }} />
