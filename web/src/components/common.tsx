@@ -33,7 +33,7 @@ export function Section({ title, children, actions }: { title: string; children:
 
 export function Loading() {
   const t = useT();
-  return <Loader aria-label={t('Yükleniyor', 'Loading')} />;
+  return <Loader role="status" aria-label={t('Yükleniyor', 'Loading')} />;
 }
 
 export function ErrorText({ error }: { error: unknown }) {
