@@ -7,7 +7,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/test/**/*.test.ts', 'services/*/test/unit/**/*.test.ts', 'gateway/test/**/*.test.ts', 'workflows/test/unit/**/*.test.ts', 'deploy/test/**/*.test.ts'],
+          include: ['packages/*/test/**/*.test.ts', 'web/test/**/*.test.ts', 'services/*/test/unit/**/*.test.ts', 'gateway/test/**/*.test.ts', 'workflows/test/unit/**/*.test.ts', 'deploy/test/**/*.test.ts'],
         },
       },
       {

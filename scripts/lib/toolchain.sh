@@ -216,12 +216,46 @@ ensure_test_tools() {
   ensure_compose_check
 }
 
+# The front (web/): typed documents generated from the supergraph, type-checked,
+# bundled into web/dist. Rebuilt only when its sources or the supergraph change,
+# so a schema change that breaks a page fails here.
+web_sources_hash() {
+  (cd "$ROOT" && find web/src web/index.html web/vite.config.ts web/codegen.ts web/tsconfig.json web/package.json gateway/supergraph.graphql \
+    -type f -not -path 'web/src/gql/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+}
+ensure_web() {
+  local hash stamp="$ROOT/web/dist/.sources-hash"
+  hash=$(web_sources_hash)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$hash" ]; then
+    step "Building the web front (codegen, type-check, bundle)"
+    (cd "$ROOT" && pnpm --filter @omurga/web build) >&2 || die "the web front does not build"
+    echo "$hash" > "$stamp"
+  fi
+}
+
+# Debian's Chromium, which the browser tests drive through playwright-core.
+ensure_chromium() {
+  local bin
+  bin=$(command -v chromium || command -v chromium-browser || true)
+  if [ -z "$bin" ]; then
+    command -v apt-get >/dev/null || die "the browser tests need Chromium; install it with your package manager"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    step "Installing Chromium from the Debian archive (browser tests)"
+    ($sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium) >&2 || die "installing chromium failed"
+    bin=$(command -v chromium || command -v chromium-browser || true)
+    [ -n "$bin" ] || die "chromium is installed but not on PATH"
+  fi
+  export OMURGA_CHROMIUM_BIN="$bin"
+}
+
 # Everything the platform and its tests need, in dependency order.
 ensure_all() {
   mkdir -p "$OMURGA_CACHE"
   ensure_node
   ensure_pnpm
   ensure_dependencies
+  ensure_web
   if [ -z "${MONGODB_URI:-}" ]; then ensure_ferretdb; fi
   ensure_temporal
 }

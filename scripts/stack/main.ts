@@ -57,6 +57,8 @@ try {
     [
       '',
       `\x1b[1mThe platform is up\x1b[0m (${seconds}s). Ctrl-C stops everything.`,
+      row('Customer portal', `${stack.urls.web}/portal`),
+      row('Back office', `${stack.urls.web}/operator`),
       row('GraphQL gateway', stack.urls.gateway),
       row('Temporal UI', stack.urls.temporalUi),
       row('Mail catcher', stack.urls.mailCatcher),

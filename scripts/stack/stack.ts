@@ -13,6 +13,8 @@ export interface StackPorts {
   billing: number;
   consent: number;
   support: number;
+  /** the customer portal and back office (web/), which e-mailed links open */
+  web: number;
   workerHealth: number;
   temporalCodec: number;
   /** the worker's Temporal SDK metrics (Prometheus), forwarded on the worker's /metrics */
@@ -31,6 +33,7 @@ export const DEFAULT_PORTS: StackPorts = {
   billing: 4002,
   consent: 4003,
   support: 4004,
+  web: 4005,
   workerHealth: 4010,
   temporalCodec: 4011,
   temporalMetrics: 4012,
@@ -60,6 +63,7 @@ export function portBlock(base: number): StackPorts {
     billing: base + 2,
     consent: base + 3,
     support: base + 4,
+    web: base + 7,
     workerHealth: base + 10,
     temporalCodec: base + 9,
     temporalMetrics: base + 5,
@@ -87,7 +91,7 @@ export interface StackOptions {
 export interface RunningStack {
   config: PlatformConfig;
   env: Record<string, string>;
-  urls: { gateway: string; temporalUi: string; mailCatcher: string; temporal: string; database: string; metrics: Record<string, string> };
+  urls: { gateway: string; web: string; temporalUi: string; mailCatcher: string; temporal: string; database: string; metrics: Record<string, string> };
   processes: ManagedProcess[];
   stop(): Promise<void>;
 }
@@ -114,7 +118,9 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
     TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
     TEMPORAL_UI_URL: `http://${host}:${ports.temporalUi}`,
     SMTP_URL: `smtp://${host}:${ports.smtp}`,
-    PUBLIC_APP_URL: `http://${host}:${ports.gateway}`,
+    WEB_PORT: String(ports.web),
+    // Every link an e-mail carries opens a page of the front (web/).
+    PUBLIC_APP_URL: `http://${host}:${ports.web}`,
   };
 }
 
@@ -177,7 +183,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...SUBGRAPHS.map((name) => nodeService(name, `services/${name}/src/main.ts`, http(config.subgraphs[name].port, '/readyz'), env)),
       nodeService('worker', 'workflows/src/worker.ts', http(ports.workerHealth, '/readyz'), env),
     ],
-    [nodeService('gateway', 'gateway/src/main.ts', http(ports.gateway, '/readyz'), env)],
+    [nodeService('gateway', 'gateway/src/main.ts', http(ports.gateway, '/readyz'), env), nodeService('web', 'web/server/main.ts', http(ports.web, '/readyz'), env)],
   ];
 
   const started: ManagedProcess[] = [];
@@ -205,6 +211,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     processes: started,
     urls: {
       gateway: config.gateway.url,
+      web: http(ports.web, ''),
       temporalUi: config.temporal.uiUrl,
       mailCatcher: http(ports.mailWeb, ''),
       temporal: config.temporal.address,

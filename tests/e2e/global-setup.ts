@@ -38,7 +38,7 @@ export default async function setup(project: TestProject) {
     });
   } catch (error) {
     otlp.close();
-    for (const name of ['ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway']) {
+    for (const name of ['ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway', 'web']) {
       const file = path.join(logDir, `${name}.log`);
       if (existsSync(file)) console.error(`--- ${name}.log\n${readFileSync(file, 'utf8').slice(-3000)}`);
     }
@@ -47,6 +47,7 @@ export default async function setup(project: TestProject) {
   const info: StackInfo = {
     env: stack.env,
     gatewayUrl: stack.urls.gateway,
+    webUrl: stack.urls.web,
     temporalUiUrl: stack.urls.temporalUi,
     mailCatcherUrl: stack.urls.mailCatcher,
     temporalAddress: stack.urls.temporal,

@@ -1,6 +1,8 @@
 export interface StackInfo {
   env: Record<string, string>;
   gatewayUrl: string;
+  /** the web front (portal and back office), where e-mailed links point */
+  webUrl: string;
   temporalUiUrl: string;
   mailCatcherUrl: string;
   temporalAddress: string;

@@ -29,7 +29,7 @@ const envSchema = z.object({
   TEMPORAL_PAYLOAD_KEYS: z.string().min(1).default(DEV_TEMPORAL_PAYLOAD_KEYS),
   SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().default('Omurga <no-reply@omurga.local>'),
-  PUBLIC_APP_URL: z.string().default('http://127.0.0.1:4000'),
+  PUBLIC_APP_URL: z.string().default('http://127.0.0.1:4005'),
   JWKS_URL: z.string().optional(),
   JWT_ISSUER: z.string().default('omurga-accounts'),
   JWT_AUDIENCE: z.string().default('omurga'),

@@ -43,6 +43,7 @@ export const t = createTranslator({
     en: 'The legal documents are unavailable right now. Please try again shortly.',
   },
   UNKNOWN_PARTNER_CODE: { tr: 'Bu iş ortağı kodu tanınmıyor.', en: 'This partner code is not recognised.' },
+  SESSION_NOT_FOUND: { tr: 'Oturum bulunamadı ya da zaten kapalı.', en: 'Session not found or already ended.' },
   INVALID_OR_EXPIRED_TOKEN: {
     tr: 'Bağlantı geçersiz, kullanılmış ya da süresi dolmuş.',
     en: 'The link is invalid, already used or expired.',

@@ -18,6 +18,12 @@ export const t = createTranslator({
     tr: 'Kart numarası gönderilemez; ödeme kuruluşunun verdiği kart anahtarını (token) kullanın.',
     en: 'Card numbers are not accepted; send the token your payment provider issued.',
   },
+  PAYMENT_DECLINED: { tr: 'Ödeme kuruluşu kartı reddetti.', en: 'The payment provider declined the card.' },
+  PAYMENT_PENDING: {
+    tr: 'Ödeme kuruluşu zamanında yanıt vermedi; aynı işlemi tekrarlayın, iki kez çekilmez.',
+    en: 'The payment provider did not answer in time; repeat the same request, it is never charged twice.',
+  },
+  INVALID_IDEMPOTENCY_KEY: { tr: 'İşlem anahtarı 8–100 harf, rakam, tire ya da alt çizgi olmalıdır.', en: 'The request key must be 8–100 letters, digits, dashes or underscores.' },
   INVALID_PAYMENT_TOKEN: { tr: 'Ödeme anahtarı geçersiz.', en: 'The payment token is invalid.' },
   SUBSCRIPTION_EXISTS: { tr: 'Bu kuruluşun bu pakette süren bir aboneliği zaten var.', en: 'The organisation already has a live subscription to this plan.' },
   SUBSCRIPTION_ENDED: { tr: 'Abonelik sona ermiş.', en: 'The subscription has ended.' },

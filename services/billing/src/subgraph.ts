@@ -45,7 +45,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
       }),
     });
     return {
-      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name }),
+      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs } }),
       loaders: () => billingLoaders(models),
       verifier,
       routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller) }),

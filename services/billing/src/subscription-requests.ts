@@ -16,6 +16,27 @@ import type { BillingModels, CancellationRightDoc, InvoiceDoc, PolicyDoc, Subscr
 export type NoticeWaiver = 'terms objection' | 'erasure of the customer';
 
 /**
+ * When a cancellation requested at `requestedAt` takes effect: the end of the
+ * current period if the policy's notice still fits (or is waived), else of the
+ * next one. The API's preview (`BillingSubscription.cancelNowEffectiveAt`)
+ * and the request itself both ask this.
+ */
+export async function cancellationPreview(
+  models: BillingModels,
+  subscription: SubscriptionDoc,
+  requestedAt: Date,
+  waiver: NoticeWaiver | null = null,
+): Promise<{ effectiveAt: Date; noticeWaiver: NoticeWaiver | null }> {
+  const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
+  const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
+  const noticeWaiver = waiver ?? ((await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) ? 'terms objection' : null);
+  // The lifecycle core's own rule, so this preview is the end the workflow applies (BIL-7).
+  const period = { index: subscription.periodIndex, kind: subscription.status === 'TRIALING' ? ('TRIAL' as const) : ('PAID' as const), end: periodEnd.getTime() };
+  const effectiveAt = policy ? cancellationEffectiveAt(period, policy, requestedAt.getTime(), noticeWaiver !== null).effectiveAt : periodEnd.getTime();
+  return { effectiveAt: new Date(effectiveAt), noticeWaiver };
+}
+
+/**
  * Cancels at the end of the current period if the policy's notice still fits,
  * else of the next one; without notice when `waiver` says so or the
  * organisation holds a cancellation right from a terms objection (CON-4). A
@@ -30,14 +51,7 @@ export async function requestCancellation(
   requestedAt: Date,
   waiver: NoticeWaiver | null = null,
 ): Promise<{ subscription: SubscriptionDoc; changed: boolean }> {
-  const policy = await models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>();
-  const periodEnd = subscription.currentPeriodEnd ?? requestedAt;
-  const noticeWaiver = waiver ?? ((await noticeFreeCancellationUntil(models, subscription.organizationId, requestedAt)) ? 'terms objection' : null);
-  // The lifecycle core's own rule, so this preview is the end the workflow applies (BIL-7).
-  const period = { index: subscription.periodIndex, kind: subscription.status === 'TRIALING' ? ('TRIAL' as const) : ('PAID' as const), end: periodEnd.getTime() };
-  const effectiveAt = new Date(
-    policy ? cancellationEffectiveAt(period, policy, requestedAt.getTime(), noticeWaiver !== null).effectiveAt : periodEnd.getTime(),
-  );
+  const { effectiveAt, noticeWaiver } = await cancellationPreview(models, subscription, requestedAt, waiver);
   const unchanged = subscription.cancelAtPeriodEnd && subscription.cancelEffectiveAt != null && subscription.cancelEffectiveAt <= effectiveAt;
   // Guarded, so a concurrent request that set an earlier end (read before it) is not overwritten with a later one.
   const updated = unchanged

@@ -2,6 +2,7 @@ import { createRemoteTokenVerifier, mergeResolvers, type SubgraphDefinition } fr
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { connectServiceTemporal } from '@omurga/shared/temporal';
 import { consentRequestActivities } from './activities.ts';
+import { backOfficeResolvers } from './back-office.ts';
 import { consentBreachActivities } from './breach-activities.ts';
 import { commercialMessageActivities, commercialMessageResolvers } from './commercial-messages.ts';
 import { receiptSettings } from './consent-ledger.ts';
@@ -55,6 +56,7 @@ export const consentSubgraph: SubgraphDefinition<ConsentLoaders> = {
         personalDataResolvers(models, temporal.client),
         commercialMessageResolvers(models, temporal.client),
         ticketRequestResolvers,
+        backOfficeResolvers(models, temporal.client, endUserRequests),
       ),
       verifier,
       routes: exportRoutes({ models, verify: verifier }),

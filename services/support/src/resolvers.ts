@@ -17,6 +17,7 @@ import { attachmentDownloadPath, storeAttachment } from './attachments.ts';
 import type { SupportLoaders } from './loaders.ts';
 import { convertToDataSubjectRequest } from './ticket-conversion.ts';
 import { t } from './messages.ts';
+import { ticketWorkflowId } from './workflows/contracts.ts';
 import {
   ABUSE_DECISIONS,
   type AbuseDecisionDoc,
@@ -144,6 +145,7 @@ export function supportResolvers(deps: TicketDeps): Resolvers {
     Ticket: {
       __resolveReference: ({ id }: { id: string }, ctx: Ctx) => findVisible(id, ctx),
       organization: (ticket: TicketDoc) => ({ __typename: 'Organization', id: ticket.organizationId }),
+      workflowId: (ticket: { id: string }) => ticketWorkflowId(ticket.id),
       // Internal notes never leave the service for anyone but an agent, whichever path asked (SUP-7).
       messages: (ticket: TicketDoc, _: unknown, ctx: Ctx) =>
         (ticket.messages as TicketMessageDoc[]).filter((m) => !m.internal || isAgent(ctx)).map((m) => ({ ...m, internal: Boolean(m.internal), id: m._id.toString() })),

@@ -5,6 +5,8 @@ import { emailChangeResolvers } from './email-change.ts';
 import { entityResolvers } from './entities.ts';
 import { memberResolvers } from './members.ts';
 import { operatorResolvers } from './operators.ts';
+import { operatorSearchResolvers } from './operator-search.ts';
+import { ownSessionResolvers } from './own-sessions.ts';
 import { partnerResolvers } from './partners.ts';
 import { resourceResolvers } from './resources.ts';
 import { sessionResolvers } from './sessions.ts';
@@ -20,6 +22,8 @@ const PARTS = [
   documentResolvers,
   resourceResolvers,
   operatorResolvers,
+  operatorSearchResolvers,
+  ownSessionResolvers,
 ];
 
 /** accounts' resolver map, merged from one module per capability. */

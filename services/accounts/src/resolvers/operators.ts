@@ -44,13 +44,15 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
   const { models, temporal, outbox } = deps;
 
   /** Applies a lifecycle change as the signed-in operator, audited when it changed anything. */
-  async function operatorChange(ctx: Ctx, organizationId: string, change: OrganizationChange, action: string, operatorId: string) {
+  /** `note`: the operator's reason, kept with the audit entry when the change itself has no place for it. */
+  async function operatorChange(ctx: Ctx, organizationId: string, change: OrganizationChange, action: string, operatorId: string, note?: string) {
     if (!isEntityId(organizationId)) throw badUserInput(ctx.locale, 'id');
     try {
       const actor = { kind: 'operator', id: operatorId } as const;
       const result = await changeOrganization(models, organizationId, change, actor);
       await handStandingToBilling(temporal, change, result, actor);
-      if (result.changed) await recordAudit(models, ctx, { action, targetType: 'Organization', targetId: organizationId, before: result.before, after: result.after });
+      const after = note ? { ...(result.after as object), note } : result.after;
+      if (result.changed) await recordAudit(models, ctx, { action, targetType: 'Organization', targetId: organizationId, before: result.before, after });
       return withId(result.organization);
     } catch (error) {
       if (error instanceof LifecycleError) {
@@ -94,10 +96,10 @@ export function operatorResolvers(deps: AccountsDeps): Resolvers {
         return operatorChange(ctx, args.id, { type: 'suspend', reason, note }, 'suspendOrganization', operator.userId);
       },
 
-      reinstateOrganization: async (_: unknown, args: { id: string; reason?: SuspensionReason | null }, ctx: Ctx) => {
+      reinstateOrganization: async (_: unknown, args: { id: string; reason?: SuspensionReason | null; note?: string | null }, ctx: Ctx) => {
         const operator = requireOperator(ctx, 'SUPPORT_AGENT', 'BILLING_ADMIN');
         const change: OrganizationChange = args.reason ? { type: 'reinstate', reason: args.reason } : { type: 'reinstate' };
-        return operatorChange(ctx, args.id, change, 'reinstateOrganization', operator.userId);
+        return operatorChange(ctx, args.id, change, 'reinstateOrganization', operator.userId, args.note?.trim().slice(0, 500) || undefined);
       },
 
       terminateOrganization: async (_: unknown, args: { id: string; reason: string; resourceHoldDays?: number | null }, ctx: Ctx) => {

@@ -2,12 +2,20 @@ import type { Client } from '@temporalio/client';
 import type { MemberRole, OperatorRole, SubgraphContext } from '@omurga/shared';
 import type { BillingLoaders } from '../loaders.ts';
 import type { BillingModels } from '../models/index.ts';
+import type { PaymentProvider } from '../payments/provider.ts';
+
+export interface CardCharging {
+  provider: PaymentProvider;
+  timeoutMs: number;
+}
 
 export interface BillingDeps {
   models: BillingModels;
   temporal: Client;
   /** the configured payment provider, which the stored tokens belong to */
   paymentProvider: string;
+  /** charges the card on file outside the subscription lifecycle (prepaid credit); absent in tests that never charge */
+  charging?: CardCharging;
 }
 
 export type Ctx = SubgraphContext<BillingLoaders>;

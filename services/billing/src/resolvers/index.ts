@@ -5,6 +5,8 @@ import type { BillingDeps } from './deps.ts';
 import { invoiceResolvers } from './invoices.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
 import { usageResolvers } from './usage.ts';
+import { operatorViewResolvers } from './operator-views.ts';
+import { prepaidPurchaseResolvers } from './prepaid-purchase.ts';
 
 /** One resolver map from the per-capability files (each owns its fields). */
 export function billingResolvers(deps: BillingDeps): Resolvers {
@@ -14,5 +16,7 @@ export function billingResolvers(deps: BillingDeps): Resolvers {
     subscriptionResolvers(deps),
     invoiceResolvers(deps),
     usageResolvers(deps),
+    operatorViewResolvers(deps),
+    prepaidPurchaseResolvers(deps),
   );
 }

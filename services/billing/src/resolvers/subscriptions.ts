@@ -219,13 +219,19 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
       },
     },
     Organization: {
-      subscriptions: async ({ id }: { id: string }, _: unknown, ctx: Ctx) => {
-        // Every member (READ_ONLY too) and every operator sees subscription status.
-        requireOrganizationAccess(ctx, id);
+      subscriptions: async ({ id, referredByPartnerId }: { id: string; referredByPartnerId?: string | null }, _: unknown, ctx: Ctx) => {
+        // Every member (READ_ONLY too) and every operator sees subscription status, and so does the partner
+        // that referred the organisation (ACC-9; accounts tells who that is, by @requires).
+        if (!isReferringPartner(ctx, referredByPartnerId)) requireOrganizationAccess(ctx, id);
         return (await ctx.loaders.subscriptionsOfOrganization.load(id)).map(withId);
       },
     },
   };
+}
+
+function isReferringPartner(ctx: Ctx, referredByPartnerId: string | null | undefined): boolean {
+  const principal = ctx.principal;
+  return principal.kind === 'partner' && principal.scopes.has('customers:read') && !!referredByPartnerId && referredByPartnerId === principal.partnerOrganizationId;
 }
 
 interface StartInput {
