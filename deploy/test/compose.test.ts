@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { run, tool } from './tools.ts';
 
 const FILE = 'deploy/compose.yaml';
-const PLATFORM = ['accounts', 'billing', 'consent', 'support', 'worker', 'gateway'];
+const PLATFORM = ['accounts', 'billing', 'consent', 'support', 'worker', 'gateway', 'web'];
 
 interface Service {
   image?: string;

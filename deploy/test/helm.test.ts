@@ -61,8 +61,8 @@ describe('deploy/helm/omurga', () => {
   });
 
   it('runs each platform process as non-root from the one image, with probes and metrics', () => {
-    const platform = render().filter((o) => o.kind === 'Deployment' && o.spec.template.metadata.labels['app.kubernetes.io/component'].match(/^(accounts|billing|consent|support|worker|gateway)$/));
-    expect(platform.map((d) => d.metadata.name).sort()).toEqual(['accounts', 'billing', 'consent', 'gateway', 'support', 'worker'].map((n) => `omurga-omurga-${n}`));
+    const platform = render().filter((o) => o.kind === 'Deployment' && o.spec.template.metadata.labels['app.kubernetes.io/component'].match(/^(accounts|billing|consent|support|worker|gateway|web)$/));
+    expect(platform.map((d) => d.metadata.name).sort()).toEqual(['accounts', 'billing', 'consent', 'gateway', 'support', 'web', 'worker'].map((n) => `omurga-omurga-${n}`));
     for (const deployment of platform) {
       const pod = deployment.spec.template.spec;
       expect(pod.securityContext.runAsNonRoot).toBe(true);
@@ -87,6 +87,8 @@ describe('deploy/helm/omurga', () => {
     expect(config.MONGODB_URI).toBe('mongodb://omurga-omurga-mongodb-0.omurga-omurga-mongodb:27017,omurga-omurga-mongodb-1.omurga-omurga-mongodb:27017,omurga-omurga-mongodb-2.omurga-omurga-mongodb:27017/?replicaSet=rs0');
     expect(config.BILLING_URL).toBe('http://omurga-omurga-billing:4002/graphql');
     expect(config.JWKS_URL).toBe('http://omurga-omurga-accounts:4001/.well-known/jwks.json');
+    // The web front forwards the public API to the gateway's service.
+    expect(config.GATEWAY_URL).toBe('http://omurga-omurga-gateway:4000/graphql');
   });
 
   it('uses external engines and Temporal mTLS when told to', () => {

@@ -9,6 +9,8 @@ const flag = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v =
 // its own address (containers, Kubernetes services) and a Temporal cluster or
 // Temporal Cloud reached over TLS, mTLS or with an API key.
 const deploymentSchema = z.object({
+  /** where the web front's server forwards the public API (the gateway's /graphql) */
+  GATEWAY_URL: url,
   ACCOUNTS_URL: url,
   BILLING_URL: url,
   CONSENT_URL: url,
@@ -39,6 +41,7 @@ const subgraphUrlVariable: Record<SubgraphName, 'ACCOUNTS_URL' | 'BILLING_URL' |
 };
 
 interface BaseConfig {
+  gateway: { port: number; url: string };
   subgraphs: Record<SubgraphName, { port: number; url: string }>;
   auth: { jwksUrl: string };
   temporal: object;
@@ -47,7 +50,7 @@ interface BaseConfig {
 
 /**
  * Applies the deployment settings over the locally derived ones: a subgraph
- * URL given on its own wins over OMURGA_HOST:port (JWKS_URL likewise), and
+ * or gateway URL given on its own wins over OMURGA_HOST:port (JWKS_URL likewise), and
  * Temporal gets its TLS material and API key.
  */
 export function withDeploymentSettings<C extends BaseConfig>(config: C, source: NodeJS.ProcessEnv, jwksUrlGiven: boolean) {
@@ -69,6 +72,7 @@ export function withDeploymentSettings<C extends BaseConfig>(config: C, source: 
   const jwksUrl = jwksUrlGiven || !env.ACCOUNTS_URL ? config.auth.jwksUrl : new URL('/.well-known/jwks.json', env.ACCOUNTS_URL).href;
   return {
     ...config,
+    gateway: { ...config.gateway, url: env.GATEWAY_URL ?? config.gateway.url },
     subgraphs,
     auth: { ...config.auth, jwksUrl },
     temporal: { ...config.temporal, tls, apiKey: env.TEMPORAL_API_KEY },
