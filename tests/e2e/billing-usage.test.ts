@@ -16,6 +16,7 @@ import {
   prepaidBalances,
   recordUsage,
   topUpPrepaidBalance,
+  topUpProblem,
   usageForPeriod,
   usageOnInvoice,
   type UsagePlan,
@@ -172,6 +173,18 @@ describe('BIL-9 prepaid balance with a minimum [004 §6.2]', () => {
     expect(await topUpPrepaidBalance(models, sub.organizationId, { amountMinor: 10_00, currency: 'USD' }, 'payment-7')).toEqual({ currency: 'USD', amountMicros: 110_010_000 });
     await expect(topUpPrepaidBalance(models, sub.organizationId, { amountMinor: 0, currency: 'USD' })).rejects.toThrow(RangeError);
     await expect(topUpPrepaidBalance(models, sub.organizationId, { amountMinor: 100, currency: 'EUR' })).rejects.toThrow(RangeError);
+  });
+
+  it('[004 §6.2] one rule for every top-up, the operator\'s transfer and the customer\'s card purchase: the subscription\'s currency, a positive amount within the invoice bounds', async () => {
+    const sub = await subscription('ACTIVE', 'USD');
+    expect(await topUpProblem(models, sub.organizationId, { amountMinor: 100_00, currency: 'USD' })).toBeNull();
+    expect(await topUpProblem(models, sub.organizationId, { amountMinor: 100_00, currency: 'TRY' })).toEqual({ code: 'CURRENCY_MISMATCH', field: ['amount', 'currency'] });
+    expect(await topUpProblem(models, sub.organizationId, { amountMinor: 100, currency: 'EUR' })).toEqual({ code: 'UNSUPPORTED_CURRENCY', field: ['amount', 'currency'] });
+    expect(await topUpProblem(models, sub.organizationId, { amountMinor: 0, currency: 'USD' })).toEqual({ code: 'MUST_BE_POSITIVE', field: ['amount', 'amountMinor'] });
+    expect(await topUpProblem(models, sub.organizationId, { amountMinor: 1e12, currency: 'USD' })).toEqual({ code: 'TOO_LARGE', field: ['amount', 'amountMinor'] });
+    // A canceled subscription's currency no longer binds; without a live one any supported currency is taken.
+    const ended = await subscription('CANCELED', 'USD');
+    expect(await topUpProblem(models, ended.organizationId, { amountMinor: 100_00, currency: 'TRY' })).toBeNull();
   });
 
   it('debits while the balance is at the minimum or above, then refuses until a top-up; a refused event can be sent again', async () => {

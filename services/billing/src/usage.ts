@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, Types, type InferSchemaType, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
-import type { Money, SubscriptionStatus } from './workflows/contracts.ts';
+import { ENDED_SUBSCRIPTION_STATUSES, type Money, type SubscriptionStatus } from './workflows/contracts.ts';
 import type { BillingModels, UsageRecordDoc, WithId } from './models/index.ts';
 import { SUPPORTED_CURRENCIES, isSupportedCurrency, minorToMicros } from './money.ts';
-import { MAX_QUANTITY } from './input-bounds.ts';
+import { MAX_PRICE_MINOR, MAX_QUANTITY } from './input-bounds.ts';
 
 /**
  * Metered usage (BIL-9) and the prepaid balance that prepaid meters draw on
@@ -216,6 +216,22 @@ function findRecord(models: BillingModels, subscriptionId: Types.ObjectId, event
 export interface PrepaidBalance {
   currency: string;
   amountMicros: number;
+}
+
+/**
+ * Why a prepaid top-up of `amount` cannot be taken, or null [004 §6.2]: a
+ * supported currency, a positive amount within the invoice bounds, and the
+ * organisation's subscription currency (a balance in another one could never
+ * be drawn). One rule for the operator's recorded transfer and the customer's
+ * card purchase.
+ */
+export async function topUpProblem(models: BillingModels, organizationId: string, amount: Money): Promise<{ code: string; field: string[] } | null> {
+  if (!isSupportedCurrency(amount.currency)) return { code: 'UNSUPPORTED_CURRENCY', field: ['amount', 'currency'] };
+  if (!Number.isSafeInteger(amount.amountMinor) || amount.amountMinor <= 0) return { code: 'MUST_BE_POSITIVE', field: ['amount', 'amountMinor'] };
+  if (amount.amountMinor > MAX_PRICE_MINOR) return { code: 'TOO_LARGE', field: ['amount', 'amountMinor'] };
+  const currencies = await models.Subscription.distinct('currency', { organizationId, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } });
+  if (currencies.length && !currencies.includes(amount.currency)) return { code: 'CURRENCY_MISMATCH', field: ['amount', 'currency'] };
+  return null;
 }
 
 /**

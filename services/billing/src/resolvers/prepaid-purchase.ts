@@ -1,7 +1,6 @@
 import { requireOrganizationAccess, requireUser } from '@omurga/shared';
-import { isSupportedCurrency } from '../money.ts';
 import { ProviderTimeoutError, withTimeout } from '../payments/provider.ts';
-import { topUpPrepaidBalance } from '../usage.ts';
+import { topUpPrepaidBalance, topUpProblem } from '../usage.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -26,8 +25,8 @@ export function prepaidPurchaseResolvers({ models, charging }: BillingDeps) {
         // The customer's own billing people pay; operators record transfers with topUpPrepaidBalance instead.
         requireUser(ctx);
         requireOrganizationAccess(ctx, args.organizationId, { roles: INVOICE_ACCESS.roles });
-        if (!isSupportedCurrency(args.amount.currency)) return failure(ctx.locale, 'UNSUPPORTED_CURRENCY', ['amount', 'currency']);
-        if (!Number.isSafeInteger(args.amount.amountMinor) || args.amount.amountMinor <= 0) return failure(ctx.locale, 'MUST_BE_POSITIVE', ['amount', 'amountMinor']);
+        const problem = await topUpProblem(models, args.organizationId, args.amount);
+        if (problem) return failure(ctx.locale, problem.code, problem.field);
         if (!KEY.test(args.idempotencyKey)) return failure(ctx.locale, 'INVALID_IDEMPOTENCY_KEY', ['idempotencyKey']);
         const account = await models.BillingAccount.findById(args.organizationId).lean();
         const method = account?.paymentMethod;

@@ -1,9 +1,6 @@
 import { canAccessOrganization, isEntityId, newestFirstPage, requireOperator, requireOrganizationAccess, withId, type PageArgs } from '@omurga/shared';
 import type { PartnerCommissionDoc, PlanDoc, SubscriptionDoc } from '../models/index.ts';
-import { MAX_PRICE_MINOR } from '../input-bounds.ts';
-import { isSupportedCurrency } from '../money.ts';
-import { ENDED_SUBSCRIPTION_STATUSES } from '../workflows/contracts.ts';
-import { prepaidBalances, recordUsage, topUpPrepaidBalance } from '../usage.ts';
+import { prepaidBalances, recordUsage, topUpPrepaidBalance, topUpProblem } from '../usage.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -33,14 +30,10 @@ export function usageResolvers({ models }: BillingDeps) {
       /** A top-up paid outside the card flow (a transfer), recorded by a billing operator. */
       topUpPrepaidBalance: async (_: unknown, args: { organizationId: string; amount: { currency: string; amountMinor: number }; reference: string }, ctx: Ctx) => {
         requireOperator(ctx, 'BILLING_ADMIN');
-        if (!isSupportedCurrency(args.amount.currency)) return failure(ctx.locale, 'UNSUPPORTED_CURRENCY', ['amount', 'currency']);
-        if (!Number.isSafeInteger(args.amount.amountMinor) || args.amount.amountMinor <= 0) return failure(ctx.locale, 'MUST_BE_POSITIVE', ['amount', 'amountMinor']);
-        if (args.amount.amountMinor > MAX_PRICE_MINOR) return failure(ctx.locale, 'TOO_LARGE', ['amount', 'amountMinor']);
+        const problem = await topUpProblem(models, args.organizationId, args.amount);
+        if (problem) return failure(ctx.locale, problem.code, problem.field);
         const reference = args.reference.trim();
         if (!reference || reference.length > 200) return failure(ctx.locale, 'REQUIRED', ['reference']);
-        // [004 §6.2] the balance pays for usage billed in the subscription's currency: a top-up in another one could never be drawn.
-        const currencies = await models.Subscription.distinct('currency', { organizationId: args.organizationId, status: { $nin: ENDED_SUBSCRIPTION_STATUSES } });
-        if (currencies.length && !currencies.includes(args.amount.currency)) return failure(ctx.locale, 'CURRENCY_MISMATCH', ['amount', 'currency']);
         return { balance: await topUpPrepaidBalance(models, args.organizationId, args.amount, reference), userErrors: [] };
       },
     },
