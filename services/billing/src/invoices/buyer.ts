@@ -1,6 +1,24 @@
-import type { BuyerAddress, InvoiceBuyer } from '@omurga/shared/contracts';
+type Text = string | null | undefined;
 
-export type { BuyerAddress, InvoiceBuyer };
+/** The buyer's address as stored on an invoice (accounts' InvoiceBuyer address, frozen). */
+export interface BuyerAddress {
+  line1?: Text;
+  line2?: Text;
+  district?: Text;
+  city?: Text;
+  postalCode?: Text;
+  country?: Text;
+}
+
+/** The buyer as frozen on an invoice at issue; accounts' InvoiceBuyer is one. */
+export interface InvoiceBuyer {
+  customerType: string;
+  legalName: string;
+  taxId?: Text;
+  taxOffice?: Text;
+  nationalId?: Text;
+  address?: BuyerAddress | null;
+}
 
 /** A company is identified by its VKN, a person (or sole proprietor) by their TCKN [VUK art. 230]. */
 export function buyerIdentifier(buyer: InvoiceBuyer): { scheme: 'VKN' | 'TCKN'; value: string } | null {

@@ -233,3 +233,8 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   }
   return root.end({ prettyPrint: true });
 }
+
+/** The configured builder: an invoice's XML and the profile it was built in. */
+export function ublTrDocument(seller: UblSeller, companyProfile: CompanyProfile): (invoice: InvoiceForUbl) => { xml: string; profile: UblTrProfile } {
+  return (invoice) => ({ xml: buildUblTrInvoice(invoice, { seller, companyProfile }), profile: ublProfile(invoice.customer?.buyer, companyProfile) });
+}

@@ -59,6 +59,14 @@ const invoiceSchema = new Schema(
     /** ETTN: the e-invoice's UUID, fixed at issue so every UBL-TR download is the same document */
     ettn: { type: String, default: null },
     /** for foreign-currency invoices, TRY per unit of `currency` used at issue (PricingExchangeRate), with its source */
+    /** the last hand-over to the e-invoice integrator (issue 15) */
+    eInvoice: {
+      type: new Schema(
+        { integrator: String, profile: String, status: String, reference: String, detail: { type: String, default: null }, sentAt: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
     exchangeRate: { type: new Schema({ rate: { type: String, required: true }, source: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }), default: null },
     subscriptionId: { type: Schema.Types.ObjectId, default: null },
     periodIndex: { type: Number, default: null },
