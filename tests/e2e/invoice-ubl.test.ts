@@ -48,7 +48,7 @@ const COMPANY = {
 };
 
 const INVOICE = `query($o: ID!) { organization(id: $o) { invoices(first: 5) { edges { node {
-  id number currency ettn ublUrl pdfUrl
+  id number total { currency } ettn ublUrl pdfUrl
   buyer { legalName customerType taxId taxOffice nationalId address }
   eInvoice { integrator profile status reference }
 } } } } }`;
@@ -59,7 +59,7 @@ const SEND = `mutation($id: ID!) { sendEInvoice(invoiceId: $id) {
 interface Invoice {
   id: string;
   number: string;
-  currency: string;
+  total: { currency: string };
   ettn: string;
   ublUrl: string;
   pdfUrl: string;
@@ -78,7 +78,11 @@ async function customerWithInvoice(currency: 'TRY' | 'USD', overrides: Record<st
   expect(started.errors).toBeUndefined();
   expect(started.data!.startSubscription.userErrors).toEqual([]);
   const invoices = await waitFor(
-    async () => (await graphql(gw, INVOICE, { token: owner.accessToken, variables: { o: owner.organizationId } })).data!.organization.invoices.edges as { node: Invoice }[],
+    async () => {
+      const response = await graphql(gw, INVOICE, { token: owner.accessToken, variables: { o: owner.organizationId } });
+      expect(response.errors).toBeUndefined();
+      return response.data!.organization.invoices.edges as { node: Invoice }[];
+    },
     (edges) => edges!.length > 0,
     30_000,
   );
@@ -143,7 +147,7 @@ describe('invoices in UBL-TR 1.2 through the gateway (issue 15, VUK art. 230)', 
 
   it("an individual's USD invoice with stamp duty is an e-Arşiv document with the exchange rate used at issue", async () => {
     const { owner, invoice } = await customerWithInvoice('USD', {});
-    expect(invoice.currency).toBe('USD');
+    expect(invoice.total.currency).toBe('USD');
     expect(invoice.buyer).toMatchObject({ customerType: 'INDIVIDUAL', nationalId: IDS.tckn, taxId: null });
     const ubl = await download(invoice.ublUrl, owner.accessToken);
     expect(ubl.status).toBe(200);

@@ -39,6 +39,10 @@ export interface InvoicePdfRouteDeps {
 
 const t = createTranslator({
   NOT_FOUND: { tr: 'Fatura bulunamadı.', en: 'Invoice not found.' },
+  NO_EINVOICE_DOCUMENT: {
+    tr: 'Bu fatura UBL-TR belgesi olmadan (ETTN ya da kur bilgisi olmadan) düzenlenmiş.',
+    en: 'This invoice was issued without a UBL-TR document (no ETTN or exchange rate).',
+  },
 });
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -63,7 +67,7 @@ interface InvoiceFile {
 }
 
 /** One download route: the same authentication, authorisation and errors for every format. */
-function invoiceFileRoute(app: Express, path: string, deps: InvoicePdfRouteDeps, produce: (invoice: InvoiceDoc, locale: Locale) => Promise<InvoiceFile>): void {
+function invoiceFileRoute(app: Express, path: string, deps: InvoicePdfRouteDeps, produce: (invoice: InvoiceDoc, locale: Locale) => Promise<InvoiceFile | 'unavailable'>): void {
   app.get(path, async (req, res) => {
     const locale = localeFromAcceptLanguage(req.get('accept-language'));
     const ctx = await authenticate(req, deps.verify);
@@ -81,13 +85,14 @@ function invoiceFileRoute(app: Express, path: string, deps: InvoicePdfRouteDeps,
     });
     if (!allowed) return fail(res, 403, 'FORBIDDEN', locale);
 
-    let file: InvoiceFile;
+    let file: InvoiceFile | 'unavailable';
     try {
       file = await produce(invoice, ctx.locale);
     } catch (error) {
       deps.logger?.error({ err: error, invoiceId: id, path }, 'invoice download failed');
       return fail(res, 500, 'INTERNAL_SERVER_ERROR', locale);
     }
+    if (file === 'unavailable') return fail(res, 409, 'NO_EINVOICE_DOCUMENT', locale);
     res
       .status(200)
       .set({
@@ -104,7 +109,12 @@ function invoiceFileRoute(app: Express, path: string, deps: InvoicePdfRouteDeps,
 export function invoicePdfRoute(app: Express, deps: InvoicePdfRouteDeps): void {
   invoiceFileRoute(app, INVOICE_PDF_PATH, deps, async (invoice, locale) => ({ body: await deps.render(invoice, locale), contentType: 'application/pdf', extension: 'pdf' }));
   const ubl = deps.ubl;
-  if (ubl) invoiceFileRoute(app, INVOICE_UBL_PATH, deps, async (invoice) => ({ body: ubl(invoice), contentType: 'application/xml; charset=utf-8', extension: 'xml' }));
+  if (!ubl) return;
+  invoiceFileRoute(app, INVOICE_UBL_PATH, deps, async (invoice) => {
+    // Invoices issued before the UBL-TR export have no ETTN (nor, in USD, a stored rate).
+    if (!invoice.ettn || (invoice.currency !== 'TRY' && !invoice.exchangeRate)) return 'unavailable';
+    return { body: ubl(invoice), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
+  });
 }
 
 /** For SubgraphDefinition.setup's `routes`: `routes: invoicePdfRoutes({ models, verify, render, logger })`. */
