@@ -70,6 +70,7 @@ export function fileProxy(app: Express, route: FileRoute): void {
 export function fileRoutes(urls: { billing: string; support: string; consent: string }): FileRoute[] {
   return [
     { path: '/invoices/:id/pdf', graphqlUrl: urls.billing, service: 'billing' },
+    { path: '/invoices/:id/ubl', graphqlUrl: urls.billing, service: 'billing' },
     { path: '/support/attachments/:id', graphqlUrl: urls.support, service: 'support' },
     { path: '/exports/:id', graphqlUrl: urls.consent, service: 'consent' },
   ];

@@ -124,6 +124,9 @@ describe('dunning', () => {
     const kept = await walk.models.Invoice.findById(invoice!._id).lean();
     expect(kept!.restrictedAt).not.toBeNull();
     expect(kept!.retainUntil!.getUTCFullYear()).toBe(invoice!.issuedAt.getUTCFullYear() + 10);
+    // VUK 230: the buyer identity frozen at issue is part of the kept record (issue 15).
+    expect(kept!.customer!.buyer).toMatchObject({ legalName: 'Test Org A.Ş.', taxId: '4840847211', taxOffice: 'Mecidiyeköy', address: { city: 'İstanbul' } });
+    expect(kept!.ettn).toMatch(/^[0-9a-f-]{36}$/);
     const [record] = walk.personalData.records.callsOf('recordDestruction').map((call) => call.input as { reports: { service: string; kept: { collection: string }[] }[] });
     expect(record!.reports.find((r) => r.service === 'billing')!.kept.map((k) => k.collection)).toEqual(['invoices']);
     expect(await walk.charges()).toEqual([

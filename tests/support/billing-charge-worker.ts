@@ -13,6 +13,7 @@ import mongoose from 'mongoose';
 import { createLogger } from '@omurga/shared';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { billingActivities } from '../../services/billing/src/activities.ts';
+import { sandboxExchangeRates } from '../../services/billing/src/invoices/exchange-rates.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
 import { billingModels } from '../../services/billing/src/models/index.ts';
 import { createSandboxProvider } from '../../services/billing/src/payments/sandbox.ts';
@@ -52,6 +53,7 @@ const worker = await Worker.create({
     outbox: createBillingOutbox({ models, temporal: client, logger: createLogger('billing-charge-worker', 'silent') }),
     invoicePrefix: 'CRS',
     commissionRateBasisPoints: 1000,
+    exchangeRates: sandboxExchangeRates({ USD: '41.2500' }),
   }),
 });
 process.stdout.write('ready\n');

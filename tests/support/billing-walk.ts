@@ -12,6 +12,7 @@ import { billingPersonalDataActivities } from '../../services/billing/src/person
 import { fakeAccountsActivities } from '../../services/accounts/test/workflows/accounts-workers.ts';
 import { fakePlatformPersonalData, personalDataWorkers } from '../../services/consent/test/workflows/personal-data-workers.ts';
 import { billingActivities } from '../../services/billing/src/activities.ts';
+import { sandboxExchangeRates } from '../../services/billing/src/invoices/exchange-rates.ts';
 import { seedCatalogue } from '../../services/billing/src/catalogue-seed.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
 import { billingModels, type BillingModels, type InvoiceDoc, type PlanDoc, type PolicyDoc, type SubscriptionDoc } from '../../services/billing/src/models/index.ts';
@@ -66,6 +67,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
           outbox: createBillingOutbox({ models, temporal: env.client, logger }),
           invoicePrefix: 'TST',
           commissionRateBasisPoints: 1000,
+          exchangeRates: sandboxExchangeRates({ USD: '41.2500' }),
         }),
         ...billingPersonalDataActivities(models, env.client),
       },

@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { handStandingToBilling } from './billing-standing.ts';
 import { isEntityId, isLocale } from '@omurga/shared';
-import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type OrganizationBillingProfile, type TermsObjectionAccountsActivities, type UserContact, type UserContactActivities } from '@omurga/shared/contracts';
+import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type InvoiceBuyer, type OrganizationBillingProfile, type TermsObjectionAccountsActivities, type UserContact, type UserContactActivities } from '@omurga/shared/contracts';
 import { holdResources, releaseResources } from './licensed-resources.ts';
-import type { AccountsModels } from './models.ts';
+import type { AccountsModels, OrganizationDoc } from './models.ts';
 import { LifecycleError, changeOrganization, type OrganizationChange } from './organization-lifecycle.ts';
 import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRole } from '@omurga/shared/contracts';
 
@@ -80,7 +80,7 @@ const BILLING_CONTACT_ROLES = ['OWNER', 'BILLING'] as const;
 
 async function billingProfile(models: AccountsModels, organizationId: string): Promise<OrganizationBillingProfile> {
   const org = isEntityId(organizationId)
-    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1 }).lean()
+    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1, customerType: 1, taxId: 1, taxOffice: 1, nationalId: 1, billingAddress: 1 }).lean()
     : null;
   if (!org) throw ApplicationFailure.nonRetryable(`organisation ${organizationId} does not exist`, ORGANIZATION_NOT_FOUND);
 
@@ -104,6 +104,24 @@ async function billingProfile(models: AccountsModels, organizationId: string): P
     customerCode: org.customerCode ?? null,
     referredByPartnerId: org.referredByPartnerId?.toString() ?? null,
     contacts,
+    buyer: invoiceBuyer(org),
+  };
+}
+
+const text = (value: string | null | undefined) => value ?? null;
+
+/** The buyer as VUK art. 230 wants it on the invoice; billing freezes it at issue. */
+function invoiceBuyer(org: Pick<OrganizationDoc, 'name' | 'customerType' | 'taxId' | 'taxOffice' | 'nationalId' | 'billingAddress'>): InvoiceBuyer {
+  const address = org.billingAddress;
+  return {
+    customerType: org.customerType,
+    legalName: org.name,
+    taxId: text(org.taxId),
+    taxOffice: text(org.taxOffice),
+    nationalId: text(org.nationalId),
+    address: address
+      ? { line1: text(address.line1), line2: text(address.line2), district: text(address.district), city: text(address.city), postalCode: text(address.postalCode), country: text(address.country) }
+      : null,
   };
 }
 

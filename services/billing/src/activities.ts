@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { Types } from 'mongoose';
 import { addDuration } from '@omurga/shared';
@@ -10,6 +10,7 @@ import type { BillingOutbox } from './emails.ts';
 import { composeInvoice } from './invoice-lines.ts';
 import { priceIn } from './money.ts';
 import { invoiceDueAt } from './invoices/due-date.ts';
+import type { ExchangeRateSource } from './invoices/exchange-rates.ts';
 import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts';
 import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
@@ -24,6 +25,8 @@ export interface BillingActivityDeps {
   outbox: BillingOutbox;
   invoicePrefix: string;
   commissionRateBasisPoints: number;
+  /** the TRY rate stored on foreign-currency invoices at issue (UBL-TR PricingExchangeRate) */
+  exchangeRates: ExchangeRateSource;
 }
 
 const notFound = (what: string) => ApplicationFailure.nonRetryable(`${what} not found`, BILLING_NOT_FOUND);
@@ -206,6 +209,8 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
           _id: invoiceId,
           organizationId: subscription.organizationId,
           customer,
+          ettn: randomUUID(),
+          exchangeRate: currency === 'TRY' ? null : { rate: await deps.exchangeRates.tryPer(currency, issuedAtDate), source: deps.exchangeRates.name, at: issuedAtDate },
           subscriptionId: subscription._id,
           periodIndex,
           key,

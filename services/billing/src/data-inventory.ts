@@ -8,7 +8,13 @@ import { declareInventory } from '@omurga/shared/contracts';
 export const BILLING_DATA_INVENTORY = declareInventory('billing', [
   {
     collection: 'invoices',
-    fields: ['customer.name', 'customer.customerCode', 'lines', 'paymentReference'],
+    fields: [
+      'customer.name',
+      'customer.customerCode',
+      'customer.buyer (legal name, TCKN or VKN, tax office, billing address: VUK 230)',
+      'lines',
+      'paymentReference',
+    ],
     dataSubjects: 'individual customers and sole proprietors (as buyers)',
     purpose: 'invoicing and bookkeeping',
     legalBasis: 'KVKK 5/2-ç (legal obligation: VUK 230, VUK 253 five years, TTK 82 ten years)',
@@ -35,6 +41,16 @@ export const BILLING_DATA_INVENTORY = declareInventory('billing', [
     retention: 'P10Y',
     retentionTrigger: 'end of the calendar year of the attempt',
     recipients: ['payment institution'],
+  },
+  {
+    collection: 'sandbox_einvoices',
+    fields: ['xml (the UBL-TR document, with the buyer identity)'],
+    dataSubjects: 'individual customers and sole proprietors (as buyers)',
+    purpose: 'record of what the sandbox e-invoice integrator was sent (local runs and tests only)',
+    legalBasis: 'KVKK 5/2-ç (legal obligation: VUK 230, e-Fatura / e-Arşiv)',
+    retention: 'P10Y',
+    retentionTrigger: 'end of the calendar year the invoice was issued in',
+    recipients: ['none (a production integrator keeps its own copy as the e-invoice integrator above)'],
   },
   {
     collection: 'billing_emails',

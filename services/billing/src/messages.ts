@@ -31,6 +31,7 @@ export const t = createTranslator({
   SAME_PLAN: { tr: 'Abonelik zaten bu pakette.', en: 'The subscription is already on this plan.' },
   INVOICE_NOT_FOUND: { tr: 'Fatura bulunamadı.', en: 'Invoice not found.' },
   INVOICE_ALREADY_PAID: { tr: 'Fatura zaten ödenmiş.', en: 'The invoice is already paid.' },
+  EINVOICE_NOT_AVAILABLE: { tr: 'Bu fatura e-fatura olarak gönderilemez (ETTN yok ya da entegratör ayarlanmamış).', en: 'This invoice cannot be sent as an e-invoice (it has no ETTN, or no integrator is configured).' },
   INVOICE_NOT_PAID: { tr: 'Fatura ödenmemiş; itiraz yalnızca ödenmiş faturaya yapılabilir.', en: 'The invoice is not paid; only a paid invoice can be charged back.' },
   INVALID_DURATION: { tr: 'ISO-8601 süre olmalıdır (ör. P14D, P1M, PT30S).', en: 'Must be an ISO-8601 duration (e.g. P14D, P1M, PT30S).' },
   INVALID_CODE: {

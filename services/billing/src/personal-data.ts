@@ -10,7 +10,10 @@ import { prepaidLedger } from './usage.ts';
  * Invoices are accounting records: they are kept for the legal period (VUK
  * 253: 5 years; TTK 82: 10 years, from the end of the year of issue) and
  * restricted to billing operators; periodic destruction anonymises their buyer
- * afterwards. The stored card token and the e-mail recipients go at once.
+ * afterwards. The buyer identity frozen on an invoice (VUK art. 230: name,
+ * TCKN/VKN, tax office, address) is part of the record and is kept with it;
+ * destroyExpired removes it with the rest of `customer`. The stored card
+ * token and the e-mail recipients go at once.
  */
 
 const LEGAL_BASIS = 'VUK art. 253 (5 years) and TTK art. 82 (10 years) from the end of the year of issue';
@@ -64,7 +67,7 @@ export async function eraseSubject(models: BillingModels, temporal: Client, subj
       const until = Math.max(...invoices.map((i) => invoiceRetainUntil(i.issuedAt).getTime()));
       kept.push({
         collection: 'invoices',
-        description: 'invoices with the buyer as printed, and their payment records',
+        description: 'invoices with the buyer as printed (legal name, TCKN or VKN, tax office, address), and their payment records',
         count: invoices.length,
         legalBasis: LEGAL_BASIS,
         keptUntil: new Date(until).toISOString().slice(0, 10),

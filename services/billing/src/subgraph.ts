@@ -10,6 +10,8 @@ import { seedCatalogue } from './catalogue-seed.ts';
 import { createBillingOutbox } from './emails.ts';
 import { invoicePdfRenderer } from './invoices/pdf.ts';
 import { invoicePdfRoutes } from './invoices/pdf-route.ts';
+import { ublTrDocument } from './invoices/ubl-tr.ts';
+import { selectEInvoiceIntegrator } from './einvoice/sandbox.ts';
 import { billingLoaders, type BillingLoaders } from './loaders.ts';
 import { billingModels } from './models/index.ts';
 import { selectPaymentProvider } from './payments/select-provider.ts';
@@ -23,7 +25,9 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
     await Promise.all(Object.values(models).map((model) => model.init()));
     const seeded = await seedCatalogue(models);
     if (seeded.policiesInserted || seeded.plansInserted) logger.info(seeded, 'catalogue presets seeded');
-    const { seller, ...settings } = loadBillingConfig();
+    const { seller, eInvoice, ...settings } = loadBillingConfig();
+    const ubl = ublTrDocument({ ...seller, ...eInvoice.sellerPlace }, eInvoice.companyProfile);
+    const eInvoices = { integrator: selectEInvoiceIntegrator(eInvoice.integrator, db), document: ubl };
     const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
     const payments = selectPaymentProvider(process.env, db);
     const temporal = await connectServiceTemporal({
@@ -45,10 +49,10 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
       }),
     });
     return {
-      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs } }),
+      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs }, eInvoices }),
       loaders: () => billingLoaders(models),
       verifier,
-      routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller) }),
+      routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller), ubl: (invoice) => ubl(invoice).xml }),
       readiness: {
         temporal: async () => {
           if (!temporal.running()) throw new Error('activity worker not running');

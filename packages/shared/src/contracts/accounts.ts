@@ -108,6 +108,30 @@ export interface OrganizationBillingProfile {
   referredByPartnerId: string | null;
   /** owners and BILLING members, in their own language */
   contacts: BillingContact[];
+  /** the buyer's legal identity printed on invoices (VUK art. 230); absent for organisations that never gave it */
+  buyer?: InvoiceBuyer | null;
+}
+
+/** Who the buyer is in law: a company with its VKN and tax office, or a person with their TCKN. */
+export interface InvoiceBuyer {
+  /** CORPORATE, SOLE_PROPRIETOR or INDIVIDUAL, as at sign-up */
+  customerType: string;
+  legalName: string;
+  /** VKN (10 digits), companies */
+  taxId: string | null;
+  taxOffice: string | null;
+  /** TCKN (11 digits), individuals and sole proprietors */
+  nationalId: string | null;
+  address: BuyerAddress | null;
+}
+
+export interface BuyerAddress {
+  line1: string | null;
+  line2: string | null;
+  district: string | null;
+  city: string | null;
+  postalCode: string | null;
+  country: string | null;
 }
 
 // ── CON-4: accounts' part in a terms objection ───────────────────────────────

@@ -21,6 +21,14 @@ export const DEFAULT_BILLING_PROFILE: Omit<OrganizationBillingProfile, 'organiza
   customerCode: 'MUS-TEST-0001',
   referredByPartnerId: null,
   contacts: [{ email: 'billing@example.test', locale: 'tr' }],
+  buyer: {
+    customerType: 'CORPORATE',
+    legalName: 'Test Org A.Ş.',
+    taxId: '4840847211',
+    taxOffice: 'Mecidiyeköy',
+    nationalId: null,
+    address: { line1: 'Halaskargazi Cad. No: 12', line2: null, district: 'Şişli', city: 'İstanbul', postalCode: '34371', country: 'TR' },
+  },
 };
 
 /**

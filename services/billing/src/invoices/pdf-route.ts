@@ -19,6 +19,8 @@ import type { BillingModels, InvoiceDoc } from '../models/index.ts';
  * the answer is a file. Errors are JSON { code, message }.
  */
 export const INVOICE_PDF_PATH = '/invoices/:id/pdf';
+/** GET /invoices/:id/ubl (issue 15): the same invoice as UBL-TR 1.2 XML, under the same authorisation. */
+export const INVOICE_UBL_PATH = '/invoices/:id/ubl';
 
 /** Who may download: the organisation's owners, admins and billing members, and billing operators (SUPER_ADMIN holds every role). */
 export const INVOICE_PDF_MEMBER_ROLES: readonly MemberRole[] = ['OWNER', 'ADMIN', 'BILLING'];
@@ -30,11 +32,17 @@ export interface InvoicePdfRouteDeps {
   verify: TokenVerifier;
   /** renders the invoice in the caller's language (looks up seller and customer) */
   render: (invoice: InvoiceDoc, locale: Locale) => Promise<Buffer>;
+  /** the invoice's UBL-TR XML; without it only the PDF route is registered */
+  ubl?: (invoice: InvoiceDoc) => string;
   logger?: Logger;
 }
 
 const t = createTranslator({
   NOT_FOUND: { tr: 'Fatura bulunamadı.', en: 'Invoice not found.' },
+  NO_EINVOICE_DOCUMENT: {
+    tr: 'Bu fatura UBL-TR belgesi olmadan (ETTN ya da kur bilgisi olmadan) düzenlenmiş.',
+    en: 'This invoice was issued without a UBL-TR document (no ETTN or exchange rate).',
+  },
 });
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -52,9 +60,15 @@ async function authenticate(req: Request, verify: TokenVerifier): Promise<Reques
   }
 }
 
-/** Registers the route on the service's express app. */
-export function invoicePdfRoute(app: Express, deps: InvoicePdfRouteDeps): void {
-  app.get(INVOICE_PDF_PATH, async (req, res) => {
+interface InvoiceFile {
+  body: Buffer | string;
+  contentType: string;
+  extension: string;
+}
+
+/** One download route: the same authentication, authorisation and errors for every format. */
+function invoiceFileRoute(app: Express, path: string, deps: InvoicePdfRouteDeps, produce: (invoice: InvoiceDoc, locale: Locale) => Promise<InvoiceFile | 'unavailable'>): void {
+  app.get(path, async (req, res) => {
     const locale = localeFromAcceptLanguage(req.get('accept-language'));
     const ctx = await authenticate(req, deps.verify);
     if (ctx === 'invalid') return fail(res.set('WWW-Authenticate', 'Bearer'), 401, 'UNAUTHENTICATED', locale, 'INVALID_TOKEN');
@@ -71,22 +85,35 @@ export function invoicePdfRoute(app: Express, deps: InvoicePdfRouteDeps): void {
     });
     if (!allowed) return fail(res, 403, 'FORBIDDEN', locale);
 
-    let pdf: Buffer;
+    let file: InvoiceFile | 'unavailable';
     try {
-      pdf = await deps.render(invoice, ctx.locale);
+      file = await produce(invoice, ctx.locale);
     } catch (error) {
-      deps.logger?.error({ err: error, invoiceId: id }, 'invoice PDF failed');
+      deps.logger?.error({ err: error, invoiceId: id, path }, 'invoice download failed');
       return fail(res, 500, 'INTERNAL_SERVER_ERROR', locale);
     }
+    if (file === 'unavailable') return fail(res, 409, 'NO_EINVOICE_DOCUMENT', locale);
     res
       .status(200)
       .set({
-        'Content-Type': 'application/pdf',
-        'Content-Disposition': `attachment; filename=${invoice.number}.pdf`,
+        'Content-Type': file.contentType,
+        'Content-Disposition': `attachment; filename=${invoice.number}.${file.extension}`,
         'Cache-Control': 'private, no-store',
         'X-Content-Type-Options': 'nosniff',
       })
-      .end(pdf);
+      .end(file.body);
+  });
+}
+
+/** Registers the PDF route (and the UBL-TR one when `deps.ubl` is given) on the service's express app. */
+export function invoicePdfRoute(app: Express, deps: InvoicePdfRouteDeps): void {
+  invoiceFileRoute(app, INVOICE_PDF_PATH, deps, async (invoice, locale) => ({ body: await deps.render(invoice, locale), contentType: 'application/pdf', extension: 'pdf' }));
+  const ubl = deps.ubl;
+  if (!ubl) return;
+  invoiceFileRoute(app, INVOICE_UBL_PATH, deps, async (invoice) => {
+    // Invoices issued before the UBL-TR export have no ETTN (nor, in USD, a stored rate).
+    if (!invoice.ettn || (invoice.currency !== 'TRY' && !invoice.exchangeRate)) return 'unavailable';
+    return { body: ubl(invoice), contentType: 'application/xml; charset=utf-8', extension: 'xml' };
   });
 }
 

@@ -3,6 +3,7 @@ import type { Locale } from '@omurga/shared';
 import { DateTime } from 'luxon';
 import PDFDocument from 'pdfkit';
 import type { InvoiceDoc, InvoiceLine, InvoiceStatus } from '../models/index.ts';
+import { buyerIdentifier, formatBuyerAddress, type InvoiceBuyer } from './buyer.ts';
 import { formatMoney, isSupportedCurrency, MINOR_DIGITS } from '../money.ts';
 
 /**
@@ -19,7 +20,7 @@ export type InvoiceForPdf = Pick<
 
 export interface InvoiceParties {
   seller: { name: string; taxOffice: string; taxId: string; address: string };
-  customer: { name: string; customerCode?: string | null };
+  customer: { name: string; customerCode?: string | null; buyer?: InvoiceBuyer | null };
   locale: Locale;
 }
 
@@ -49,6 +50,7 @@ const LABELS = {
     customerCode: 'Müşteri Kodu',
     taxOffice: 'Vergi Dairesi',
     taxId: 'VKN',
+    nationalId: 'TCKN',
     description: 'Açıklama',
     quantity: 'Miktar',
     unitPrice: 'Birim Fiyat',
@@ -67,7 +69,8 @@ const LABELS = {
     customer: 'Bill to',
     customerCode: 'Customer code',
     taxOffice: 'Tax office',
-    taxId: 'Tax ID',
+    taxId: 'Tax ID (VKN)',
+    nationalId: 'National ID (TCKN)',
     description: 'Description',
     quantity: 'Quantity',
     unitPrice: 'Unit price',
@@ -199,7 +202,15 @@ function header(doc: Doc, invoice: InvoiceForPdf, parties: InvoiceParties): numb
   doc.fillColor('black').fontSize(11);
   write(doc, customer.name, PAGE.margin, doc.y + 2, { width: 300 }, true);
   doc.fontSize(TEXT_SIZE);
-  if (customer.customerCode) doc.fillColor(GREY).text(`${l.customerCode}: ${customer.customerCode}`, PAGE.margin, doc.y + 2);
+  doc.fillColor(GREY);
+  const buyer = customer.buyer;
+  // VUK art. 230: the buyer's address, tax office and VKN (or TCKN), as frozen at issue.
+  const address = formatBuyerAddress(buyer?.address);
+  if (address) doc.text(address, PAGE.margin, doc.y + 2, { width: 300 });
+  const id = buyer && buyerIdentifier(buyer);
+  if (buyer?.taxOffice) doc.text(`${l.taxOffice}: ${buyer.taxOffice}`, PAGE.margin, doc.y + 2);
+  if (id) doc.text(`${id.scheme === 'VKN' ? l.taxId : l.nationalId}: ${id.value}`, PAGE.margin, doc.y + 2);
+  if (customer.customerCode) doc.text(`${l.customerCode}: ${customer.customerCode}`, PAGE.margin, doc.y + 2);
   return doc.y + 20;
 }
 
@@ -288,7 +299,7 @@ export async function renderInvoicePdf(invoice: InvoiceForPdf, parties: InvoiceP
 /** The `render` of the PDF route: the seller from configuration, the buyer as frozen on the invoice at issue. */
 export function invoicePdfRenderer(
   seller: InvoiceParties['seller'],
-): (invoice: InvoiceForPdf & { organizationId: string; customer?: { name: string; customerCode?: string | null } | null }, locale: Locale) => Promise<Buffer> {
+): (invoice: InvoiceForPdf & { organizationId: string; customer?: InvoiceParties['customer'] | null }, locale: Locale) => Promise<Buffer> {
   return (invoice, locale) =>
     renderInvoicePdf(invoice, { seller, customer: invoice.customer ?? { name: invoice.organizationId, customerCode: null }, locale });
 }

@@ -20,6 +20,24 @@ const lineSchema = new Schema(
   { _id: false },
 );
 
+const addressSchema = new Schema(
+  { line1: String, line2: String, district: String, city: String, postalCode: String, country: String },
+  { _id: false },
+);
+
+/** The buyer's legal identity as printed (VUK art. 230): kept with the invoice for its legal period (CON-6). */
+const buyerSchema = new Schema(
+  {
+    customerType: { type: String, required: true },
+    legalName: { type: String, required: true },
+    taxId: { type: String, default: null },
+    taxOffice: { type: String, default: null },
+    nationalId: { type: String, default: null },
+    address: { type: addressSchema, default: null },
+  },
+  { _id: false },
+);
+
 const statusChangeSchema = new Schema(
   { from: { type: String, default: null }, to: { type: String, required: true }, at: { type: Date, required: true }, reason: { type: String, default: null } },
   { _id: false },
@@ -35,9 +53,21 @@ const invoiceSchema = new Schema(
     organizationId: { type: String, required: true },
     /** the buyer as printed, frozen at issue */
     customer: {
-      type: new Schema({ name: { type: String, required: true }, customerCode: { type: String, default: null } }, { _id: false }),
+      type: new Schema({ name: { type: String, required: true }, customerCode: { type: String, default: null }, buyer: { type: buyerSchema, default: null } }, { _id: false }),
       default: null,
     },
+    /** ETTN: the e-invoice's UUID, fixed at issue so every UBL-TR download is the same document */
+    ettn: { type: String, default: null },
+    /** for foreign-currency invoices, TRY per unit of `currency` used at issue (PricingExchangeRate), with its source */
+    /** the last hand-over to the e-invoice integrator (issue 15) */
+    eInvoice: {
+      type: new Schema(
+        { integrator: String, profile: String, status: String, reference: String, detail: { type: String, default: null }, sentAt: Date },
+        { _id: false },
+      ),
+      default: null,
+    },
+    exchangeRate: { type: new Schema({ rate: { type: String, required: true }, source: { type: String, required: true }, at: { type: Date, required: true } }, { _id: false }), default: null },
     subscriptionId: { type: Schema.Types.ObjectId, default: null },
     periodIndex: { type: Number, default: null },
     /** idempotency key of the issue, e.g. subscription/<id>/period/<n> */

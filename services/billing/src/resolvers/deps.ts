@@ -3,6 +3,7 @@ import type { MemberRole, OperatorRole, SubgraphContext } from '@omurga/shared';
 import type { BillingLoaders } from '../loaders.ts';
 import type { BillingModels } from '../models/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
+import type { EInvoiceSending } from '../einvoice/send.ts';
 
 export interface CardCharging {
   provider: PaymentProvider;
@@ -16,6 +17,8 @@ export interface BillingDeps {
   paymentProvider: string;
   /** charges the card on file outside the subscription lifecycle (prepaid credit); absent in tests that never charge */
   charging?: CardCharging;
+  /** hands UBL-TR documents to the e-invoice integrator; absent in tests that never send */
+  eInvoices?: EInvoiceSending;
 }
 
 export type Ctx = SubgraphContext<BillingLoaders>;

@@ -11,6 +11,8 @@ import {
 import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '../workflows/contracts.ts';
 import { recordInvoicePayment } from '../subscription-requests.ts';
 import type { InvoiceDoc } from '../models/index.ts';
+import { sendEInvoice } from '../einvoice/send.ts';
+import { formatBuyerAddress } from '../invoices/buyer.ts';
 import { INVOICE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -21,7 +23,7 @@ const mayRead = (ctx: Ctx, invoice: InvoiceDoc) =>
   canAccessOrganization(ctx, invoice.organizationId, INVOICE_ACCESS) && (!invoice.restrictedAt || ctx.principal.kind === 'operator');
 
 /** BIL-8: invoices, read by billing roles; payments and chargebacks recorded by billing operators. */
-export function invoiceResolvers({ models, temporal }: BillingDeps) {
+export function invoiceResolvers({ models, temporal, eInvoices }: BillingDeps) {
   const tellSubscription = async (invoice: InvoiceDoc, name: string, payload?: unknown) => {
     if (!invoice.subscriptionId) return;
     await temporal.workflow
@@ -59,6 +61,13 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
         await tellSubscription(invoice, SUBSCRIPTION_SIGNALS.chargeback, { invoiceId: invoice._id.toString(), reason: args.reason.trim() });
         return { invoice: withId(invoice), userErrors: [] };
       },
+      sendEInvoice: async (_: unknown, args: { invoiceId: string }, ctx: Ctx) => {
+        requireOperator(ctx, 'BILLING_ADMIN');
+        const invoice = await findInvoice(args.invoiceId);
+        if (!invoice) return failure(ctx.locale, 'INVOICE_NOT_FOUND', ['invoiceId']);
+        if (!eInvoices || !invoice.ettn) return failure(ctx.locale, 'EINVOICE_NOT_AVAILABLE', ['invoiceId']);
+        return { invoice: withId(await sendEInvoice(models, eInvoices, invoice)), userErrors: [] };
+      },
       resolveChargeback: async (_: unknown, args: { invoiceId: string }, ctx: Ctx) => {
         requireOperator(ctx, 'BILLING_ADMIN');
         const invoice = await findInvoice(args.invoiceId);
@@ -86,6 +95,11 @@ export function invoiceResolvers({ models, temporal }: BillingDeps) {
         return subscription && withId(subscription);
       },
       pdfUrl: (invoice: InvoiceDoc & { id: string }) => `/invoices/${invoice.id}/pdf`,
+      ublUrl: (invoice: InvoiceDoc & { id: string }) => `/invoices/${invoice.id}/ubl`,
+      buyer: (invoice: InvoiceDoc) => {
+        const buyer = invoice.customer?.buyer;
+        return buyer ? { ...buyer, address: formatBuyerAddress(buyer.address) } : null;
+      },
     },
   };
 }

@@ -6,7 +6,7 @@
  * same state as one call).
  */
 
-import type { BillingContact } from '@omurga/shared/contracts';
+import type { BillingContact, InvoiceBuyer } from '@omurga/shared/contracts';
 
 // Defined once in the lifecycle core; re-exported for the service's other modules.
 export {
@@ -41,6 +41,8 @@ export interface PinnedPeriod extends PinnedTerms {
 export interface InvoiceCustomer {
   name: string;
   customerCode: string | null;
+  /** legal identity frozen on the invoice (VUK art. 230), from accounts' billing profile */
+  buyer?: InvoiceBuyer | null;
 }
 
 export interface IssuedInvoice {

@@ -118,7 +118,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         return [];
       }
       case 'ISSUE_INVOICE': {
-        const invoice = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: { name: profile.name, customerCode: profile.customerCode } });
+        const invoice = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: { name: profile.name, customerCode: profile.customerCode, buyer: profile.buyer ?? null } });
         const issued: CoreEvent = { type: 'INVOICE_ISSUED', ...invoice, periodIndex: command.periodIndex };
         // Paid before this run knew it (an operator recorded a transfer while the invoice was being issued).
         const paidMeanwhile = !invoice.settled && (await billingActivities.invoicePaid({ invoiceId: invoice.invoiceId }));

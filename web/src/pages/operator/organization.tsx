@@ -25,7 +25,7 @@ const Organization360 = graphql(`
       documentRequests { id kinds status deadline }
       licensedResources { id kind value status heldUntil }
       subscriptions { id status currency workflowId trialEndsAt currentPeriodEnd cancelEffectiveAt plan { code name } history { at type detail } upcoming { at type detail } }
-      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl paymentReference payments { attempt status declineCode at amount { amountMinor currency } } } } }
+      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl ublUrl ettn paymentReference payments { attempt status declineCode at amount { amountMinor currency } } } } }
       tickets(first: 20) @include(if: $support) { edges { node { id number subject status slaBreached responseDueAt firstResponseDueAt } } }
       dataExports @include(if: $dpo) { id status createdAt downloadUrl }
       endUserRequests @include(if: $dpo) { id summary receivedAt dueAt acknowledgedAt }
@@ -138,6 +138,7 @@ export function Organization360Page() {
                   <Table.Td>
                     <Group gap="xs">
                       <DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label="PDF" />
+                      {i.ettn ? <DownloadButton path={i.ublUrl} fileName={`${i.number}.xml`} label="UBL-TR XML" /> : null}
                       {i.status === 'OPEN' ? <ReasonAction label={t('Havaleyi kaydet', 'Record transfer')} description={<Text size="sm">{t('Gerekçe alanına banka dekontunun referansını yazın.', 'Put the bank reference of the transfer as the reason.')}</Text>} onConfirm={async (reference) => { failIfErrors((await gql(RecordPayment, { id: i.id, reference })).recordInvoicePayment.userErrors); await refresh(); }} /> : null}
                       {i.status === 'PAID' ? <ReasonAction label={t('Ters ibraz', 'Chargeback')} color="red" onConfirm={async (reason) => { failIfErrors((await gql(Chargeback, { id: i.id, reason })).reportChargeback.userErrors); await refresh(); }} /> : null}
                     </Group>

@@ -12,7 +12,7 @@ const Billing = graphql(`
   query PortalBilling($id: ID!) {
     organization(id: $id) {
       id
-      invoices(first: 100) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt pdfUrl } } }
+      invoices(first: 100) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt pdfUrl ublUrl ettn } } }
       prepaidBalances { amountMicros currency }
     }
   }
@@ -72,7 +72,12 @@ export function BillingPage() {
                   <Table.Td><When at={i.issuedAt} /></Table.Td>
                   <Table.Td><When at={i.dueAt} /></Table.Td>
                   <Table.Td><When at={i.paidAt} /></Table.Td>
-                  <Table.Td><DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label={t(`${i.number} PDF indir`, `Download ${i.number} PDF`)} /></Table.Td>
+                  <Table.Td>
+                    <Group gap="xs">
+                      <DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label={t(`${i.number} PDF indir`, `Download ${i.number} PDF`)} />
+                      {i.ettn ? <DownloadButton path={i.ublUrl} fileName={`${i.number}.xml`} label={t(`${i.number} e-Fatura XML indir`, `Download ${i.number} e-invoice XML`)} /> : null}
+                    </Group>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -151,6 +151,46 @@ describe('GET /invoices/:id/pdf on billing (BIL-8)', () => {
   });
 });
 
+describe('GET /invoices/:id/ubl on billing (issue 15): the same access as the PDF', () => {
+  const issued = { ...invoice, _id: new Types.ObjectId(), ettn: 'f47ac10b-58cc-4372-a567-0e02b2c3d479', currency: 'TRY' } as unknown as InvoiceDoc;
+  const legacy = { ...invoice, _id: new Types.ObjectId(), ettn: null, currency: 'TRY' } as unknown as InvoiceDoc;
+  const byId = new Map([issued, legacy].map((doc) => [doc._id.toString(), doc]));
+  let ubl: { server: Server; url: string };
+  beforeAll(async () => {
+    const app = express();
+    invoicePdfRoutes({
+      ...deps,
+      models: { Invoice: { findById: (id: string) => ({ lean: async () => byId.get(id) ?? null }) } } as unknown as Pick<BillingModels, 'Invoice'>,
+      ubl: (doc) => `<Invoice>${doc.ettn}</Invoice>`,
+    })(app);
+    ubl = await listen(app);
+  });
+  afterAll(() => new Promise((resolve) => ubl.server.close(resolve)));
+  const ublPath = (doc: InvoiceDoc) => `/invoices/${doc._id.toString()}/ubl`;
+
+  it.each(['owner', 'billing', 'billingAdmin'])('lets %s download the XML', async (who) => {
+    const response = await get(ubl.url, ublPath(issued), who);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/xml; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename=OMR2026000000007.xml');
+    expect(await response.text()).toBe('<Invoice>f47ac10b-58cc-4372-a567-0e02b2c3d479</Invoice>');
+  });
+
+  it.each([
+    ['no token', undefined, 401],
+    ['another organisation', 'outsider', 404],
+    ['a support agent', 'supportAgent', 403],
+  ])('refuses %s like the PDF route', async (_, who, status) => {
+    expect((await get(ubl.url, ublPath(issued), who)).status).toBe(status);
+  });
+
+  it('answers 409 NO_EINVOICE_DOCUMENT for an invoice issued before the export (no ETTN)', async () => {
+    const response = await get(ubl.url, ublPath(legacy), 'owner', { 'accept-language': 'en' });
+    expect(response.status).toBe(409);
+    expect(await response.json()).toMatchObject({ code: 'NO_EINVOICE_DOCUMENT' });
+  });
+});
+
 describe('gateway proxy for /invoices/:id/pdf', () => {
   it('derives the billing base URL from its GraphQL URL', () => {
     expect(serviceBaseUrl('http://127.0.0.1:4002/graphql')).toBe('http://127.0.0.1:4002');

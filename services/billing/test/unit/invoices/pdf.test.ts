@@ -100,6 +100,25 @@ describe('renderInvoicePdf (BIL-8 downloadable invoice)', () => {
     expect(text).not.toContain('12 Kas 2026');
   });
 
+  it('prints the buyer identity frozen at issue: address, tax office and VKN, or TCKN for a person (VUK art. 230, issue 15)', async () => {
+    const company = {
+      customerType: 'CORPORATE',
+      legalName: parties.customer.name,
+      taxId: '4840847211',
+      taxOffice: 'Mecidiyeköy',
+      nationalId: null,
+      address: { line1: 'Halaskargazi Cad. No: 12', line2: null, district: 'Şişli', city: 'İstanbul', postalCode: '34371', country: 'Türkiye' },
+    };
+    const text = pdfText(await renderInvoicePdf(invoice, { ...parties, customer: { ...parties.customer, buyer: company } }, { compress: false }));
+    expect(text).toContain('Halaskargazi Cad. No: 12, Şişli/İstanbul 34371, Türkiye');
+    expect(text).toContain('Vergi Dairesi: Mecidiyeköy');
+    expect(text).toContain('VKN: 4840847211');
+    const person = { ...company, customerType: 'INDIVIDUAL', legalName: 'Ayşe Demir', taxId: null, taxOffice: null, nationalId: '10000000146' };
+    const english = pdfText(await renderInvoicePdf(invoice, { ...parties, locale: 'en', customer: { name: 'Ayşe Demir', buyer: person } }, { compress: false }));
+    expect(english).toContain('National ID (TCKN): 10000000146');
+    expect(english).not.toContain('Mecidiyeköy'); // a person has no tax office
+  });
+
   it('writes English labels and amounts for locale en', async () => {
     const text = pdfText(await renderInvoicePdf({ ...invoice, status: 'PAID', paidAt: new Date('2026-11-05T12:00:00Z') }, { ...parties, locale: 'en' }, { compress: false }));
     for (const expected of ['Invoice No', 'Issue date', 'Due date', '11 Nov 2026', 'Paid on', '05 Nov 2026 15:00', 'Paid', 'Bill to', 'Unit price', 'VAT (KDV 20%)', '₺1,467.85']) {
