@@ -16,6 +16,7 @@ import {
   readInvoices,
   readOrganizationStatus,
   readSubscription,
+  secondsPolicy,
   waitFor,
   type Subscription,
 } from '../support/billing.ts';
@@ -28,21 +29,7 @@ const gw = stack.gatewayUrl;
 const suffix = randomUUID().slice(0, 8);
 
 /** Seconds instead of months, so a whole life fits in a test run. */
-const POLICY = {
-  code: `e2e-seconds-${suffix}`,
-  name: 'E2E seconds policy',
-  seedReference: 'e2e',
-  trialRequiresPaymentMethod: false,
-  billingPeriod: 'PT20S',
-  collectionMethod: 'CARD_AUTO',
-  maxCollectionAttempts: 3,
-  retryInterval: 'PT2S',
-  suspendAfter: 'PT5S',
-  terminateAfter: 'PT10S',
-  dataDeletionAfterTermination: 'PT0S',
-  cancellationNotice: 'PT0S',
-  termsChangeNotice: 'PT0S',
-};
+const POLICY = secondsPolicy(`e2e-seconds-${suffix}`, 'E2E seconds policy');
 const PRICE_MINOR = 250_00; // 250.00 TRY before KDV
 const PLAN = { code: `e2e-plan-${suffix}`, name: 'E2E plan', policyCode: POLICY.code, prices: [{ currency: 'TRY', amountMinor: PRICE_MINOR }] };
 const INVOICE_NUMBER = /^[A-Z0-9]{3}20[0-9]{2}[0-9]{9}$/;

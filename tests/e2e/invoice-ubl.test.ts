@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { validateUblInvoice } from '../../services/billing/test/support/ubl-schema.ts';
 import { IDS, LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
-import { START_SUBSCRIPTION, fetchInvoicePdf, waitFor } from '../support/billing.ts';
+import { START_SUBSCRIPTION, fetchInvoicePdf, secondsPolicy, waitFor } from '../support/billing.ts';
 import { graphql } from '../support/graphql.ts';
 import { E2E_OPERATOR } from './stack-info.ts';
 
@@ -15,22 +15,7 @@ const gw = stack.gatewayUrl;
 const suffix = randomUUID().slice(0, 8);
 
 /** One long period: the subscription's first invoice is the only one. */
-const POLICY = {
-  code: `e2e-ubl-${suffix}`,
-  name: 'E2E UBL-TR policy',
-  seedReference: 'e2e',
-  trialRequiresPaymentMethod: false,
-  billingPeriod: 'PT1H',
-  collectionMethod: 'CARD_AUTO',
-  maxCollectionAttempts: 3,
-  retryInterval: 'PT2S',
-  suspendAfter: 'PT5S',
-  terminateAfter: 'PT10S',
-  dataDeletionAfterTermination: 'PT0S',
-  cancellationNotice: 'PT0S',
-  termsChangeNotice: 'PT0S',
-  firstInvoiceStampDutyPpm: 9_480,
-};
+const POLICY = secondsPolicy(`e2e-ubl-${suffix}`, 'E2E UBL-TR policy', { billingPeriod: 'PT1H', firstInvoiceStampDutyPpm: 9_480 });
 const PLAN = {
   code: `e2e-ubl-plan-${suffix}`,
   name: 'E2E UBL plan',

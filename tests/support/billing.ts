@@ -102,3 +102,27 @@ export async function fetchInvoicePdf(gatewayUrl: string, pdfUrl: string, token?
   const body = Buffer.from(await response.arrayBuffer());
   return { status: response.status, contentType: response.headers.get('content-type'), body };
 }
+
+/**
+ * A card-collected contract policy in seconds instead of months, so a whole
+ * life (dunning, suspension, termination, erasure) fits in a test run;
+ * `overrides` change any term.
+ */
+export function secondsPolicy(code: string, name: string, overrides: Record<string, unknown> = {}) {
+  return {
+    code,
+    name,
+    seedReference: 'e2e',
+    trialRequiresPaymentMethod: false,
+    billingPeriod: 'PT20S',
+    collectionMethod: 'CARD_AUTO',
+    maxCollectionAttempts: 3,
+    retryInterval: 'PT2S',
+    suspendAfter: 'PT5S',
+    terminateAfter: 'PT10S',
+    dataDeletionAfterTermination: 'PT0S',
+    cancellationNotice: 'PT0S',
+    termsChangeNotice: 'PT0S',
+    ...overrides,
+  };
+}
