@@ -553,7 +553,7 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
 });
 
 describe('billing profile activity (issue 4)', () => {
-  it('gives billing the organisation\'s name, customer code and owner contacts in their language; unknown organisations fail for good', async () => {
+  it('gives billing the organisation\'s name, customer code, owner contacts in their language and the buyer identity for its invoices (VUK 230); unknown organisations fail for good', async () => {
     const customer = await signUpAndVerify(stack, { companyName: 'Profil Yazılım' });
     const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
     try {
@@ -564,6 +564,15 @@ describe('billing profile activity (issue 4)', () => {
         customerCode: customer.customerCode,
         referredByPartnerId: null,
         contacts: [{ email: customer.email, locale: 'tr' }],
+        // An individual: the TCKN instead of a VKN and tax office (issue 15).
+        buyer: {
+          customerType: 'INDIVIDUAL',
+          legalName: 'Profil Yazılım',
+          taxId: null,
+          taxOffice: null,
+          nationalId: IDS.tckn,
+          address: expect.objectContaining({ line1: 'Bağdat Cd. No: 1', city: 'İstanbul', country: 'TR' }),
+        },
       });
       await expect(activities.organizationBillingProfile({ organizationId: '0123456789abcdef01234567' })).rejects.toMatchObject({ type: 'OrganizationNotFound', nonRetryable: true });
     } finally {
