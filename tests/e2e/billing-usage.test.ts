@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { Types, type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '@omurga/shared';
-import { connectTemporalClient, emailWorkflowId } from '@omurga/shared/temporal';
+import { connectTemporalClient, emailWorkflowId, addressKey } from '@omurga/shared/temporal';
 import type { SubscriptionStatus } from '../../services/billing/src/workflows/contracts.ts';
 import { accruePartnerCommission } from '../../services/billing/src/commissions.ts';
 import { createBillingOutbox } from '../../services/billing/src/emails.ts';
@@ -23,7 +23,6 @@ import {
 } from '../../services/billing/src/usage.ts';
 import { uniqueEmail } from '../support/accounts.ts';
 import { waitForEmail } from '../support/mail-catcher.ts';
-import { addressKey } from '@omurga/shared/temporal';
 
 const stack = inject('stack');
 let db: Connection;

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { SUBSCRIPTION_QUERIES } from '../../services/billing/src/workflows/contracts.ts';
-import type { LifecycleEvent } from '../../services/billing/src/workflows/contracts.ts';
+import { SUBSCRIPTION_QUERIES, type LifecycleEvent, organizationErasureWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
 import { formatInvoiceNumber, invoiceYear } from '../../services/billing/src/invoices/numbering.ts';
 import type { InvoiceDoc } from '../../services/billing/src/models/index.ts';
 import { addDuration } from '@omurga/shared';
-import { organizationErasureWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
 import { recordUsage } from '../../services/billing/src/usage.ts';
 import { termsObjectionBillingActivities } from '../../services/billing/src/subscription-requests.ts';
 import { DAY, HOUR, startBillingWalk, type BillingWalk } from '../support/billing-walk.ts';

@@ -7,8 +7,7 @@ import { connect } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '@omurga/shared';
-import { ENCRYPTED_ENCODING, platformDataConverter } from '@omurga/shared/temporal';
-import { payloadToJson } from '@omurga/shared/temporal';
+import { ENCRYPTED_ENCODING, platformDataConverter, payloadToJson } from '@omurga/shared/temporal';
 import { signUpAndVerify, type SignedUp } from '../support/accounts.ts';
 
 /** A payload as Temporal stores it (the shape of @temporalio/common's Payload). */

@@ -1,8 +1,7 @@
-import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import type { EmailMessage } from '@omurga/shared/temporal';
 
 let env: TestWorkflowEnvironment;

@@ -2,11 +2,10 @@ import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { handStandingToBilling } from './billing-standing.ts';
 import { isEntityId, isLocale } from '@omurga/shared';
-import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type InvoiceBuyer, type OrganizationBillingProfile, type TermsObjectionAccountsActivities, type UserContact, type UserContactActivities } from '@omurga/shared/contracts';
+import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type BillingContact, type InvoiceBuyer, type OrganizationBillingProfile, type TermsObjectionAccountsActivities, type UserContact, type UserContactActivities, type ChangeActor, type ContactAddress, type ContactMemberRole, type ContactOperatorRole } from '@omurga/shared/contracts';
 import { holdResources, releaseResources } from './licensed-resources.ts';
 import type { AccountsModels, OrganizationDoc } from './models.ts';
 import { LifecycleError, changeOrganization, type OrganizationChange } from './organization-lifecycle.ts';
-import type { ChangeActor, ContactAddress, ContactMemberRole, ContactOperatorRole } from '@omurga/shared/contracts';
 
 /**
  * The internal operations billing and consent workflows call (ACC-6, ACC-7,

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
-import { ORGANIZATION_STANDING_WORKFLOW, organizationStandingWorkflowId, type OrganizationStanding, type OrganizationStandingChange, type SuspensionReason } from '@omurga/shared/contracts';
+import { ORGANIZATION_STANDING_WORKFLOW, organizationStandingWorkflowId, type OrganizationStanding, type OrganizationStandingChange, type SuspensionReason, type ChangeActor } from '@omurga/shared/contracts';
 import { startWorkflowOnce } from '@omurga/shared/temporal';
 import { actorLabel, type ChangeResult, type OrganizationChange } from './organization-lifecycle.ts';
-import type { ChangeActor } from '@omurga/shared/contracts';
 
 /** Suspensions billing itself decides (BIL-6, BIL-10): its lifecycle already knows them. */
 const BILLING_OWN_REASONS: readonly SuspensionReason[] = ['NON_PAYMENT', 'CHARGEBACK'];

@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { SubgraphContext } from '@omurga/shared';
-import { canAccessOrganization, forbidden, hasOperatorRole, isEntityId, requireAuthenticated, withId, type MemberRole } from '@omurga/shared';
+import { type SubgraphContext, canAccessOrganization, forbidden, hasOperatorRole, isEntityId, requireAuthenticated, withId, type MemberRole } from '@omurga/shared';
 import { breachWorkflowId, endUserRequestWorkflowId } from './workflows/contracts/breaches.ts';
 import { dataSubjectRequestWorkflowId } from './workflows/contracts/requests.ts';
 import { acknowledgeEndUserRequest, findEndUserRequest, listEndUserRequests, type EndUserRequestModel } from './end-user-requests.ts';

@@ -3,11 +3,12 @@ import { useState, type ReactNode } from 'react';
 import { download } from '../api.ts';
 import { formatDateTime, useLocale, useT } from '../i18n.ts';
 
-export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+/** A titled block: its heading with the actions beside it, then the content. */
+function Titled({ title, actions, children, level, gap, component }: { title: string; actions?: ReactNode; children: ReactNode; level: 1 | 2; gap: 'md' | 'xs'; component?: 'section' }) {
   return (
-    <Stack gap="md">
+    <Stack gap={gap} {...(component ? { component } : {})}>
       <Group justify="space-between">
-        <Title order={1} size="h2">
+        <Title order={level} size={level === 1 ? 'h2' : 'h4'}>
           {title}
         </Title>
         {actions}
@@ -17,18 +18,12 @@ export function Page({ title, actions, children }: { title: string; actions?: Re
   );
 }
 
-export function Section({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
-  return (
-    <Stack gap="xs" component="section">
-      <Group justify="space-between">
-        <Title order={2} size="h4">
-          {title}
-        </Title>
-        {actions}
-      </Group>
-      {children}
-    </Stack>
-  );
+export function Page(props: { title: string; actions?: ReactNode; children: ReactNode }) {
+  return <Titled {...props} level={1} gap="md" />;
+}
+
+export function Section(props: { title: string; children: ReactNode; actions?: ReactNode }) {
+  return <Titled {...props} level={2} gap="xs" component="section" />;
 }
 
 export function Loading() {

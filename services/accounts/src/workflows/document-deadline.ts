@@ -1,7 +1,6 @@
 import { condition, defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
 import { DOCUMENT_SIGNALS, type ChangeActor, type DocumentDeadlineInput } from '@omurga/shared/contracts';
-import { accountsActivities } from '@omurga/shared/workflow';
-import { parseInstant } from '@omurga/shared/workflow';
+import { accountsActivities, parseInstant } from '@omurga/shared/workflow';
 
 export const documentsSubmittedSignal = defineSignal(DOCUMENT_SIGNALS.submitted);
 export const documentRequestWithdrawnSignal = defineSignal(DOCUMENT_SIGNALS.withdrawn);

@@ -1,7 +1,6 @@
 import { sleep } from '@temporalio/workflow';
 import type { LicensedResourceHoldInput } from '@omurga/shared/contracts';
-import { accountsActivities } from '@omurga/shared/workflow';
-import { parseInstant } from '@omurga/shared/workflow';
+import { accountsActivities, parseInstant } from '@omurga/shared/workflow';
 
 /**
  * ACC-11: an organisation's licensed resources stay reserved for it until

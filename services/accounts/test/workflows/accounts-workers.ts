@@ -2,9 +2,7 @@ import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { AccountsActivities, OrganizationState } from '@omurga/shared/contracts';
-import type { OrganizationBillingProfile } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { type AccountsActivities, type OrganizationState, type OrganizationBillingProfile, TASK_QUEUES } from '@omurga/shared/contracts';
 
 export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
 

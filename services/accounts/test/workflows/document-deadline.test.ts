@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addTurkishBusinessDays } from '@omurga/shared';
 import { DOCUMENT_SIGNALS, documentRequestWorkflowId, type DocumentDeadlineInput } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, TEST_WORKFLOWS_QUEUE } from '@omurga/workflows/testing';
 import type { documentDeadlineWorkflow, DocumentRequestState } from '../../src/workflows/index.ts';
 import { fakeAccountsActivities, withAccountsWorkers } from './accounts-workers.ts';
-import { TEST_WORKFLOWS_QUEUE } from '@omurga/workflows/testing';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { licensedResourceHoldWorkflowId } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, TEST_WORKFLOWS_QUEUE } from '@omurga/workflows/testing';
 import type { licensedResourceHoldWorkflow } from '../../src/workflows/index.ts';
 import { fakeAccountsActivities, withAccountsWorkers } from './accounts-workers.ts';
-import { TEST_WORKFLOWS_QUEUE } from '@omurga/workflows/testing';
 
 const DAY_MS = 86_400_000;
 

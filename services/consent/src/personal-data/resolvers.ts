@@ -11,8 +11,7 @@ import {
   type OperatorRole,
   type SubgraphContext,
 } from '@omurga/shared';
-import type { DataInventoryEntry } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { type DataInventoryEntry, TASK_QUEUES } from '@omurga/shared/contracts';
 import type { ConsentLoaders } from '../loaders.ts';
 import { t } from '../messages.ts';
 import type { ConsentModels, DataSubjectRequestDoc } from '../models.ts';

@@ -1,7 +1,6 @@
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { UserContactActivities } from '@omurga/shared/contracts';
+import { type UserContactActivities, TASK_QUEUES } from '@omurga/shared/contracts';
 import { COMMERCIAL_CAMPAIGN_NOT_FOUND, type CommercialMessageActivities, type CommercialMessageInput, type CommercialMessageResult } from './contracts/commercial.ts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
 
 const RETRY = { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' } as const;
 

@@ -1,6 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { LEGAL_DOCUMENT_VERSION_UNKNOWN, type LegalAcceptanceActivities, type RecordLegalAcceptancesInput } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { LEGAL_DOCUMENT_VERSION_UNKNOWN, type LegalAcceptanceActivities, type RecordLegalAcceptancesInput, TASK_QUEUES } from '@omurga/shared/contracts';
 
 /** No maximumAttempts: an acceptance must reach consent's ledger however long consent is away. */
 const { recordLegalAcceptances } = proxyActivities<LegalAcceptanceActivities>({

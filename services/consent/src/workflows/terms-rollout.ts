@@ -1,9 +1,7 @@
 import { ApplicationFailure, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { addDuration, isIsoDuration } from '@omurga/shared/durations';
-import type { UserContactActivities } from '@omurga/shared/contracts';
+import { type UserContactActivities, type TermsObjectionAccountsActivities, type TermsObjectionBillingActivities, TASK_QUEUES } from '@omurga/shared/contracts';
 import { TERMS_ROLLOUT_QUERIES, TERMS_ROLLOUT_SIGNALS, type TermsObjectedSignalInput, type TermsRecipientJoinedSignalInput, type TermsObjection, type TermsRolloutInput, type TermsRolloutResult, type TermsRolloutState } from './contracts/terms.ts';
-import type { TermsObjectionAccountsActivities, TermsObjectionBillingActivities } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { parseInstant } from '@omurga/shared/workflow';
 import { consentActivities } from './consent-activities.ts';
 

@@ -1,7 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { CONVERTED_TICKET_NOT_FOUND, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput, type TicketToDataSubjectRequestOutcome } from '@omurga/shared/contracts';
+import { CONVERTED_TICKET_NOT_FOUND, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput, type TicketToDataSubjectRequestOutcome, TASK_QUEUES } from '@omurga/shared/contracts';
 import type { TicketConversionConsentActivities } from './contracts/requests.ts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
 
 /** No maximumAttempts: a request the person made must not be lost while a service is away. */
 const retry = { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' };

@@ -2,9 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { commercialMessageWorkflowId, type CommercialDeliveryOutcome, type CommercialMessageActivities, type CommercialMessageInput } from '../../src/workflows/contracts/commercial.ts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
 import type { commercialMessageWorkflow } from '../../src/workflows/commercial-message.ts';
-import { recordingActivities } from '@omurga/workflows/testing';
 import { withConsentWorkers } from './consent-workers.ts';
 import { contactOf, fakeContactActivities } from './terms-workers.ts';
 

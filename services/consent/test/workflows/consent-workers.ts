@@ -1,11 +1,9 @@
-import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, TEST_WORKFLOWS_QUEUE, recordingActivities } from '@omurga/workflows/testing';
 import { ApplicationFailure } from '@temporalio/activity';
-import { TEST_WORKFLOWS_QUEUE, recordingActivities } from '@omurga/workflows/testing';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type ContactAddress, type ContactOperatorRole } from '@omurga/shared/contracts';
+import { ORGANIZATION_NOT_FOUND, type AccountsActivities, type ContactAddress, type ContactOperatorRole, TASK_QUEUES } from '@omurga/shared/contracts';
 import type { ConsentRequestActivities } from '../../src/workflows/contracts/requests.ts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
 
 /** The consent service's data-subject request activities, doing nothing. */
 export function defaultConsentRequestActivities(): ConsentRequestActivities {

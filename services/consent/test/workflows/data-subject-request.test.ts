@@ -4,10 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DATA_SUBJECT_REQUEST_SIGNALS, DATA_SUBJECT_REQUEST_STATE_QUERY, dataSubjectRequestWorkflowId, type DataSubjectRequestInput, type DataSubjectRequestState } from '../../src/workflows/contracts/requests.ts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, TEST_WORKFLOWS_QUEUE, type RecordedActivityCall } from '@omurga/workflows/testing';
 import type { dataSubjectRequestWorkflow } from '../../src/workflows/data-subject-request.ts';
 import { DPO_CONTACTS, fakeConsentRequestActivities, fakeContactDirectory, withConsentWorkers } from './consent-workers.ts';
-import { TEST_WORKFLOWS_QUEUE, type RecordedActivityCall } from '@omurga/workflows/testing';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;

@@ -1,7 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { DataSubject, DataSubjectDirectory, PersonalDataActivities, PersonalDataRecordActivities, PersonalDataService } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { type DataSubject, type DataSubjectDirectory, type PersonalDataActivities, type PersonalDataRecordActivities, type PersonalDataService, TASK_QUEUES } from '@omurga/shared/contracts';
 import { recordingActivities } from '@omurga/workflows/testing';
 
 /** A service's personal-data activities that erase nothing and report one line per call (CON-6). */

@@ -1,10 +1,9 @@
-import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { organizationErasureWorkflowId } from '../../../billing/src/workflows/contracts.ts';
 import { personalDataErasureWorkflowId, personalDataExportWorkflowId, type PersonalDataErasureInput } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { fakePersonalData, fakePlatformPersonalData, personalDataWorkers, type FakePlatformPersonalData } from './personal-data-workers.ts';
 
 const QUEUE = 'test-personal-data-workflows';

@@ -4,9 +4,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEGAL_DOCUMENT_VERSION_UNKNOWN, legalAcceptancesWorkflowId, type LegalAcceptanceActivities, type RecordLegalAcceptancesInput } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
 import type { recordLegalAcceptancesWorkflow } from '../../src/workflows/legal-acceptances.ts';
-import { recordingActivities } from '@omurga/workflows/testing';
 import { withConsentWorkers } from './consent-workers.ts';
 
 const QUEUE = 'test-legal-acceptances';

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { UserContactActivities } from '@omurga/shared/contracts';
-import type { TermsObjectionAccountsActivities, TermsObjectionBillingActivities } from '@omurga/shared/contracts';
+import type { UserContactActivities, TermsObjectionAccountsActivities, TermsObjectionBillingActivities } from '@omurga/shared/contracts';
 import type { TermsRolloutActivities } from '../../src/workflows/contracts/terms.ts';
 import { recordingActivities, type RecordedActivityCall } from '@omurga/workflows/testing';
 import { withConsentWorkers } from './consent-workers.ts';

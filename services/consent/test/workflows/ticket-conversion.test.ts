@@ -4,12 +4,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONVERTED_TICKET_NOT_FOUND, ticketToDataSubjectRequestWorkflowId, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput } from '@omurga/shared/contracts';
+import { CONVERTED_TICKET_NOT_FOUND, ticketToDataSubjectRequestWorkflowId, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput, TASK_QUEUES } from '@omurga/shared/contracts';
 import type { TicketConversionConsentActivities } from '../../src/workflows/contracts/requests.ts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
 import type { ticketToDataSubjectRequestWorkflow } from '../../src/workflows/ticket-conversion.ts';
-import { recordingActivities } from '@omurga/workflows/testing';
 
 const QUEUE = 'test-ticket-conversion';
 const workflowsPath = fileURLToPath(new URL('../../src/workflows/ticket-conversion.ts', import.meta.url));

@@ -1,6 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { DATA_SUBJECT_NOT_FOUND, PERSONAL_DATA_SERVICES, type DataSubjectDirectory, type PersonalDataActivities, type PersonalDataRecordActivities, type PersonalDataService } from '@omurga/shared/contracts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { DATA_SUBJECT_NOT_FOUND, PERSONAL_DATA_SERVICES, type DataSubjectDirectory, type PersonalDataActivities, type PersonalDataRecordActivities, type PersonalDataService, TASK_QUEUES } from '@omurga/shared/contracts';
 
 /**
  * Every data-owning service's personal-data activities, each on the service's
