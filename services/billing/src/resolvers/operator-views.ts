@@ -1,8 +1,10 @@
-import { addDuration, newestFirstPage, requireOperator, type PageArgs } from '@omurga/shared';
+import { addDuration, badUserInput, isEntityId, newestFirstPage, requireOperator, type PageArgs } from '@omurga/shared';
 import { ENDED_SUBSCRIPTION_STATUSES, subscriptionWorkflowId } from '../workflows/contracts.ts';
 import type { InvoiceDoc, PaymentAttemptDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { cancellationPreview } from '../subscription-requests.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
+
+const INVOICE_NUMBER_MAX = 40;
 
 interface InvoiceSearchArgs extends PageArgs {
   number?: string | null;
@@ -34,7 +36,10 @@ export function operatorViewResolvers({ models }: BillingDeps) {
         requireOperator(ctx, 'BILLING_ADMIN');
         const filter: Record<string, unknown> = {};
         const number = args.number?.trim().toUpperCase();
+        // GİB invoice numbers are 16 characters; anything far longer is a mistake, not a search.
+        if (number && number.length > INVOICE_NUMBER_MAX) throw badUserInput(ctx.locale, 'number');
         if (number) filter.number = number;
+        if (args.organizationId && !isEntityId(args.organizationId)) throw badUserInput(ctx.locale, 'organizationId');
         if (args.organizationId) filter.organizationId = args.organizationId;
         if (args.status) filter.status = args.status;
         if (args.overdue) Object.assign(filter, { status: 'OPEN', dueAt: { $lt: new Date() } });
