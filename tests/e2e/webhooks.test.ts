@@ -203,7 +203,7 @@ describe('webhooks (issue 15, SPEC §7)', () => {
     ];
     for (const url of refusedUrls) {
       const response = await graphql(gw, CREATE, { token: owner.accessToken, variables: { o: owner.organizationId, input: { url, eventTypes: ['invoice.paid'] } } });
-      expect(response.errors?.[0]?.extensions, url).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'WEBHOOK_TARGET_NOT_ALLOWED' });
+      expect(response.errors?.[0], url).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('webhook URL refused') });
       expect(response.errors?.[0]?.message, url).not.toMatch(/\bat \w+ \(/);
     }
     const unknownType = await graphql(gw, CREATE, { token: owner.accessToken, variables: { o: owner.organizationId, input: { url: `${receiverUrl}/x`, eventTypes: ['invoice.exploded'] } } });

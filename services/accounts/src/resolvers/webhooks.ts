@@ -1,7 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { ErrorCode, forbidden, hasOperatorRole, isEntityId, requireAuthenticated, translate, type Resolvers } from '@omurga/shared';
+import { badUserInput, forbidden, hasOperatorRole, isEntityId, requireAuthenticated, type Resolvers } from '@omurga/shared';
 import { WEBHOOK_EVENT_TYPES, webhookDeliveryWorkflowId, type WebhookEventType } from '@omurga/shared/contracts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
 import type { WebhookDeliveryDoc, WebhookEndpointDoc } from '../webhooks/models.ts';
@@ -53,9 +52,7 @@ async function checkTarget(deps: AccountsDeps, ctx: Ctx, url: string): Promise<v
     await resolveTarget(url, deps.webhooks.allowedTargets);
   } catch (error) {
     if (!(error instanceof TargetRefused)) throw error;
-    throw new GraphQLError(translate('BAD_USER_INPUT', ctx.locale, { detail: `webhook URL refused: ${error.message}` }), {
-      extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'WEBHOOK_TARGET_NOT_ALLOWED', field: ['input', 'url'] },
-    });
+    throw badUserInput(ctx.locale, `webhook URL refused: ${error.message}`);
   }
 }
 
