@@ -91,3 +91,23 @@ export function trialEndingEvent(state: LifecycleState, at: string): WebhookEven
     data: { subscriptionId: state.subscriptionId, planCode: state.period.planCode, trialEndsAt: new Date(state.period.end).toISOString() },
   };
 }
+
+/**
+ * credit_note.issued, for the credit-note code to hand over once a credit note
+ * has its number: from service code `emitWebhookEvent(client, event)`
+ * (@omurga/shared/temporal), from workflow code `emitWebhookEvent(event)`
+ * (@omurga/shared/workflow). The id comes from the credit note, so a retry
+ * delivers once.
+ */
+export function creditNoteIssuedEvent(note: {
+  creditNoteId: string;
+  number: string;
+  invoiceId: string;
+  organizationId: string;
+  totalMinor: number;
+  currency: string;
+  issuedAt: string;
+}): WebhookEvent {
+  const { organizationId, issuedAt, ...data } = note;
+  return { id: webhookEventId('credit_note.issued', note.creditNoteId), type: 'credit_note.issued', organizationId, occurredAt: issuedAt, data };
+}

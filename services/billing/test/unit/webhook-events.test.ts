@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleState } from '../../src/lifecycle/index.ts';
-import { webhookEventsFor, type RecordedEntry } from '../../src/workflows/webhook-events.ts';
+import { creditNoteIssuedEvent, webhookEventsFor, type RecordedEntry } from '../../src/workflows/webhook-events.ts';
 
 const AT = '2026-12-07T10:00:00.000Z';
 const state = {
@@ -42,5 +42,15 @@ describe("billing's webhook events from the subscription history (issue 15)", ()
     expect(types(entry('TRIAL_ENDED', 'TRIAL_ENDED_WITHOUT_PAYMENT_METHOD', 'CANCELED', 'TRIALING'))).toEqual([['subscription.canceled', 'evt_subscription_canceled_sub1_end']]);
     expect(types(entry('PERIOD_STARTED', 'PRO v1'))).toEqual([['subscription.renewed', 'evt_subscription_renewed_sub1_2']]);
     expect(types(entry('STATUS_CHANGED', null, 'ACTIVE', 'TRIALING'))).toEqual([]);
+  });
+
+  it('describes an issued credit note under an id of its own', () => {
+    expect(creditNoteIssuedEvent({ creditNoteId: 'cn1', number: 'IAD2026000000001', invoiceId: 'inv1', organizationId: 'org1', totalMinor: -100_00, currency: 'TRY', issuedAt: AT })).toEqual({
+      id: 'evt_credit_note_issued_cn1',
+      type: 'credit_note.issued',
+      organizationId: 'org1',
+      occurredAt: AT,
+      data: { creditNoteId: 'cn1', number: 'IAD2026000000001', invoiceId: 'inv1', totalMinor: -100_00, currency: 'TRY' },
+    });
   });
 });
