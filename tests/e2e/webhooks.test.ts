@@ -165,7 +165,7 @@ describe('webhooks (issue 15, SPEC §7)', () => {
     expect(received.filter((r) => r.path === path)).toHaveLength(3);
   }, 90_000);
 
-  it("a partner's endpoint gets its referred customer's events", async () => {
+  it("a partner's endpoint gets its referred customer's events (invoice.paid, ticket.opened)", async () => {
     const partner = await signUpAndVerify(stack, { customerType: 'CORPORATE', nationalId: null, taxId: IDS.vkn2, taxOffice: 'Şişli', authorityConfirmed: true, companyName: 'Webhook Bayi Ltd.' });
     const approved = await graphql(gw, 'mutation($o: ID!) { approvePartner(organizationId: $o) { partnerCode } }', { token: operatorToken, variables: { o: partner.organizationId } });
     const partnerCode = approved.data!.approvePartner.partnerCode as string;
@@ -177,12 +177,23 @@ describe('webhooks (issue 15, SPEC §7)', () => {
     const exchanged = await graphql(gw, 'mutation($k: String!) { exchangeApiKey(apiKey: $k) { accessToken } }', { variables: { k: key.data!.createApiKey.apiKey } });
     const partnerToken = exchanged.data!.exchangeApiKey.accessToken as string;
     const path = `/partner-${suffix}`;
-    const { signingSecret } = await register(partnerToken, partner.organizationId, path, ['invoice.paid']);
+    const { signingSecret } = await register(partnerToken, partner.organizationId, path, ['invoice.paid', 'ticket.opened']);
 
     const customer = await signUpAndVerify(stack, { referralPartnerCode: partnerCode });
     await subscribe(customer);
-    const [request] = await arrivals(path, 1);
-    expect(verify(signingSecret, request!)).toMatchObject({ type: 'invoice.paid', data: { organizationId: customer.organizationId } });
+    const ticket = await graphql(gw, 'mutation($input: OpenTicketInput!) { openTicket(input: $input) { ticket { id number } userErrors { code } } }', {
+      token: customer.accessToken,
+      variables: { input: { organizationId: customer.organizationId, subject: 'Fatura sorusu', body: 'Merhaba', department: 'BILLING', priority: 'NORMAL' } },
+    });
+    expect(ticket.data!.openTicket.userErrors).toEqual([]);
+    const requests = await arrivals(path, 2);
+    const byType = new Map(requests.map((r) => [r.payload.type, r]));
+    expect(verify(signingSecret, byType.get('invoice.paid')!)).toMatchObject({ data: { organizationId: customer.organizationId } });
+    expect(verify(signingSecret, byType.get('ticket.opened')!)).toMatchObject({
+      data: { organizationId: customer.organizationId, ticketId: ticket.data!.openTicket.ticket.id, number: ticket.data!.openTicket.ticket.number, status: 'OPEN' },
+    });
+    // The text of the ticket stays out of the event.
+    expect(byType.get('ticket.opened')!.body).not.toContain('Fatura sorusu');
   }, 90_000);
 
   it('refuses private, loopback, link-local, multicast and metadata targets with a coded BAD_USER_INPUT', async () => {
