@@ -32,15 +32,17 @@ export function webhookActivities(models: AccountsModels, client: Client, settin
   return {
     async publishWebhookEvent({ event }) {
       checkEvent(event);
+      const organization = await models.Organization.findById(event.organizationId, { referredByPartnerId: 1 }).lean();
+      // A partner receives its referred customers' events (ACC-9).
+      const owners = [event.organizationId, ...(organization?.referredByPartnerId ? [organization.referredByPartnerId.toString()] : [])];
+      const endpoints = await models.WebhookEndpoint.find({ organizationId: { $in: owners }, deletedAt: null, enabled: true, eventTypes: event.type }, { organizationId: 1 }).lean();
+      // Only events someone listens to are kept (for their deliveries and redeliveries).
+      if (endpoints.length === 0) return { deliveries: 0 };
       try {
         await models.WebhookEvent.create({ _id: event.id, type: event.type, organizationId: event.organizationId, occurredAt: new Date(event.occurredAt), data: event.data });
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
-      const organization = await models.Organization.findById(event.organizationId, { referredByPartnerId: 1 }).lean();
-      // A partner receives its referred customers' events (ACC-9).
-      const owners = [event.organizationId, ...(organization?.referredByPartnerId ? [organization.referredByPartnerId.toString()] : [])];
-      const endpoints = await models.WebhookEndpoint.find({ organizationId: { $in: owners }, deletedAt: null, enabled: true, eventTypes: event.type }, { organizationId: 1 }).lean();
       for (const endpoint of endpoints) {
         const deliveryId = await deliveryFor(models, event, endpoint);
         await startDelivery(client, settings, deliveryId, 0);
