@@ -19,6 +19,7 @@ export const accountsSubgraph: SubgraphDefinition<AccountsLoaders> = {
     const keys = await loadSigningKeys(models);
     await bootstrapOperator(models, config, logger);
     const webhooks = webhookSettings();
+    if (webhooks.developmentKey && process.env.NODE_ENV === 'production') logger.warn('WEBHOOK_SECRET_KEYS is not set: webhook signing secrets are sealed with the development key (README "Webhooks")');
     const temporal = await connectAccountsTemporal(models, config, logger, webhooks);
     const deps = {
       models,

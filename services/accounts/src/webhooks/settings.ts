@@ -20,6 +20,8 @@ const schema = z.object({
 
 export interface WebhookSettings {
   secretKeys: ReturnType<typeof parsePayloadKeys>;
+  /** the built-in local key seals the secrets: fine locally, a warning in production */
+  developmentKey: boolean;
   allowedTargets: BlockList;
   retryDelaysSeconds: number[];
   timeoutMs: number;
@@ -39,6 +41,7 @@ export function webhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSe
   }
   return {
     secretKeys: parsePayloadKeys(parsed.WEBHOOK_SECRET_KEYS),
+    developmentKey: parsed.WEBHOOK_SECRET_KEYS.includes(DEV_WEBHOOK_SECRET_KEYS.split(':')[1]!),
     allowedTargets,
     retryDelaysSeconds: retrySchedule({
       initialSeconds: parsed.WEBHOOK_RETRY_INITIAL_SECONDS,
