@@ -121,6 +121,8 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
     WEB_PORT: String(ports.web),
     // Every link an e-mail carries opens a page of the front (web/).
     PUBLIC_APP_URL: `http://${host}:${ports.web}`,
+    // Webhook receivers on this machine are allowed locally (never in production: README "Webhooks").
+    WEBHOOK_ALLOWED_TARGETS: process.env.WEBHOOK_ALLOWED_TARGETS ?? '127.0.0.1',
   };
 }
 

@@ -78,6 +78,10 @@ describe('ecommerce-license-30d [000]', () => {
       'INVOICE_ISSUED',
       'PAYMENT_SUCCEEDED',
     ]);
+    // Issue 15: the events handed to accounts for webhooks, each once, in order.
+    const renewal = ['subscription.renewed', 'invoice.issued', 'invoice.paid'];
+    expect(walk.accounts.webhookEvents.map((e) => e.type)).toEqual(['subscription.created', 'subscription.trial_ending', ...renewal, ...renewal, ...renewal]);
+    expect(walk.accounts.webhookEvents.find((e) => e.type === 'invoice.paid')).toMatchObject({ organizationId: walk.organizationId, data: { subscriptionId: id, invoiceNumber: invoices[0]!.number, paid: true } });
     expect(upcoming).toEqual([{ at: new Date(startedAt + 104 * DAY).toISOString(), type: 'RENEWAL', detail: 'ECOMMERCE-SELF-SERVICE' }]);
     expect(walk.accountsCalls(startedAt)).toEqual([]);
   });

@@ -33,6 +33,10 @@ export default async function setup(project: TestProject) {
         LOG_LEVEL: 'warn',
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${otlpPort}`,
         OTEL_BSP_SCHEDULE_DELAY: '200',
+        // Webhook retries in seconds (1, 2, 2, 2: five attempts), not days.
+        WEBHOOK_RETRY_INITIAL_SECONDS: '1',
+        WEBHOOK_RETRY_MAX_INTERVAL_SECONDS: '2',
+        WEBHOOK_RETRY_SPAN_SECONDS: '6',
       },
       supervision: { onUnexpectedExit: ({ name, reason }) => exits.push(`${name} (${reason})`) },
     });

@@ -4,7 +4,7 @@ import type { AccountsModels, ApiKeyDoc } from './models.ts';
 import { hashSecret, randomSecret, sameHash } from './secrets.ts';
 
 /** ACC-9: what a partner key may be used for. */
-export const PARTNER_SCOPES = ['customers:read', 'customers:write'] as const;
+export const PARTNER_SCOPES = ['customers:read', 'customers:write', 'webhooks:manage'] as const;
 export type PartnerScope = (typeof PARTNER_SCOPES)[number];
 
 const KEY_PATTERN = /^omk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;

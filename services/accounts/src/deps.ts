@@ -6,6 +6,7 @@ import type { AccountsLoaders } from './loaders.ts';
 import type { AccountsModels } from './models.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import type { Throttle } from './throttle.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 /** Everything accounts' resolvers work with, built once at start-up. */
 export interface AccountsDeps {
@@ -17,6 +18,7 @@ export interface AccountsDeps {
   temporal: Client;
   throttle: Throttle;
   legalDocuments: LegalDocumentSource;
+  webhooks: WebhookSettings;
 }
 
 export type Ctx = SubgraphContext<AccountsLoaders>;

@@ -79,4 +79,9 @@ export const t = createTranslator({
     tr: 'Askı nedeni şunlardan biri olmalıdır: {reasons}.',
     en: 'The suspension reason must be one of: {reasons}.',
   },
+  UNKNOWN_EVENT_TYPE: { tr: 'Tanınmayan olay türü: {type}.', en: 'Unknown event type: {type}.' },
+  WEBHOOK_ENDPOINT_NOT_FOUND: { tr: 'Webhook uç noktası bulunamadı.', en: 'Webhook endpoint not found.' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { tr: 'Webhook teslimatı bulunamadı.', en: 'Webhook delivery not found.' },
+  CONCURRENT_UPDATE: { tr: 'Kayıt aynı anda değiştirildi; lütfen tekrar deneyin.', en: 'The record changed meanwhile; please try again.' },
+  TOO_MANY_WEBHOOK_ENDPOINTS: { tr: 'En fazla {max} webhook uç noktası kaydedilebilir.', en: 'At most {max} webhook endpoints can be registered.' },
 });

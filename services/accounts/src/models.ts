@@ -1,6 +1,7 @@
 import { Schema, type Connection, type InferSchemaType, type Types } from 'mongoose';
 import { MEMBER_ROLES, OPERATOR_ROLES } from '@omurga/shared';
 import { SUSPENSION_REASONS } from '@omurga/shared/contracts';
+import { webhookModels } from './webhooks/models.ts';
 
 export const CUSTOMER_TYPES = ['INDIVIDUAL', 'SOLE_PROPRIETOR', 'CORPORATE'] as const;
 export type CustomerType = (typeof CUSTOMER_TYPES)[number];
@@ -296,6 +297,7 @@ export function accountsModels(db: Connection) {
     DocumentFile: db.model('DocumentFile', documentFileSchema),
     LicensedResource: db.model('LicensedResource', licensedResourceSchema),
     SigningKey: db.model('SigningKey', signingKeySchema),
+    ...webhookModels(db),
   };
 }
 

@@ -8,6 +8,7 @@ import { accountsResolvers } from './resolvers/index.ts';
 import { loadSigningKeys } from './signing-keys.ts';
 import { connectAccountsTemporal } from './temporal.ts';
 import { createThrottle } from './throttle.ts';
+import { webhookSettings } from './webhooks/settings.ts';
 
 export const accountsSubgraph: SubgraphDefinition<AccountsLoaders> = {
   name: 'accounts',
@@ -17,7 +18,9 @@ export const accountsSubgraph: SubgraphDefinition<AccountsLoaders> = {
     await Promise.all(Object.values(models).map((model) => model.init()));
     const keys = await loadSigningKeys(models);
     await bootstrapOperator(models, config, logger);
-    const temporal = await connectAccountsTemporal(models, config, logger);
+    const webhooks = webhookSettings();
+    if (webhooks.developmentKey && process.env.NODE_ENV === 'production') logger.warn('WEBHOOK_SECRET_KEYS is not set: webhook signing secrets are sealed with the development key (README "Webhooks")');
+    const temporal = await connectAccountsTemporal(models, config, logger, webhooks);
     const deps = {
       models,
       keys,
@@ -27,6 +30,7 @@ export const accountsSubgraph: SubgraphDefinition<AccountsLoaders> = {
       outbox: createOutbox(temporal.client, config, logger),
       throttle: createThrottle(models),
       legalDocuments: consentSubgraphDocuments(config.subgraphs.consent.url),
+      webhooks,
     };
     return {
       resolvers: accountsResolvers(deps),

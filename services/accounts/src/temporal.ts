@@ -4,10 +4,18 @@ import { connectServiceTemporal, type ServiceTemporal } from '@omurga/shared/tem
 import { accountsActivities } from './activities.ts';
 import type { AccountsModels } from './models.ts';
 import { accountsPersonalDataActivities } from './personal-data-activities.ts';
+import { webhookActivities } from './webhooks/activities.ts';
+import type { WebhookSettings } from './webhooks/settings.ts';
 
 export type AccountsTemporal = ServiceTemporal;
 
 /** accounts' client (e-mail, document deadlines, resource holds) and its activity worker. */
-export function connectAccountsTemporal(models: AccountsModels, config: PlatformConfig, logger: Logger): Promise<AccountsTemporal> {
-  return connectServiceTemporal({ service: 'accounts', taskQueue: TASK_QUEUES.accounts, activities: (client) => ({ ...accountsActivities(models, client), ...accountsPersonalDataActivities(models) }), config, logger });
+export function connectAccountsTemporal(models: AccountsModels, config: PlatformConfig, logger: Logger, webhooks: WebhookSettings): Promise<AccountsTemporal> {
+  return connectServiceTemporal({
+    service: 'accounts',
+    taskQueue: TASK_QUEUES.accounts,
+    activities: (client) => ({ ...accountsActivities(models, client), ...accountsPersonalDataActivities(models), ...webhookActivities(models, client, webhooks) }),
+    config,
+    logger,
+  });
 }

@@ -1,6 +1,6 @@
 import { createRemoteTokenVerifier, isIsoDuration, type SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { connectServiceTemporal } from '@omurga/shared/temporal';
+import { connectServiceTemporal, emitWebhookEvent } from '@omurga/shared/temporal';
 import { abusiveWordMatcher, loadAbusiveWords } from './abuse.ts';
 import { supportActivities } from './activities.ts';
 import { attachmentRoute } from './attachments.ts';
@@ -56,6 +56,7 @@ export const supportSubgraph: SubgraphDefinition<SupportLoaders> = {
           logger,
           findAbusiveTerms,
           conversions: temporalConversions(client),
+          emitEvent: (event) => emitWebhookEvent(client, event),
           ...settings,
         };
         return { ...supportActivities(deps), ...supportPersonalDataActivities(models) };

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import { isLocale, type Locale, type Logger } from '@omurga/shared';
+import { webhookEventId, type WebhookEvent, type WebhookEventType } from '@omurga/shared/contracts';
 import type { TicketEvent, TicketWorkflowInput } from './workflows/contracts.ts';
 import type { SupportMailer } from './emails.ts';
 import type { FederationReader } from './federation.ts';
@@ -24,6 +25,8 @@ export interface TicketDeps {
   installationWindowDays: number;
   /** SUP-8: turns a ticket into a data-subject request (through Temporal) */
   conversions: DataSubjectRequestConversions;
+  /** hands an event to accounts for the organisation's (and its partner's) webhooks (issue 15) */
+  emitEvent: (event: WebhookEvent) => Promise<unknown>;
 }
 
 export type Failure = { ok: false; code: string; field: string[] | null; params?: Record<string, string | number> };
@@ -148,8 +151,29 @@ export async function openTicket(deps: TicketDeps, federation: FederationReader,
   // A ticket without its clock would never escalate: a failed start fails the request (the ticket stays, and the next event's signal-with-start starts it).
   await deps.clock.start(slaInput);
   deps.logger.info({ ticketId: id, number: ticket.number, planCode }, 'ticket opened');
+  await emitTicketEvent(deps, 'ticket.opened', ticket, [], now);
   if (abusive.length) await notifyAbuse(deps, { ...ticket, slaInput }, abusive);
   return { ok: true, ticket: { ...ticket, slaInput } };
+}
+
+/**
+ * ticket.opened / ticket.answered for webhooks: ids and states, never the
+ * text. A failed hand-over is logged, not raised: the ticket change stands.
+ */
+async function emitTicketEvent(deps: TicketDeps, type: WebhookEventType, ticket: TicketDoc, key: string[], at: Date): Promise<void> {
+  const ticketId = ticket._id.toString();
+  const event: WebhookEvent = {
+    id: webhookEventId(type, ticketId, ...key),
+    type,
+    organizationId: ticket.organizationId.toString(),
+    occurredAt: at.toISOString(),
+    data: { ticketId, number: ticket.number, status: ticket.status, department: ticket.department, priority: ticket.priority },
+  };
+  try {
+    await deps.emitEvent(event);
+  } catch (error) {
+    deps.logger.error({ err: error, eventId: event.id }, 'webhook event not handed over');
+  }
 }
 
 async function notifyAbuse(deps: TicketDeps, ticket: TicketDoc, terms: string[], messageKey = 'open'): Promise<void> {
@@ -232,6 +256,7 @@ export async function reply(deps: TicketDeps, actor: Actor, ticketId: string, bo
   if (!result.ok) return result;
   const ticket = result.ticket;
   await tellClock(deps, ticket, { kind: actor.agent ? 'AGENT_REPLIED' : 'CUSTOMER_REPLIED', at: now.toISOString() });
+  if (actor.agent) await emitTicketEvent(deps, 'ticket.answered', ticket, [messageId], now);
   if (actor.agent && ticket.openerEmail) {
     await deps.mailer.send({
       key: `${ticketId}/reply/${messageId}`,

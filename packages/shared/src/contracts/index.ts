@@ -7,3 +7,4 @@ export * from './billing.ts';
 export * from './consent.ts';
 export * from './support.ts';
 export * from './personal-data.ts';
+export * from './webhooks.ts';

@@ -10,3 +10,4 @@ export { addressKey } from './address-key.ts';
 export { installTemporalRuntime } from './temporal-runtime.ts';
 export { temporalConnectionOptions } from './temporal-connection.ts';
 export { clientTracingInterceptors, workerTracing } from './worker-tracing.ts';
+export { emitWebhookEvent } from './emit-webhook.ts';

@@ -11,6 +11,7 @@ import { partnerResolvers } from './partners.ts';
 import { resourceResolvers } from './resources.ts';
 import { sessionResolvers } from './sessions.ts';
 import { signUpResolvers } from './sign-up.ts';
+import { webhookResolvers } from './webhooks.ts';
 
 const PARTS = [
   entityResolvers,
@@ -24,6 +25,7 @@ const PARTS = [
   operatorResolvers,
   operatorSearchResolvers,
   ownSessionResolvers,
+  webhookResolvers,
 ];
 
 /** accounts' resolver map, merged from one module per capability. */

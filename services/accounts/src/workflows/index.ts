@@ -8,3 +8,4 @@ export {
   type DocumentRequestState,
 } from './document-deadline.ts';
 export { licensedResourceHoldWorkflow } from './licensed-resource-hold.ts';
+export { webhookDeliveryWorkflow, webhookEventWorkflow } from './webhooks.ts';

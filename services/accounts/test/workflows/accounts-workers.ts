@@ -2,7 +2,7 @@ import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { type AccountsActivities, type OrganizationState, type OrganizationBillingProfile, TASK_QUEUES } from '@omurga/shared/contracts';
+import { type AccountsActivities, type OrganizationState, type OrganizationBillingProfile, type WebhookActivities, type WebhookEvent, TASK_QUEUES } from '@omurga/shared/contracts';
 
 export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
 
@@ -56,7 +56,13 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
     suspensionReasons: suspended ? ['MISSING_DOCUMENTS'] : [],
   });
 
-  const activities: AccountsActivities = {
+  /** events the workflows handed over for webhooks, kept apart from `calls` */
+  const webhookEvents: WebhookEvent[] = [];
+  const activities: AccountsActivities & Pick<WebhookActivities, 'publishWebhookEvent'> = {
+    async publishWebhookEvent({ event }) {
+      if (!webhookEvents.some((known) => known.id === event.id)) webhookEvents.push(event);
+      return { deliveries: 0 };
+    },
     async suspendOrganization(input) {
       record('suspendOrganization', input);
       return state(input.organizationId, true);
@@ -97,7 +103,7 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
   /** Resolves once `activity` has been called (now or later). */
   const called = (activity: keyof AccountsActivities): Promise<void> => firstCall(activity).promise;
 
-  return { calls, activities, called };
+  return { calls, activities, called, webhookEvents };
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineSignal,
   setHandler,
+  sleep,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
@@ -12,7 +13,8 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { LICENSED_RESOURCE_HOLD_WORKFLOW, licensedResourceHoldWorkflowId, type ChangeActor, type OrganizationBillingProfile, type OrganizationStandingChange } from '@omurga/shared/contracts';
-import { accountsActivities } from '@omurga/shared/workflow';
+import { accountsActivities, emitWebhookEvent } from '@omurga/shared/workflow';
+import { TRIAL_ENDING_NOTICE_MS, subscriptionCreatedEvent, trialEndingEvent, webhookEventsFor } from './webhook-events.ts';
 import {
   decide,
   startSubscription,
@@ -87,6 +89,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(upcomingQuery, () => upcoming(decision.state, Date.now()).map((e) => ({ ...e, at: iso(e.at) })));
   const firstPeriod = decision.state.period.index;
   const profile: OrganizationBillingProfile = await accountsActivities.organizationBillingProfile({ organizationId });
+  if (!input.state) await emitWebhookEvent(subscriptionCreatedEvent(decision.state, iso(Date.now())));
+  let recordedStatus = input.state?.recordedStatus ?? null;
+  let records = 0;
+  noticeTrialEnding();
 
   for (;;) {
     for (const command of decision.commands) results.push(...(await carryOut(command)));
@@ -138,9 +144,14 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
           params: { organization: profile.name, ...command.params },
         });
         return [];
-      case 'RECORD':
-        await billingActivities.recordSubscriptionEvent({ subscriptionId, type: command.event, detail: command.detail, at: iso(Date.now()), ...(command.status ? { status: command.status } : {}) });
+      case 'RECORD': {
+        const at = iso(Date.now());
+        await billingActivities.recordSubscriptionEvent({ subscriptionId, type: command.event, detail: command.detail, at, ...(command.status ? { status: command.status } : {}) });
+        const entry = { event: command.event, detail: command.detail, status: command.status, previousStatus: recordedStatus, sequenceKey: `${workflowInfo().runId.slice(0, 8)}-${(records += 1)}` };
+        if (command.status) recordedStatus = command.status;
+        for (const event of webhookEventsFor(entry, decision.state, at)) await emitWebhookEvent(event);
         return [];
+      }
       case 'SUSPEND_ORGANIZATION':
         await accountsActivities.suspendOrganization({ organizationId, reason: command.reason, ...(command.note ? { note: command.note } : {}), actor });
         return [];
@@ -167,6 +178,18 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       case 'FINISH':
         return [];
     }
+  }
+
+  /** subscription.trial_ending, beside the main loop: three days before the trial of this run ends (issue 15). */
+  function noticeTrialEnding(): void {
+    const trial = decision.state.period;
+    if (trial.kind !== 'TRIAL' || decision.state.outcome) return;
+    const noticeAt = Math.max(trial.start, trial.end - TRIAL_ENDING_NOTICE_MS);
+    void (async () => {
+      if (noticeAt > Date.now()) await sleep(noticeAt - Date.now());
+      const state = decision.state;
+      if (state.outcome === null && state.period.index === trial.index && Date.now() < state.period.end) await emitWebhookEvent(trialEndingEvent(state, iso(Date.now())));
+    })().catch(() => undefined);
   }
 
   /** Search attributes and a readable memo for the Temporal UI (SPEC §6). */

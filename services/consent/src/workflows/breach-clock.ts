@@ -1,6 +1,7 @@
 import { condition, defineQuery, defineSignal, log, setHandler } from '@temporalio/workflow';
 import { BREACH_QUERIES, BREACH_SIGNALS, BREACH_WINDOWS_MS, END_USER_REQUEST_SIGNALS, type BoardNotifiedSignal, type BreachClockInput, type BreachClockKind, type BreachClockState, type BreachEscalationStage, type BreachState, type ControllerNotifiedSignal, type EndUserRequestForwardingInput, type EndUserRequestOutcome } from './contracts/breaches.ts';
-import { parseInstant } from '@omurga/shared/workflow';
+import { webhookEventId, type WebhookEventType } from '@omurga/shared/contracts';
+import { emitWebhookEvent, parseInstant } from '@omurga/shared/workflow';
 import { consentActivities } from './consent-activities.ts';
 import { customerPrivacyContacts, dpoRecipients } from './operator-recipients.ts';
 
@@ -104,6 +105,9 @@ export async function breachClockWorkflow(input: BreachClockInput): Promise<Brea
   return snapshot();
 }
 
+/** data_subject_request.due_soon goes out this long before an unacknowledged forwarded request is due. */
+const END_USER_REQUEST_DUE_SOON_MS = 12 * 3_600_000;
+
 /**
  * CON-8 [003 Ek-1 §5.3]: a data-subject request about a customer's own
  * end-users is forwarded to that customer right away; if the customer has not
@@ -121,7 +125,15 @@ export async function endUserRequestForwardingWorkflow(input: EndUserRequestForw
   });
 
   const forwarded = await consentActivities.forwardEndUserRequest({ requestId, organizationId, recipients: await customerPrivacyContacts(organizationId) });
+  // Issue 15: the customer's (and its partner's) webhooks hear of it, and again when its deadline nears unacknowledged.
+  const tell = (type: WebhookEventType) =>
+    emitWebhookEvent({ id: webhookEventId(type, requestId), type, organizationId, occurredAt: new Date().toISOString(), data: { requestId, receivedAt: input.receivedAt, dueAt: new Date(dueAtMs).toISOString() } });
+  await tell('data_subject_request.received');
   // With nobody at the customer to write to, the DPO is alerted at once rather than after 48 hours.
+  if (forwarded.recipients > 0) {
+    if (await condition(() => acknowledged, Math.max(0, dueAtMs - END_USER_REQUEST_DUE_SOON_MS - Date.now()))) return { outcome: 'ACKNOWLEDGED' };
+    await tell('data_subject_request.due_soon');
+  }
   const wait = forwarded.recipients === 0 ? 0 : Math.max(0, dueAtMs - Date.now());
   if (await condition(() => acknowledged, wait)) return { outcome: 'ACKNOWLEDGED' };
 

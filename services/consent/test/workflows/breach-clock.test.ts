@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { BREACH_QUERIES, BREACH_SIGNALS, END_USER_REQUEST_SIGNALS, breachWorkflowId, endUserRequestWorkflowId, type BoardNotifiedSignal, type BreachClockInput, type BreachState, type ControllerNotifiedSignal } from '../../src/workflows/contracts/breaches.ts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
+import type { WebhookEvent } from '@omurga/shared/contracts';
 import type { breachClockWorkflow, endUserRequestForwardingWorkflow } from '../../src/workflows/breach-clock.ts';
 import { BREACH_TEST_WORKFLOWS_QUEUE, fakeBreachActivities, withBreachWorkers, type RecordedBreachCall } from './breach-workers.ts';
 import { DPO_CONTACTS, fakeContactDirectory } from './consent-workers.ts';
@@ -187,6 +188,7 @@ describe('endUserRequestForwardingWorkflow (CON-8 [003 Ek-1 §5.3]: forwarded to
 
   it('CON-8 [003 Ek-1 §5.3]: without an acknowledgement the DPO operators are alerted at 48 h; a late one still ends it', async () => {
     const consent = fakeBreachActivities();
+    const hooks = recordingActivities({ publishWebhookEvent: async (_: { event: WebhookEvent }) => ({ deliveries: 0 }) });
     const start = await now();
 
     const outcome = await withBreachWorkers(
@@ -200,8 +202,14 @@ describe('endUserRequestForwardingWorkflow (CON-8 [003 Ek-1 §5.3]: forwarded to
         await handle.signal(END_USER_REQUEST_SIGNALS.forwardingAcknowledged);
         return (await handle.result()).outcome;
       },
-      customers().activities,
+      { ...customers().activities, ...hooks.activities },
     );
+    // Issue 15: the customer's webhooks hear of the request at once and again 12 h before it is due.
+    expect(hooks.calls.map((call) => [(call.input as { event: WebhookEvent }).event.type, Math.round((call.scheduledAt - start) / HOUR_MS)])).toEqual([
+      ['data_subject_request.received', 0],
+      ['data_subject_request.due_soon', 36],
+    ]);
+    expect((hooks.calls[0]!.input as { event: WebhookEvent }).event).toMatchObject({ id: 'evt_data_subject_request_received_dsr-2', organizationId: 'org-c', data: { requestId: 'dsr-2', dueAt: iso(start + 48 * HOUR_MS) } });
 
     expect(outcome).toBe('ACKNOWLEDGED_LATE');
     expect(timeline(consent.calls, start)).toEqual([
