@@ -45,7 +45,7 @@ export async function refundInvoicePayment(deps: RefundDeps, input: RefundInput,
     const existing = sameRequest(invoice.refundHolds, key, request);
     if (existing === 'reused') return { ok: false, code: 'IDEMPOTENCY_KEY_REUSED', field: ['idempotencyKey'] };
     if (existing) return { ok: true, hold: existing, existing: true };
-    if (invoice.status !== 'PAID') return { ok: false, code: 'INVOICE_NOT_PAID', field: ['invoiceId'] };
+    if (invoice.status !== 'PAID') return { ok: false, code: 'INVOICE_NOT_REFUNDABLE', field: ['invoiceId'] };
     if (!payment?.providerPaymentId) return { ok: false, code: 'REFUND_NOT_BY_CARD', field: ['invoiceId'] };
     const plan = planRefund(payment.amount.amountMinor, (invoice.refundHolds ?? []).map((h) => h.amountMinor), input.amountMinor);
     if (!plan.ok) return plan;
