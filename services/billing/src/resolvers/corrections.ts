@@ -1,4 +1,5 @@
 import { badUserInput, isEntityId, requireOperator, withId } from '@omurga/shared';
+import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { creditableRemainder } from '../corrections/creditable.ts';
 import { issueCreditNote } from '../corrections/credit-notes.ts';
@@ -20,13 +21,18 @@ interface RefundArgs {
   input: { invoiceId: string; amountMinor?: number | null; reason: string; idempotencyKey: string };
 }
 
-/** Malformed input is the caller's bug, not a business outcome: a coded BAD_USER_INPUT (HTTP 400). */
+/** Malformed input is the caller's bug, not a business outcome: a coded BAD_USER_INPUT, answered with HTTP 400 (the gateway passes it on). */
+function invalid(ctx: Ctx, detail: string): GraphQLError {
+  const error = badUserInput(ctx.locale, detail);
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+}
+
 function checkInput(ctx: Ctx, input: { invoiceId: string; reason: string; idempotencyKey?: string; amountMinor?: number | null }): string {
-  if (!isEntityId(input.invoiceId)) throw badUserInput(ctx.locale, 'invoiceId');
+  if (!isEntityId(input.invoiceId)) throw invalid(ctx, 'invoiceId');
   const reason = REASON.safeParse(input.reason);
-  if (!reason.success) throw badUserInput(ctx.locale, 'reason');
-  if (input.idempotencyKey !== undefined && !KEY.test(input.idempotencyKey)) throw badUserInput(ctx.locale, 'idempotencyKey');
-  if (input.amountMinor != null && input.amountMinor <= 0) throw badUserInput(ctx.locale, 'amountMinor');
+  if (!reason.success) throw invalid(ctx, 'reason');
+  if (input.idempotencyKey !== undefined && !KEY.test(input.idempotencyKey)) throw invalid(ctx, 'idempotencyKey');
+  if (input.amountMinor != null && input.amountMinor <= 0) throw invalid(ctx, 'amountMinor');
   return reason.data;
 }
 
@@ -49,10 +55,10 @@ export function correctionResolvers({ models, temporal, charging, creditNotePref
       issueCreditNote: async (_: unknown, { input }: CreditNoteArgs, ctx: Ctx) => {
         const actor = actorOf(ctx);
         const reason = checkInput(ctx, input);
-        if (input.lines && input.lines.length > MAX_LINES) throw badUserInput(ctx.locale, 'lines');
+        if (input.lines && input.lines.length > MAX_LINES) throw invalid(ctx, 'lines');
         for (const [position, line] of (input.lines ?? []).entries()) {
-          if (line.index < 0) throw badUserInput(ctx.locale, `lines.${position}.index`);
-          if (line.amountMinor != null && line.amountMinor <= 0) throw badUserInput(ctx.locale, `lines.${position}.amountMinor`);
+          if (line.index < 0) throw invalid(ctx, `lines.${position}.index`);
+          if (line.amountMinor != null && line.amountMinor <= 0) throw invalid(ctx, `lines.${position}.amountMinor`);
         }
         const result = await issueCreditNote({ models, prefix: creditNotePrefix ?? 'IAD' }, { ...input, reason }, actor);
         if (!result.ok) return { creditNote: null, invoice: null, ...refused(ctx, result) };
