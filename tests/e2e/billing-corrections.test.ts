@@ -217,6 +217,8 @@ describe('refunds through the payment provider (issue 15)', () => {
 
     // never more than was paid, even asked by two different requests at once
     const left = paid - 150_00;
+    const over = await refund({ amountMinor: left + 1, idempotencyKey: key() });
+    expect(over.data!.refundInvoicePayment.userErrors).toEqual([{ code: 'REFUND_EXCEEDS_PAYMENT', field: ['amountMinor'] }]);
     const [c, d] = await Promise.all([refund({ amountMinor: left, idempotencyKey: key() }), refund({ amountMinor: left, idempotencyKey: key() })]);
     const outcomes = [c, d].map((r) => r.data!.refundInvoicePayment.userErrors[0]?.code ?? r.data!.refundInvoicePayment.refund.status).sort();
     expect(outcomes).toEqual(['NOTHING_TO_REFUND', 'SUCCEEDED']);
