@@ -7,6 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnection, type Connection } from 'mongoose';
+import { refundInvoicePayment } from '../../services/billing/src/corrections/refunds.ts';
+import { billingModels, type BillingModels } from '../../services/billing/src/models/index.ts';
+import type { PaymentProvider } from '../../services/billing/src/payments/provider.ts';
+import { createSandboxProvider, sandboxRefundModel } from '../../services/billing/src/payments/sandbox.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { validateUblInvoice } from '../../services/billing/test/support/ubl-schema.ts';
 import { IDS, LOG_IN, clientIp, signUpAndVerify, type SignedUp } from '../support/accounts.ts';
@@ -265,4 +269,74 @@ describe('voiding an unpaid invoice (issue 15)', () => {
     const audit = await conn.collection('billing_audit_entries').find({ action: 'INVOICE_VOIDED', targetId: invoice.id }).toArray();
     expect(audit).toHaveLength(1);
   }, 90_000);
+});
+
+describe('refunds whose answer is lost (issue 15)', () => {
+  let db: Connection;
+  let models: BillingModels;
+  let sandbox: PaymentProvider;
+  const actor = { actorId: 'op-1', actorRoles: ['BILLING_ADMIN'] };
+
+  beforeAll(async () => {
+    db = await createConnection(stack.env.MONGODB_URI!, { dbName: `billing_refunds_test_${suffix}` }).asPromise();
+    models = billingModels(db);
+    await Promise.all([...Object.values(models).map((model) => model.init()), sandboxRefundModel(db).init()]);
+    sandbox = createSandboxProvider(db);
+  });
+  afterAll(async () => {
+    await db?.dropDatabase();
+    await db?.close();
+  });
+
+  /** A 120.00 TRY invoice paid by a sandbox card charge. */
+  async function paidInvoice() {
+    const organizationId = `org_${randomUUID()}`;
+    const now = new Date();
+    const money = (amountMinor: number) => ({ amountMinor, currency: 'TRY' });
+    const invoice = await models.Invoice.create({
+      organizationId, key: `test/${organizationId}`, series: 'TST2026', sequence: Math.floor(Math.random() * 1e8) + 1, number: `T${randomUUID()}`,
+      status: 'PAID', currency: 'TRY', lines: [], subtotal: money(10_000), taxRateBasisPoints: 2_000, tax: money(2_000), total: money(12_000),
+      collectionMethod: 'CARD_AUTO', issuedAt: now, dueAt: now, paidAt: now,
+    });
+    const charged = await sandbox.charge({ token: 'sandbox_ok', amount: money(12_000), idempotencyKey: `${invoice._id}/attempt/1`, description: 'test', customerId: organizationId });
+    if (charged.status !== 'SUCCEEDED') throw new Error('sandbox did not charge');
+    await models.PaymentAttempt.create({
+      invoiceId: invoice._id, organizationId, attempt: 1, idempotencyKey: `${invoice._id}/attempt/1`, provider: 'sandbox',
+      amount: money(12_000), status: 'SUCCEEDED', providerPaymentId: charged.providerPaymentId, settledAt: now,
+    });
+    return String(invoice._id);
+  }
+
+  it('a provider that refunded but failed to answer leaves the refund UNKNOWN and held; the same request completes it, refunded once', async () => {
+    const invoiceId = await paidInvoice();
+    const broken: PaymentProvider = {
+      ...sandbox,
+      async refund(request) {
+        await sandbox.refund(request);
+        throw new Error('socket hang up');
+      },
+    };
+    const input = { invoiceId, amountMinor: 5_000, reason: 'Goodwill', idempotencyKey: 'lost-answer-1' };
+    const lost = await refundInvoicePayment({ models, provider: broken, timeoutMs: 2_000 }, input, actor);
+    expect(lost).toMatchObject({ ok: true, refund: { status: 'UNKNOWN' } });
+    // the amount stays held: nothing beyond the rest of the payment can be asked meanwhile
+    expect(await refundInvoicePayment({ models, provider: sandbox, timeoutMs: 2_000 }, { ...input, amountMinor: 7_001, idempotencyKey: 'other-1' }, actor)).toMatchObject({ ok: false, code: 'REFUND_EXCEEDS_PAYMENT' });
+
+    const again = await refundInvoicePayment({ models, provider: sandbox, timeoutMs: 2_000 }, input, actor);
+    expect(again).toMatchObject({ ok: true, refund: { status: 'SUCCEEDED', method: 'REFUND' } });
+    if (!again.ok || !lost.ok) return;
+    expect(String(again.refund._id)).toBe(String(lost.refund._id));
+    expect(await sandboxRefundModel(db).countDocuments({ idempotencyKey: `refund/${invoiceId}/lost-answer-1` })).toBe(1);
+  });
+
+  it('a refused refund releases its hold', async () => {
+    const invoiceId = await paidInvoice();
+    const refusing: PaymentProvider = { ...sandbox, refund: async () => ({ status: 'FAILED', failureCode: 'bank_refused' }) };
+    const refused = await refundInvoicePayment({ models, provider: refusing, timeoutMs: 2_000 }, { invoiceId, reason: 'x', idempotencyKey: 'refused-1' }, actor);
+    expect(refused).toMatchObject({ ok: true, refund: { status: 'FAILED', failureCode: 'bank_refused', amount: { amountMinor: 12_000 } } });
+    const whole = await refundInvoicePayment({ models, provider: sandbox, timeoutMs: 2_000 }, { invoiceId, reason: 'x', idempotencyKey: 'whole-1' }, actor);
+    expect(whole).toMatchObject({ ok: true, refund: { status: 'SUCCEEDED', amount: { amountMinor: 12_000 } } });
+    const audit = await models.BillingAudit.find({ invoiceId }).sort({ _id: 1 }).lean();
+    expect(audit.map((entry) => entry.action)).toEqual(['REFUND_FAILED', 'REFUND_SUCCEEDED']);
+  });
 });

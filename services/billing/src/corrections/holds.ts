@@ -42,6 +42,20 @@ export async function holdOnInvoice<Hold>(
   throw new Error(`invoice ${String(invoiceId)}: too many concurrent corrections`);
 }
 
+/** Removes the hold of `key` (a refund the provider refused), by the same conditional update as taking one. */
+export async function releaseHold(models: BillingModels, invoiceId: Types.ObjectId | string, field: 'credits' | 'refundHolds', key: string): Promise<void> {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const invoice = await models.Invoice.findById(invoiceId).lean<InvoiceDoc>();
+    const holds = (invoice?.[field] ?? []) as { key: string }[];
+    if (!invoice || !holds.some((hold) => hold.key === key)) return;
+    // the whole array, not $pull with a condition: FerretDB does not match sub-documents in $pull alike
+    const kept = holds.filter((hold) => hold.key !== key);
+    const updated = await models.Invoice.updateOne(atVersion(invoice), { $set: { [field]: kept }, $inc: { correctionVersion: 1 } });
+    if (updated.modifiedCount === 1) return;
+  }
+  throw new Error(`invoice ${String(invoiceId)}: too many concurrent corrections`);
+}
+
 /** Finds the hold of `key` and checks that it was made for the same request. */
 export function sameRequest<Hold extends { key: string; request: string }>(holds: readonly Hold[] | undefined, key: string, request: string): Hold | 'reused' | null {
   const hold = holds?.find((h) => h.key === key);

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKeyError } from '@omurga/shared';
 import type { BillingModels, InvoiceDoc, PaymentAttemptDoc, RefundDoc } from '../models/index.ts';
-import { ProviderTimeoutError, withTimeout, type PaymentProvider, type RefundResult } from '../payments/provider.ts';
+import { withTimeout, type PaymentProvider, type RefundResult } from '../payments/provider.ts';
 import { planRefund } from './creditable.ts';
-import { auditCorrection, holdOnInvoice, sameRequest, type CorrectionActor, type CorrectionFailure } from './holds.ts';
+import { auditCorrection, holdOnInvoice, releaseHold, sameRequest, type CorrectionActor, type CorrectionFailure } from './holds.ts';
 
 export interface RefundInput {
   invoiceId: string;
@@ -60,7 +60,7 @@ export async function refundInvoicePayment(deps: RefundDeps, input: RefundInput,
   if (row.status === 'PENDING' && row.claimed) {
     row = await askProvider(deps, row.refund, paid, input.reason);
     if (row.refund.status === 'FAILED') {
-      await models.Invoice.updateOne({ _id: invoice._id }, { $pull: { refundHolds: { key } }, $inc: { correctionVersion: 1 } });
+      await releaseHold(models, invoice._id, 'refundHolds', key);
     }
     if (FINAL.has(row.refund.status)) {
       await auditCorrection(models, {
@@ -132,9 +132,10 @@ async function askProvider({ models, provider, timeoutMs }: RefundDeps, refund: 
       timeoutMs,
       provider.name,
     );
-  } catch (error) {
+  } catch {
+    // No answer (a timeout, a broken connection, a provider error): the refund may or may not
+    // have been made, so the hold stays and the same request asks again with the same key.
     await models.Refund.updateOne({ _id: refund._id, status: 'PENDING' }, { $set: { status: 'UNKNOWN' } });
-    if (!(error instanceof ProviderTimeoutError)) throw error;
     const unknown = (await models.Refund.findById(refund._id).lean<RefundDoc>())!;
     return { refund: unknown, status: unknown.status, claimed: true };
   }
