@@ -183,9 +183,14 @@ describe('credit notes (issue 15, iade faturası)', () => {
     const stranger = await signUpAndVerify(stack);
     expect((await fetchInvoicePdf(gw, note.ublUrl, stranger.accessToken)).status).toBe(404);
 
-    // audited: who, when, why
-    const audit = await conn.collection('billing_audit_entries').find({ invoiceId: { $exists: true }, targetId: note.id }).toArray();
-    expect(audit).toMatchObject([{ action: 'CREDIT_NOTE_ISSUED', reason: 'Service outage, 3 days', actorId: expect.any(String), at: expect.any(Date) }]);
+    // audited: who, when, why, once however often the request came; operators read it, the customer does not
+    const AUDIT = 'query($id: ID!) { invoice(id: $id) { correctionAudit { action targetId actorId actorRoles reason at } } }';
+    const audit = await graphql(gw, AUDIT, { token: operatorToken, variables: { id: invoice.id } });
+    expect(audit.data!.invoice.correctionAudit).toEqual([
+      { action: 'CREDIT_NOTE_ISSUED', targetId: note.id, actorId: expect.any(String), actorRoles: expect.arrayContaining([expect.any(String)]), reason: 'Service outage, 3 days', at: expect.any(String) },
+      expect.objectContaining({ action: 'CREDIT_NOTE_ISSUED', targetId: expect.not.stringMatching(note.id) }),
+    ]);
+    expect((await graphql(gw, AUDIT, { token: owner.accessToken, variables: { id: invoice.id } })).data!.invoice.correctionAudit).toEqual([]);
   }, 90_000);
 });
 

@@ -1,4 +1,4 @@
-import { badUserInput, isEntityId, requireOperator, withId } from '@omurga/shared';
+import { badUserInput, hasOperatorRole, isEntityId, requireOperator, withId } from '@omurga/shared';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { creditableRemainder } from '../corrections/creditable.ts';
@@ -6,7 +6,7 @@ import { issueCreditNote } from '../corrections/credit-notes.ts';
 import type { CorrectionActor, CorrectionFailure } from '../corrections/holds.ts';
 import { refundInvoicePayment } from '../corrections/refunds.ts';
 import { voidInvoice } from '../corrections/void-invoice.ts';
-import type { CreditNoteDoc, InvoiceDoc, RefundDoc } from '../models/index.ts';
+import type { BillingAuditDoc, CreditNoteDoc, InvoiceDoc, RefundDoc } from '../models/index.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -92,6 +92,8 @@ export function correctionResolvers({ models, temporal, charging, creditNotePref
         const held = (invoice.refundHolds ?? []).reduce((sum, hold) => sum + hold.amountMinor, 0);
         return { amountMinor: paid ? Math.max(0, paid.amount.amountMinor - held) : 0, currency: invoice.currency };
       },
+      correctionAudit: async (invoice: InvoiceDoc, _: unknown, ctx: Ctx) =>
+        hasOperatorRole(ctx.principal, ['BILLING_ADMIN']) ? models.BillingAudit.find({ invoiceId: invoice._id }).sort({ _id: 1 }).lean<BillingAuditDoc[]>() : [],
       voided: (invoice: InvoiceDoc, _: unknown, ctx: Ctx) => invoice.voided && { at: invoice.voided.at, reason: invoice.voided.reason, by: forOperators(ctx, invoice.voided.actorId) },
     },
     CreditNote: {
