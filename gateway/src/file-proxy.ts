@@ -71,6 +71,8 @@ export function fileRoutes(urls: { billing: string; support: string; consent: st
   return [
     { path: '/invoices/:id/pdf', graphqlUrl: urls.billing, service: 'billing' },
     { path: '/invoices/:id/ubl', graphqlUrl: urls.billing, service: 'billing' },
+    { path: '/credit-notes/:id/pdf', graphqlUrl: urls.billing, service: 'billing' },
+    { path: '/credit-notes/:id/ubl', graphqlUrl: urls.billing, service: 'billing' },
     { path: '/support/attachments/:id', graphqlUrl: urls.support, service: 'support' },
     { path: '/exports/:id', graphqlUrl: urls.consent, service: 'consent' },
   ];

@@ -208,6 +208,7 @@ describe('reconciliation before charging again (BIL-5)', () => {
         throw new Error('socket hang up');
       },
       lookup: (key) => sandbox.lookup(key),
+      refund: (request) => sandbox.refund(request),
     };
 
     await expect(chargeInvoice(deps({ provider: flaky }), { invoiceId, attempt: 1 })).rejects.toThrow('socket hang up');

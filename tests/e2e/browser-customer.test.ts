@@ -117,6 +117,26 @@ describe('customer journey in the portal (issue 14)', () => {
     await expectAccessible(page, 'invoices');
   });
 
+  it('shows a credit note an operator issued on a paid invoice, with its PDF (issue 15)', async () => {
+    const number = (await page.getByTestId('invoice-row').first().locator('td').first().innerText()).trim();
+    const found = await graphql(gw, 'query($n: String) { operatorInvoices(number: $n, first: 1) { edges { node { id } } } }', { token: operator, variables: { n: number } });
+    const invoiceId = found.data!.operatorInvoices.edges[0].node.id as string;
+    const paid = await graphql(gw, 'mutation($id: ID!) { recordInvoicePayment(invoiceId: $id, reference: "EFT-web-1") { userErrors { code } } }', { token: operator, variables: { id: invoiceId } });
+    expect(paid.data!.recordInvoicePayment.userErrors).toEqual([]);
+    const credited = await graphql(gw, 'mutation($input: IssueCreditNoteInput!) { issueCreditNote(input: $input) { creditNote { number } userErrors { code } } }', {
+      token: operator,
+      variables: { input: { invoiceId, amountMinor: 100_00, reason: 'Goodwill', idempotencyKey: `web-${invoiceId}` } },
+    });
+    expect(credited.data!.issueCreditNote.userErrors).toEqual([]);
+    const noteNumber = credited.data!.issueCreditNote.creditNote.number as string;
+    await page.reload();
+    const note = page.getByTestId('credit-note');
+    await note.getByText(`Credit note ${noteNumber}`, { exact: false }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: `Download ${noteNumber} PDF` }).click()]);
+    expect(readFileSync((await download.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    await expectAccessible(page, 'invoices with a credit note');
+  });
+
   it('opens a ticket and attaches a file', async () => {
     await page.goto(`${web}/portal/support`);
     await expectHeading(page, 'Support');

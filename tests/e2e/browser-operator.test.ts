@@ -97,6 +97,19 @@ describe('operator journey in the back office (issue 14)', () => {
     await page.getByRole('tab', { name: 'Subscriptions' }).click();
   });
 
+  it('issues a credit note for the rest of the paid invoice, with a reason (issue 15)', async () => {
+    await page.getByRole('tab', { name: 'Invoices and payments' }).click();
+    await page.getByRole('row', { name: new RegExp(invoiceNumber) }).getByRole('button', { name: 'Credit note for the rest' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Credit note for the rest' });
+    await dialog.getByRole('textbox', { name: /^Reason/ }).fill('Billed for a month not used');
+    await expectAccessible(page, 'credit note dialog');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('row', { name: new RegExp(invoiceNumber) }).getByTestId('operator-credit-note').getByText(/^Credit note IAD\d{13}/).waitFor();
+    expect(await page.getByRole('row', { name: new RegExp(invoiceNumber) }).getByRole('button', { name: 'Credit note for the rest' }).count()).toBe(0);
+    await page.getByRole('tab', { name: 'Subscriptions' }).click();
+  });
+
   it('links the subscription to its workflow in the Temporal UI', async () => {
     const link = page.getByTestId('operator-subscription').getByTestId('temporal-link');
     const href = (await link.getAttribute('href'))!;

@@ -1,6 +1,6 @@
 // Serves the built front (web/dist) with a single-page fallback, and forwards
 // the public API to the gateway on the same origin: /graphql and the file
-// routes (invoice PDFs, exports, ticket attachments). It also answers the
+// routes (invoice and credit-note PDFs and XML, exports, ticket attachments). It also answers the
 // RFC 8058 one-click unsubscribe POST that commercial e-mails advertise, by
 // calling the public `unsubscribe(token)` mutation. Nothing else reaches the
 // services: the front uses only what any API client may use.
@@ -20,7 +20,13 @@ export interface WebServerOptions {
   temporalNamespace: string;
 }
 
-const PROXIED = [/^\/graphql$/, /^\/invoices\/[^/]+\/pdf$/, /^\/exports\/[^/]+$/, /^\/support\/attachments\/[^/]+$/];
+const PROXIED = [
+  /^\/graphql$/,
+  // invoices and their credit notes (issue 15), as PDF and as UBL-TR XML
+  /^\/(invoices|credit-notes)\/[^/]+\/(pdf|ubl)$/,
+  /^\/exports\/[^/]+$/,
+  /^\/support\/attachments\/[^/]+$/,
+];
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -60,6 +60,10 @@ describe('web server', () => {
     const pdf = await fetch(`${base}/invoices/abc/pdf`);
     expect(await pdf.text()).toBe('%PDF-1.7');
     expect(seen.at(-1)).toMatchObject({ url: '/invoices/abc/pdf', forwardedFor: '127.0.0.1' });
+    for (const path of ['/invoices/abc/ubl', '/credit-notes/abc/pdf', '/credit-notes/abc/ubl']) {
+      await fetch(`${base}${path}`);
+      expect(seen.at(-1)).toMatchObject({ url: path });
+    }
     await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '6.6.6.6' }, body: '{"query":"{ me { id } }"}' });
     expect(seen.at(-1)).toMatchObject({ url: '/graphql', forwardedFor: '127.0.0.1', body: '{"query":"{ me { id } }"}' });
     expect((await fetch(`${base}/anything`, { method: 'DELETE' })).status).toBe(405);

@@ -49,4 +49,18 @@ export const t = createTranslator({
     en: 'The prepaid balance is below the minimum; please top it up.',
   },
   SUBSCRIPTION_NOT_ACTIVE: { tr: 'Abonelik etkin değil.', en: 'The subscription is not active.' },
+  // corrections (issue 15)
+  IDEMPOTENCY_KEY_REUSED: { tr: 'Bu işlem anahtarı başka bir istek için kullanılmış.', en: 'This request key was already used for a different request.' },
+  INVOICE_NOT_CREDITABLE: { tr: 'Yalnızca ödenmiş faturaya iade faturası düzenlenebilir; ödenmemiş fatura iptal edilir.', en: 'Only a paid invoice can be credited; an unpaid one is voided instead.' },
+  UNKNOWN_LINE: { tr: 'Faturada iade edilebilecek böyle bir satır yok.', en: 'The invoice has no creditable line at this index.' },
+  DUPLICATE_LINE: { tr: 'Bu satır listede birden fazla kez geçiyor.', en: 'This line appears more than once.' },
+  INVALID_AMOUNT: { tr: 'Tutar pozitif bir tam sayı (kuruş) olmalıdır.', en: 'The amount must be a positive whole number of minor units.' },
+  CREDIT_EXCEEDS_REMAINDER: { tr: 'Tutar, faturada iade edilebilecek kalandan fazla.', en: 'The amount exceeds what remains creditable on the invoice.' },
+  NOTHING_TO_CREDIT: { tr: 'Faturada iade edilebilecek bir şey kalmadı.', en: 'Nothing remains creditable on the invoice.' },
+  INVOICE_NOT_VOIDABLE: { tr: 'Yalnızca ödenmemiş (açık) fatura iptal edilebilir.', en: 'Only an unpaid (open) invoice can be voided.' },
+  PAYMENT_IN_PROGRESS: { tr: 'Faturanın kart tahsilatı sürüyor ya da sonucu bilinmiyor; sonuçlandığında tekrar deneyin.', en: 'A card charge of this invoice is in progress or its outcome is unknown; try again once it has settled.' },
+  INVOICE_NOT_REFUNDABLE: { tr: 'Yalnızca ödenmiş faturanın ödemesi iade edilebilir.', en: 'Only the payment of a paid invoice can be refunded.' },
+  REFUND_NOT_BY_CARD: { tr: 'Fatura ödeme kuruluşu üzerinden kartla ödenmemiş; iadeyi havale ile yapın.', en: 'The invoice was not paid by card through the payment provider; refund it by bank transfer.' },
+  REFUND_EXCEEDS_PAYMENT: { tr: 'Tutar, ödemeden iade edilebilecek kalandan fazla.', en: 'The amount exceeds what remains refundable of the payment.' },
+  NOTHING_TO_REFUND: { tr: 'Ödemenin tamamı iade edilmiş.', en: 'The whole payment has been refunded.' },
 });

@@ -8,9 +8,9 @@ import { billingPersonalDataActivities } from './personal-data-activities.ts';
 import { loadBillingConfig } from './billing-config.ts';
 import { seedCatalogue } from './catalogue-seed.ts';
 import { createBillingOutbox } from './emails.ts';
-import { invoicePdfRenderer } from './invoices/pdf.ts';
+import { creditNotePdfRenderer, invoicePdfRenderer } from './invoices/pdf.ts';
 import { invoicePdfRoutes } from './invoices/pdf-route.ts';
-import { ublTrDocument } from './invoices/ubl-tr.ts';
+import { ublTrCreditNote, ublTrDocument } from './invoices/ubl-tr.ts';
 import { selectEInvoiceIntegrator } from './einvoice/sandbox.ts';
 import { billingLoaders, type BillingLoaders } from './loaders.ts';
 import { billingModels } from './models/index.ts';
@@ -27,6 +27,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
     if (seeded.policiesInserted || seeded.plansInserted) logger.info(seeded, 'catalogue presets seeded');
     const { seller, eInvoice, ...settings } = loadBillingConfig();
     const ubl = ublTrDocument({ ...seller, ...eInvoice.sellerPlace }, eInvoice.companyProfile);
+    const creditNoteUbl = ublTrCreditNote({ ...seller, ...eInvoice.sellerPlace });
     const eInvoices = { integrator: selectEInvoiceIntegrator(eInvoice.integrator, db), document: ubl };
     const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
     const payments = selectPaymentProvider(process.env, db);
@@ -49,10 +50,17 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
       }),
     });
     return {
-      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs }, eInvoices }),
+      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs }, eInvoices, creditNotePrefix: settings.creditNotePrefix }),
       loaders: () => billingLoaders(models),
       verifier,
-      routes: invoicePdfRoutes({ models, verify: verifier, logger, render: invoicePdfRenderer(seller), ubl: (invoice) => ubl(invoice).xml }),
+      routes: invoicePdfRoutes({
+        models,
+        verify: verifier,
+        logger,
+        render: invoicePdfRenderer(seller),
+        ubl: (invoice) => ubl(invoice).xml,
+        creditNotes: { render: creditNotePdfRenderer(seller), ubl: creditNoteUbl },
+      }),
       readiness: {
         temporal: async () => {
           if (!temporal.running()) throw new Error('activity worker not running');

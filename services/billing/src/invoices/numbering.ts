@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDuplicateKeyError } from '@omurga/shared';
 import { DateTime } from 'luxon';
-import type { Types } from 'mongoose';
+import type { Model, Types } from 'mongoose';
 import type { BillingModels, InvoiceDoc } from '../models/index.ts';
 
 /**
@@ -44,13 +44,16 @@ export function formatInvoiceNumber(prefix: string, year: number, sequence: numb
 type PlainArrays<T> = { [K in keyof T]: T[K] extends Types.DocumentArray<infer Item> ? Item[] : T[K] };
 
 /** Every invoice field except the ones numbering assigns (and the ones the database assigns). */
-export type InvoiceDraft = PlainArrays<Omit<InvoiceDoc, '_id' | 'series' | 'sequence' | 'number' | 'createdAt' | 'updatedAt'>>;
+export type InvoiceDraft = PlainArrays<Omit<InvoiceDoc, '_id' | 'series' | 'sequence' | 'number' | 'createdAt' | 'updatedAt' | 'credits' | 'refundHolds' | 'correctionVersion'>>;
 
 export interface NumberingOptions {
   prefix: string;
   /** decides the series' year (in Europe/Istanbul); usually the draft's issuedAt */
   issuedAt: Date;
 }
+
+/** A collection of numbered documents: unique (series, sequence), number and key, as invoices and credit notes have. */
+type NumberedModel = Model<any>;
 
 /**
  * Inserts the invoice with the next number of its series and returns it.
@@ -63,35 +66,41 @@ export interface NumberingOptions {
  * transactions). Idempotent by the draft's `key`: issuing the same key again
  * returns the invoice that holds it and takes no number.
  */
-export async function issueNumberedInvoice(
+export function issueNumberedInvoice(
   models: Pick<BillingModels, 'Invoice'>,
   draft: InvoiceDraft,
   options: NumberingOptions,
 ): Promise<InvoiceDoc> {
+  return issueNumbered<InvoiceDoc>(models.Invoice, draft, options);
+}
+
+/**
+ * The numbering of issueNumberedInvoice for any collection of numbered
+ * documents (credit notes have their own series, issue 15). The model must
+ * have unique indexes on (series, sequence), number and key.
+ */
+export async function issueNumbered<T extends { key: string }>(model: NumberedModel, draft: Omit<T, '_id' | 'series' | 'sequence' | 'number'> | InvoiceDraft, options: NumberingOptions): Promise<T> {
   const year = invoiceYear(options.issuedAt);
   const series = invoiceSeries(options.prefix, year);
-  const existing = await findByKey(models, draft.key);
+  const findByKey = async (): Promise<T | null> => (await model.findOne({ key: draft.key }).lean()) as T | null;
+  const existing = await findByKey();
   if (existing) return existing;
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const highest = await models.Invoice.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>();
+    const highest = await model.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>();
     const sequence = (highest?.sequence ?? 0) + 1;
     const number = formatInvoiceNumber(options.prefix, year, sequence);
     try {
-      const created = await models.Invoice.create({ ...draft, series, sequence, number });
-      return created.toObject() as InvoiceDoc;
+      const created = await model.create({ ...draft, series, sequence, number });
+      return created.toObject() as T;
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       // Which index refused the write is not reported alike by MongoDB and
       // FerretDB, so ask: the key (an idempotent re-issue that raced us) or the number.
-      const holder = await findByKey(models, draft.key);
+      const holder = await findByKey();
       if (holder) return holder;
       await sleep(Math.floor(Math.random() * Math.min(2 * attempt, 20)));
     }
   }
   throw new Error(`could not take an invoice number in series ${series} after ${MAX_ATTEMPTS} attempts`);
-}
-
-function findByKey(models: Pick<BillingModels, 'Invoice'>, key: string): Promise<InvoiceDoc | null> {
-  return models.Invoice.findOne({ key }).lean<InvoiceDoc>();
 }

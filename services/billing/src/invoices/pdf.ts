@@ -22,6 +22,8 @@ export interface InvoiceParties {
   seller: { name: string; taxOffice: string; taxId: string; address: string };
   customer: { name: string; customerCode?: string | null; buyer?: InvoiceBuyer | null };
   locale: Locale;
+  /** a credit note (iade faturası, issue 15): titled so, naming the invoice it reverses instead of a due date and status */
+  returnOf?: { number: string; issuedAt: Date };
 }
 
 export interface RenderInvoiceOptions {
@@ -59,6 +61,7 @@ const LABELS = {
     tax: (rate: string) => `KDV (%${rate})`,
     total: 'Genel Toplam',
     page: (n: number) => `Sayfa ${n}`,
+    returnOf: 'İade Edilen Fatura',
   },
   en: {
     number: 'Invoice No',
@@ -79,6 +82,7 @@ const LABELS = {
     tax: (rate: string) => `VAT (KDV ${rate}%)`,
     total: 'Total',
     page: (n: number) => `Page ${n}`,
+    returnOf: 'Credited invoice',
   },
 } as const;
 
@@ -181,15 +185,22 @@ function header(doc: Doc, invoice: InvoiceForPdf, parties: InvoiceParties): numb
   const sellerBottom = doc.y;
 
   doc.fillColor('black').fontSize(16);
-  write(doc, 'FATURA / INVOICE', 320, PAGE.margin, { width: RIGHT - 320, align: 'right' }, true);
+  const { returnOf } = parties;
+  write(doc, returnOf ? 'İADE FATURASI / CREDIT NOTE' : 'FATURA / INVOICE', 320, PAGE.margin, { width: RIGHT - 320, align: 'right' }, true);
   let y = PAGE.margin + 28;
-  const meta: [string, string][] = [
-    [l.number, invoice.number],
-    [l.issuedAt, formatDateTime(invoice.issuedAt, parties.locale)],
-    [l.dueAt, formatDeadlineDay(invoice.dueAt, parties.locale)],
-    ...(invoice.paidAt ? ([[l.paidAt, formatDateTime(invoice.paidAt, parties.locale)]] as [string, string][]) : []),
-    [l.status, STATUS_LABELS[parties.locale][invoice.status]],
-  ];
+  const meta: [string, string][] = returnOf
+    ? [
+        [l.number, invoice.number],
+        [l.issuedAt, formatDateTime(invoice.issuedAt, parties.locale)],
+        [l.returnOf, `${returnOf.number} (${formatDeadlineDay(returnOf.issuedAt, parties.locale)})`],
+      ]
+    : [
+        [l.number, invoice.number],
+        [l.issuedAt, formatDateTime(invoice.issuedAt, parties.locale)],
+        [l.dueAt, formatDeadlineDay(invoice.dueAt, parties.locale)],
+        ...(invoice.paidAt ? ([[l.paidAt, formatDateTime(invoice.paidAt, parties.locale)]] as [string, string][]) : []),
+        [l.status, STATUS_LABELS[parties.locale][invoice.status]],
+      ];
   doc.fontSize(TEXT_SIZE);
   for (const [label, value] of meta) {
     doc.fillColor(GREY).text(label, 320, y, { width: 95 });
@@ -242,7 +253,7 @@ export async function renderInvoicePdf(invoice: InvoiceForPdf, parties: InvoiceP
     info: {
       Title: invoice.number,
       Author: parties.seller.name,
-      Subject: 'Fatura / Invoice',
+      Subject: parties.returnOf ? 'İade Faturası / Credit note' : 'Fatura / Invoice',
       Creator: 'Omurga',
       Producer: 'Omurga',
       CreationDate: invoice.issuedAt,
@@ -302,4 +313,15 @@ export function invoicePdfRenderer(
 ): (invoice: InvoiceForPdf & { organizationId: string; customer?: InvoiceParties['customer'] | null }, locale: Locale) => Promise<Buffer> {
   return (invoice, locale) =>
     renderInvoicePdf(invoice, { seller, customer: invoice.customer ?? { name: invoice.organizationId, customerCode: null }, locale });
+}
+
+/** The credit note's PDF (issue 15): the invoice layout, titled as a credit note and naming the invoice it reverses. */
+export function creditNotePdfRenderer(
+  seller: InvoiceParties['seller'],
+): (note: Omit<InvoiceForPdf, 'status' | 'dueAt' | 'paidAt'> & { organizationId: string; invoiceNumber: string; invoiceIssuedAt: Date; customer?: InvoiceParties['customer'] | null }, locale: Locale) => Promise<Buffer> {
+  return (note, locale) =>
+    renderInvoicePdf(
+      { ...note, status: 'PAID', dueAt: note.issuedAt, paidAt: null },
+      { seller, customer: note.customer ?? { name: note.organizationId, customerCode: null }, locale, returnOf: { number: note.invoiceNumber, issuedAt: note.invoiceIssuedAt } },
+    );
 }

@@ -45,6 +45,12 @@ export interface UblOptions {
   seller: UblSeller;
   /** the e-Fatura profile for companies (configuration, EINVOICE_COMPANY_PROFILE) */
   companyProfile: CompanyProfile;
+  /**
+   * A credit note (iade faturası, issue 15): InvoiceTypeCode IADE with a
+   * BillingReference to the invoice it reverses. GİB takes returns in the
+   * basic profile (TEMELFATURA) for e-Fatura users, e-Arşiv for everyone else.
+   */
+  returnOf?: { number: string; issuedAt: Date };
 }
 
 /** e-Fatura for buyers with a VKN (registered e-Fatura users are companies), e-Arşiv for people (TCKN) and unidentified buyers. */
@@ -146,7 +152,7 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   if (!invoice.ettn) throw new Error(`invoice ${invoice.number} has no ETTN`);
   const currency = invoice.currency;
   const issued = DateTime.fromJSDate(invoice.issuedAt, { zone: ZONE });
-  const profile = ublProfile(invoice.customer?.buyer, options.companyProfile);
+  const profile = ublProfile(invoice.customer?.buyer, options.returnOf ? 'TEMELFATURA' : options.companyProfile);
   // Lines billed to the buyer; the stamp duty passed on is a document-level charge and the
   // prepaid credit a prepaid amount, so neither is an invoice line of its own.
   const billed = invoice.lines.filter((line) => line.kind !== 'STAMP_DUTY' && line.kind !== 'PREPAID_APPLIED');
@@ -167,9 +173,15 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   cbc(root, 'UUID', invoice.ettn);
   cbc(root, 'IssueDate', issued.toFormat('yyyy-MM-dd'));
   cbc(root, 'IssueTime', issued.toFormat('HH:mm:ss'));
-  cbc(root, 'InvoiceTypeCode', 'SATIS');
+  cbc(root, 'InvoiceTypeCode', options.returnOf ? 'IADE' : 'SATIS');
   cbc(root, 'DocumentCurrencyCode', currency);
   cbc(root, 'LineCountNumeric', String(billed.length));
+  if (options.returnOf) {
+    const reference = cac(cac(root, 'BillingReference'), 'InvoiceDocumentReference');
+    cbc(reference, 'ID', options.returnOf.number);
+    cbc(reference, 'IssueDate', DateTime.fromJSDate(options.returnOf.issuedAt, { zone: ZONE }).toFormat('yyyy-MM-dd'));
+    cbc(reference, 'DocumentTypeCode', 'IADE');
+  }
 
   // GİB wants the signer named: the seller's VKN; the integrator attaches the signature itself.
   const signature = cac(root, 'Signature');
@@ -180,9 +192,11 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   sellerParty(root, options.seller);
   buyerParty(root, invoice);
 
-  const paymentMeans = cac(root, 'PaymentMeans');
-  cbc(paymentMeans, 'PaymentMeansCode', '1');
-  cbc(paymentMeans, 'PaymentDueDate', DateTime.fromJSDate(invoice.dueAt, { zone: ZONE }).toFormat('yyyy-MM-dd'));
+  if (!options.returnOf) {
+    const paymentMeans = cac(root, 'PaymentMeans');
+    cbc(paymentMeans, 'PaymentMeansCode', '1');
+    cbc(paymentMeans, 'PaymentDueDate', DateTime.fromJSDate(invoice.dueAt, { zone: ZONE }).toFormat('yyyy-MM-dd'));
+  }
 
   for (const duty of stampDuty) {
     const charge = cac(root, 'AllowanceCharge');
@@ -232,6 +246,17 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
     cbc(cac(node, 'Price'), 'PriceAmount', microsDecimal(line.unitAmountMicros), { currencyID: currency });
   }
   return root.end({ prettyPrint: true });
+}
+
+/** The configured builder of credit notes: IADE documents referring to the invoice they reverse. */
+export function ublTrCreditNote(
+  seller: UblSeller,
+): (creditNote: Omit<InvoiceForUbl, 'dueAt' | 'exchangeRate'> & { exchangeRate?: { rate?: string | null; at?: Date | null } | null; invoiceNumber: string; invoiceIssuedAt: Date }) => string {
+  return (note) =>
+    buildUblTrInvoice(
+      { ...note, dueAt: note.issuedAt, exchangeRate: (note.exchangeRate ?? null) as InvoiceForUbl['exchangeRate'] },
+      { seller, companyProfile: 'TEMELFATURA', returnOf: { number: note.invoiceNumber, issuedAt: note.invoiceIssuedAt } },
+    );
 }
 
 /** The configured builder: an invoice's XML and the profile it was built in. */

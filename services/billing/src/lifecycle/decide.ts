@@ -161,6 +161,10 @@ function afterTheEnd(step: Step, event: LifecycleEvent): void {
       s.invoice.paid = true;
       s.invoice.paidAt = step.now;
       s.writeOffWhenSettled = null;
+    } else if (event.outcome.status === 'VOIDED') {
+      s.invoice.paid = true;
+      s.invoice.voided = true;
+      s.writeOffWhenSettled = null;
     }
   } else if (event.type === 'INVOICE_ISSUED' && s.awaiting === 'INVOICE') {
     // Issued while the organisation was being terminated: nothing is collected on it.
@@ -169,8 +173,9 @@ function afterTheEnd(step: Step, event: LifecycleEvent): void {
   } else if (event.type === 'PERIOD_BEGUN' || event.type === 'CHARGE_RESULT' || event.type === 'RESTARTED') {
     // A charge lost in a crash is not asked for again after the end: the write-off settles it (a paid invoice cannot be written off).
     s.awaiting = null;
-  } else if (event.type === 'PAYMENT_RECORDED' && s.invoice?.id === event.invoiceId) {
+  } else if ((event.type === 'PAYMENT_RECORDED' || event.type === 'INVOICE_VOIDED') && s.invoice?.id === event.invoiceId) {
     s.invoice.paid = true;
+    if (event.type === 'INVOICE_VOIDED') s.invoice.voided = true;
     s.writeOffWhenSettled = null;
   }
   if (s.awaiting === null && s.writeOffWhenSettled !== null) {
@@ -259,6 +264,11 @@ function apply(step: Step, event: LifecycleEvent): void {
       // Money that arrived counts when it arrived, never in the future.
       return markPaid(step, Math.min(Date.parse(event.at), now));
     }
+    case 'INVOICE_VOIDED': {
+      const invoice = openInvoice(s);
+      if (!invoice || invoice.id !== event.invoiceId) return;
+      return settleVoided(step);
+    }
     case 'CHARGE_RESULT': {
       const invoice = s.invoice;
       if (s.awaiting !== 'CHARGE' || !invoice || invoice.id !== event.invoiceId || event.attempt !== invoice.attempts) return;
@@ -268,6 +278,7 @@ function apply(step: Step, event: LifecycleEvent): void {
       const { outcome } = event;
       if (outcome.status === 'PAID' || outcome.status === 'ALREADY_PAID') return markPaid(step, charging.at);
       if (invoice.paid) return;
+      if (outcome.status === 'VOIDED') return settleVoided(step);
       const reason = outcome.status === 'DECLINED' ? outcome.declineCode : outcome.status;
       invoice.overdueSince ??= now;
       invoice.lastFailureAt = now;
@@ -469,6 +480,26 @@ function markPaid(step: Step, paidAt: number): void {
   step.record(wasOverdue ? 'PAYMENT_RECOVERED' : 'INVOICE_PAID', invoice.number);
   step.email(wasSuspended ? 'SUBSCRIPTION_RESTORED' : 'PAYMENT_SUCCEEDED', 'paid');
   step.emit({ type: 'ACCRUE_COMMISSION', invoiceId: invoice.id });
+}
+
+/**
+ * An operator voided the open invoice (issue 15): it is settled without
+ * money. Collection and dunning stop, a suspension for non-payment is lifted;
+ * no payment e-mail and no commission. The period runs to its end as billed.
+ */
+function settleVoided(step: Step): void {
+  const s = step.state;
+  const invoice = s.invoice!;
+  invoice.paid = true;
+  invoice.voided = true;
+  invoice.nextAttemptAt = null;
+  invoice.retryNow = false;
+  invoice.overdueSince = null;
+  if (s.suspendedForNonPayment) {
+    s.suspendedForNonPayment = false;
+    step.emit({ type: 'REINSTATE_ORGANIZATION', reason: 'NON_PAYMENT' });
+  }
+  step.record('INVOICE_VOIDED', invoice.number);
 }
 
 function finish(step: Step, status: 'CANCELED' | 'TERMINATED', reason: string): void {

@@ -51,8 +51,11 @@ export interface InvoiceState {
   issuedAt: number;
   dueAt: number;
   channel: CollectionChannel;
+  /** settled: paid, or voided (then `voided` too); nothing more is collected */
   paid: boolean;
   paidAt: number | null;
+  /** an operator voided it (issue 15); absent on states from before voiding existed */
+  voided?: boolean;
   /** every attempt so far, scheduled or asked for by the customer; the idempotency key's counter */
   attempts: number;
   /** the policy's attempts used (a customer's own retry uses none) */
@@ -108,7 +111,9 @@ export type ChargeOutcome =
   | { status: 'DECLINED'; declineCode: string }
   | { status: 'NO_PAYMENT_METHOD' }
   /** the provider did not answer and reconciliation found no charge */
-  | { status: 'PROVIDER_UNAVAILABLE' };
+  | { status: 'PROVIDER_UNAVAILABLE' }
+  /** the invoice was voided (issue 15): nothing charged */
+  | { status: 'VOIDED' };
 
 export type OrganizationChange = 'TERMINATED' | 'SUSPENDED' | 'REINSTATED';
 
@@ -119,6 +124,8 @@ export type LifecycleEvent =
   | { type: 'PERIOD_BEGUN'; pinned: PinnedTerms }
   | { type: 'INVOICE_ISSUED'; invoiceId: string; number: string; periodIndex: number; total: { amountMinor: number; currency: string }; dueAt: string; settled: boolean }
   | { type: 'PAYMENT_RECORDED'; invoiceId: string; at: string }
+  /** an operator voided the open invoice (issue 15) */
+  | { type: 'INVOICE_VOIDED'; invoiceId: string }
   | { type: 'CHARGE_RESULT'; invoiceId: string; attempt: number; outcome: ChargeOutcome }
   | { type: 'CANCEL_REQUESTED'; requestedAt: string; noticeWaived: boolean }
   | { type: 'PLAN_CHANGE_REQUESTED'; planCode: string }

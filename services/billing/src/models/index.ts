@@ -1,11 +1,13 @@
 import type { Connection } from 'mongoose';
 import { planSchema, policySchema } from './catalogue.ts';
+import { billingAuditSchema, creditNoteSchema, refundSchema } from './corrections.ts';
 import { invoiceSchema } from './invoices.ts';
 import { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
 import { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
 
 export * from './catalogue.ts';
 export * from './common.ts';
+export * from './corrections.ts';
 export * from './invoices.ts';
 export * from './payments.ts';
 export * from './subscriptions.ts';
@@ -22,6 +24,9 @@ export function billingModels(db: Connection) {
     PaymentAttempt: db.model('PaymentAttempt', paymentAttemptSchema),
     PartnerCommission: db.model('PartnerCommission', partnerCommissionSchema),
     BillingEmail: db.model('BillingEmail', billingEmailSchema),
+    CreditNote: db.model('CreditNote', creditNoteSchema),
+    Refund: db.model('Refund', refundSchema),
+    BillingAudit: db.model('BillingAudit', billingAuditSchema),
   };
 }
 export type BillingModels = ReturnType<typeof billingModels>;

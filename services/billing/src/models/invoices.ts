@@ -43,6 +43,27 @@ const statusChangeSchema = new Schema(
   { _id: false },
 );
 
+/** Who made a correction, when and why (ACC-10: every operator action is audited). */
+const correctionActSchema = new Schema(
+  { actorId: { type: String, required: true }, actorRoles: { type: [String], default: [] }, reason: { type: String, required: true }, at: { type: Date, required: true } },
+  { _id: false },
+);
+const creditHoldSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    /** the request as normalised, so a repeated key with other parameters is refused */
+    request: { type: String, required: true },
+    lines: { type: [new Schema({ index: { type: Number, required: true }, amountMinor: { type: Number, required: true } }, { _id: false })], default: [] },
+    taxMinor: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  { _id: false },
+);
+const refundHoldSchema = new Schema(
+  { key: { type: String, required: true }, request: { type: String, required: true }, amountMinor: { type: Number, required: true }, at: { type: Date, required: true } },
+  { _id: false },
+);
+
 /**
  * An invoice (BIL-8). Its number exists only once the invoice does: numbers
  * are taken by inserting the invoice with the next sequence of its series,
@@ -97,6 +118,17 @@ const invoiceSchema = new Schema(
      */
     restrictedAt: { type: Date, default: null },
     retainUntil: { type: Date, default: null },
+    /**
+     * Corrections (issue 15), held on the invoice so that one conditional
+     * update (on correctionVersion) decides what is still creditable or
+     * refundable: each credit note's lines and KDV, each refund's amount
+     * (reserved before the provider is asked, released if it fails).
+     */
+    credits: { type: [creditHoldSchema], default: [] },
+    refundHolds: { type: [refundHoldSchema], default: [] },
+    correctionVersion: { type: Number, default: 0 },
+    /** who voided the invoice, when and why (its number stays used) */
+    voided: { type: correctionActSchema, default: null },
   },
   { timestamps: true, collection: 'invoices' },
 );
@@ -107,4 +139,5 @@ invoiceSchema.index({ organizationId: 1, _id: -1 });
 
 export type InvoiceDoc = WithId<InferSchemaType<typeof invoiceSchema>>;
 export type InvoiceLine = InferSchemaType<typeof lineSchema>;
-export { invoiceSchema };
+export type CorrectionAct = InferSchemaType<typeof correctionActSchema>;
+export { correctionActSchema, invoiceSchema, lineSchema as invoiceLineSchema, buyerSchema as invoiceBuyerSchema };

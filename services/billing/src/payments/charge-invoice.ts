@@ -103,12 +103,13 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
   const lookup = (idempotencyKey: string) => withTimeout(() => provider.lookup(idempotencyKey), timeoutMs, provider.name);
   const claimExpired = (row: AttemptRow) => !row.updatedAt || row.updatedAt.getTime() <= Date.now() - claimTtlMs;
 
-  // 1. a repeated call of a finished attempt
+  // 1. a repeated call of a finished attempt (one that found the invoice void answers that again)
   const existing = await Attempt.findOne({ idempotencyKey: key }).lean<AttemptRow>();
-  if (existing && isFinal(existing.status)) return finished(existing);
+  if (existing && isFinal(existing.status) && existing.declineCode !== INVOICE_VOID_CODE) return finished(existing);
 
   // 2.
   if (invoice.status === 'PAID') return { status: 'ALREADY_PAID' };
+  if (invoice.status === 'VOID') return { status: 'VOIDED' };
   if (!canTransitionInvoice(invoice.status as InvoiceStatus, 'PAID')) {
     throw ApplicationFailure.nonRetryable(`invoice ${invoice.number} is ${invoice.status} and cannot be collected`, BILLING_INVALID_STATE);
   }
@@ -171,6 +172,11 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
     resumed = true;
   }
   const markUnknown = () => Attempt.updateOne({ _id: row._id, status: 'PENDING' }, { $set: { status: 'UNKNOWN' } });
+  // Voided after the check above but before this attempt was claimed (voidInvoice refuses once it is): nothing is charged.
+  if (!resumed && (await models.Invoice.findById(invoice._id, { status: 1 }).lean<Pick<InvoiceDoc, 'status'>>())?.status === 'VOID') {
+    await Attempt.updateOne({ _id: row._id, status: 'PENDING' }, { $set: { status: 'DECLINED', declineCode: INVOICE_VOID_CODE, settledAt: now() } });
+    return { status: 'VOIDED' };
+  }
 
   let result: ProviderResult | null = null;
   if (resumed) {
@@ -216,6 +222,9 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
   }
   return settle(row, result);
 }
+
+/** The decline code of an attempt that found its invoice voided (issue 15); never sent to the provider. */
+export const INVOICE_VOID_CODE = 'invoice_void';
 
 function isFinal(status: string): status is 'SUCCEEDED' | 'DECLINED' {
   return status === 'SUCCEEDED' || status === 'DECLINED';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { parseChargeIdempotencyKey, type ChargeRequest, type PaymentProvider, type ProviderResult } from './provider.ts';
+import { parseChargeIdempotencyKey, type ChargeRequest, type PaymentProvider, type ProviderResult, type RefundRequest, type RefundResult } from './provider.ts';
+import { refundMethod } from './refund-method.ts';
 
 /**
  * The iyzico adapter (BIL-5): a licensed Turkish payment institution that
@@ -61,6 +62,8 @@ export interface IyzicoOptions {
   /** https://sandbox-api.iyzipay.com or https://api.iyzipay.com */
   baseUrl: string;
   locale?: 'tr' | 'en';
+  /** the merchant's IP, which iyzico requires on cancels and refunds (an operator's decision, made on the merchant's side) */
+  merchantIp?: string;
   /** the buyer details for an organisation; placeholders by default */
   customer?: (customerId: string) => IyzicoCustomer | Promise<IyzicoCustomer>;
 }
@@ -112,6 +115,8 @@ interface IyzipayClient {
     create(request: Record<string, unknown>, callback: IyzipayCallback): void;
     retrieve(request: Record<string, unknown>, callback: IyzipayCallback): void;
   };
+  cancel: { create(request: Record<string, unknown>, callback: IyzipayCallback): void };
+  refund: { create(request: Record<string, unknown>, callback: IyzipayCallback): void };
 }
 type IyzipayConstructor = new (config: { apiKey: string; secretKey: string; uri: string }) => IyzipayClient;
 const Iyzipay = createRequire(import.meta.url)('iyzipay') as IyzipayConstructor;
@@ -123,6 +128,8 @@ interface IyzicoResponse {
   errorMessage?: unknown;
   paymentId?: unknown;
   paymentStatus?: unknown;
+  paymentTransactionId?: unknown;
+  itemTransactions?: unknown;
 }
 
 export function createIyzicoProvider(options: IyzicoOptions): PaymentProvider {
@@ -130,9 +137,10 @@ export function createIyzicoProvider(options: IyzicoOptions): PaymentProvider {
   const locale = options.locale ?? 'tr';
   const customerOf = options.customer ?? placeholderIyzicoCustomer;
 
-  const call = (method: 'create' | 'retrieve', request: Record<string, unknown>) =>
+  const call = (method: 'create' | 'retrieve' | 'cancel' | 'refund', request: Record<string, unknown>) =>
     new Promise<IyzicoResponse>((resolve, reject) => {
-      client.payment[method](request, (error, body) => {
+      const send = method === 'cancel' || method === 'refund' ? client[method].create.bind(client[method]) : client.payment[method].bind(client.payment);
+      send(request, (error, body) => {
         if (error) return reject(error);
         if (typeof body !== 'object' || body === null) return reject(new IyzicoApiError(`iyzico: unreadable ${method} response`, null));
         resolve(body as IyzicoResponse);
@@ -197,7 +205,51 @@ export function createIyzicoProvider(options: IyzicoOptions): PaymentProvider {
     return declined(response);
   }
 
-  return { name: 'iyzico', charge, lookup };
+  /**
+   * iyzico's documented ways back: `POST /payment/cancel` (paymentId) voids a
+   * whole payment on its day; `POST /payment/refund` returns an amount of one
+   * basket item's transaction (paymentTransactionId, read from the payment's
+   * detail; Omurga's payments have one item). The key travels as the
+   * conversationId. iyzico does not deduplicate: the caller (refundInvoice)
+   * lets one request per key through.
+   */
+  async function refund(request: RefundRequest): Promise<RefundResult> {
+    const method = refundMethod(request.payment, request.amount, new Date());
+    const common = { locale, conversationId: request.idempotencyKey, ip: options.merchantIp ?? '127.0.0.1', reason: 'other', description: request.reason.slice(0, 200) };
+    let response: IyzicoResponse;
+    if (method === 'CANCEL') {
+      response = await call('cancel', { ...common, paymentId: request.providerPaymentId });
+    } else {
+      const payment = await call('retrieve', { locale, conversationId: request.idempotencyKey, paymentId: request.providerPaymentId });
+      if (payment.status !== 'success') {
+        throwIfNotADecline(payment);
+        return failed(payment);
+      }
+      const item = Array.isArray(payment.itemTransactions) ? (payment.itemTransactions[0] as { paymentTransactionId?: unknown } | undefined) : undefined;
+      const transactionId = item?.paymentTransactionId;
+      if (typeof transactionId !== 'string' && typeof transactionId !== 'number') throw new IyzicoApiError('iyzico: payment without a transaction to refund', null);
+      response = await call('refund', {
+        ...common,
+        paymentTransactionId: String(transactionId),
+        price: iyzicoAmount(request.amount.amountMinor, request.amount.currency),
+        currency: request.amount.currency,
+      });
+    }
+    if (response.status !== 'success') {
+      throwIfNotADecline(response);
+      return failed(response);
+    }
+    const id = response.paymentTransactionId ?? response.paymentId;
+    if ((typeof id !== 'string' && typeof id !== 'number') || id === '') throw new IyzicoApiError(`iyzico: ${method.toLowerCase()} answered without an id`, null);
+    return { status: 'SUCCEEDED', providerRefundId: String(id), method };
+  }
+
+  return { name: 'iyzico', charge, lookup, refund };
+}
+
+function failed(response: IyzicoResponse): RefundResult {
+  const code = typeof response.errorCode === 'string' && response.errorCode ? response.errorCode : 'refund_failed';
+  return typeof response.errorMessage === 'string' ? { status: 'FAILED', failureCode: code, message: response.errorMessage } : { status: 'FAILED', failureCode: code };
 }
 
 function succeeded(response: IyzicoResponse): ProviderResult {

@@ -21,12 +21,32 @@ export type ProviderResult =
   | { status: 'SUCCEEDED'; providerPaymentId: string }
   | { status: 'DECLINED'; declineCode: string; message?: string };
 
+/**
+ * Money back on a payment the provider made (issue 15). An operator's
+ * decision, never automatic [000 §4.9, 003 §7.4]. A provider must answer a
+ * repeated key with the first request's result and never refund twice.
+ */
+export interface RefundRequest {
+  /** the payment's id as `charge` returned it */
+  providerPaymentId: string;
+  /** what the payment was for, in full: a provider may cancel (void) a whole payment on its day instead of refunding it */
+  payment: Money & { paidAt: Date };
+  amount: Money;
+  idempotencyKey: string;
+  reason: string;
+}
+
+export type RefundResult =
+  | { status: 'SUCCEEDED'; providerRefundId: string; method: 'CANCEL' | 'REFUND' }
+  | { status: 'FAILED'; failureCode: string; message?: string };
+
 export interface PaymentProvider {
   /** stored with each payment attempt and matched against BillingAccount.paymentMethod.provider */
   readonly name: string;
   charge(request: ChargeRequest): Promise<ProviderResult>;
   /** What the provider recorded for this key, or null when it never received (or never finished) that charge. */
   lookup(idempotencyKey: string): Promise<ProviderResult | null>;
+  refund(request: RefundRequest): Promise<RefundResult>;
 }
 
 /** The provider did not answer within the allowed time: whether it charged is unknown until a lookup says so. */

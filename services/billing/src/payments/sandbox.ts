@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { isDuplicateKeyError } from '@omurga/shared';
 import { moneySchema } from '../models/common.ts';
-import { parseChargeIdempotencyKey, type ChargeRequest, type PaymentProvider, type ProviderResult } from './provider.ts';
+import { parseChargeIdempotencyKey, type ChargeRequest, type PaymentProvider, type ProviderResult, type RefundRequest, type RefundResult } from './provider.ts';
+import { refundMethod } from './refund-method.ts';
 
 /**
  * The sandbox provider's test tokens (BIL-5): deterministic outcomes for
@@ -44,6 +45,27 @@ sandboxChargeSchema.index({ idempotencyKey: 1 }, { unique: true });
 
 export type SandboxChargeDoc = InferSchemaType<typeof sandboxChargeSchema>;
 
+/** The sandbox's refunds, one row per idempotency key like its charges. */
+const sandboxRefundSchema = new Schema(
+  {
+    idempotencyKey: { type: String, required: true },
+    providerPaymentId: { type: String, required: true },
+    amount: { type: moneySchema, required: true },
+    method: { type: String, enum: ['CANCEL', 'REFUND'], required: true },
+    providerRefundId: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  },
+  { collection: 'sandbox_refunds' },
+);
+sandboxRefundSchema.index({ idempotencyKey: 1 }, { unique: true });
+sandboxRefundSchema.index({ providerPaymentId: 1 });
+
+export type SandboxRefundDoc = InferSchemaType<typeof sandboxRefundSchema>;
+
+export function sandboxRefundModel(db: Connection): Model<SandboxRefundDoc> {
+  return (db.models.SandboxRefund as Model<SandboxRefundDoc> | undefined) ?? db.model('SandboxRefund', sandboxRefundSchema);
+}
+
 /** The ledger model on `db` (registered once per connection). */
 export function sandboxChargeModel(db: Connection): Model<SandboxChargeDoc> {
   return (db.models.SandboxCharge as Model<SandboxChargeDoc> | undefined) ?? db.model('SandboxCharge', sandboxChargeSchema);
@@ -59,12 +81,13 @@ export interface SandboxOptions {
 
 export function createSandboxProvider(db: Connection, options: SandboxOptions = {}): PaymentProvider {
   const charges = sandboxChargeModel(db);
-  // The unique index must exist before two requests with one key can race.
+  const refunds = sandboxRefundModel(db);
+  // The unique indexes must exist before two requests with one key can race.
   let ready: Promise<unknown> | undefined;
-  const indexed = () => (ready ??= charges.init());
+  const indexed = () => (ready ??= Promise.all([charges.init(), refunds.init()]));
   const delayMs = options.delayMs ?? 0;
 
-  async function answer(result: ProviderResult): Promise<ProviderResult> {
+  async function answer<T>(result: T): Promise<T> {
     // unref: a pending sandbox answer must not keep a stopping process alive
     if (delayMs > 0) await sleep(delayMs, undefined, { ref: false });
     return result;
@@ -108,6 +131,37 @@ export function createSandboxProvider(db: Connection, options: SandboxOptions = 
       const stored = await charges.findOne({ idempotencyKey }).lean();
       return stored ? toResult(stored) : null;
     },
+
+    async refund(request: RefundRequest): Promise<RefundResult> {
+      await indexed();
+      const repeated = await refunds.findOne({ idempotencyKey: request.idempotencyKey }).lean();
+      if (repeated) return replayRefund(repeated, request);
+      const payment = await charges.findOne({ providerPaymentId: request.providerPaymentId, status: 'SUCCEEDED' }).lean();
+      if (!payment) return { status: 'FAILED', failureCode: 'payment_not_found', message: 'No such sandbox payment.' };
+      if (payment.amount.currency !== request.amount.currency) return { status: 'FAILED', failureCode: 'currency_mismatch' };
+      const earlier = await refunds.find({ providerPaymentId: request.providerPaymentId }).lean();
+      const refunded = earlier.reduce((sum, row) => sum + row.amount.amountMinor, 0);
+      if (refunded + request.amount.amountMinor > payment.amount.amountMinor) {
+        return { status: 'FAILED', failureCode: 'amount_exceeds_payment', message: 'The refunds would exceed the payment (sandbox).' };
+      }
+      const method = earlier.length ? 'REFUND' : refundMethod({ ...payment.amount, paidAt: payment.createdAt }, request.amount, new Date());
+      try {
+        await refunds.create({
+          idempotencyKey: request.idempotencyKey,
+          providerPaymentId: request.providerPaymentId,
+          amount: { amountMinor: request.amount.amountMinor, currency: request.amount.currency },
+          method,
+          providerRefundId: `sbx_rf_${randomBytes(12).toString('hex')}`,
+          createdAt: new Date(),
+        });
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      // the row that holds the key, ours or a concurrent request's: one refund per key
+      const stored = await refunds.findOne({ idempotencyKey: request.idempotencyKey }).lean();
+      if (!stored) throw new Error(`sandbox: refund ${request.idempotencyKey} vanished`);
+      return answer(replayRefund(stored, request)) as Promise<RefundResult>;
+    },
   };
 }
 
@@ -132,4 +186,11 @@ function decide(request: ChargeRequest): ProviderResult {
 function toResult(stored: SandboxChargeDoc): ProviderResult {
   if (stored.status === 'SUCCEEDED' && stored.providerPaymentId) return { status: 'SUCCEEDED', providerPaymentId: stored.providerPaymentId };
   return { status: 'DECLINED', declineCode: stored.declineCode ?? SANDBOX_DECLINE_CODE };
+}
+
+function replayRefund(stored: SandboxRefundDoc, request: RefundRequest): RefundResult {
+  if (stored.providerPaymentId !== request.providerPaymentId || stored.amount.amountMinor !== request.amount.amountMinor || stored.amount.currency !== request.amount.currency) {
+    throw new Error(`sandbox: idempotency key ${request.idempotencyKey} was already used for another refund`);
+  }
+  return { status: 'SUCCEEDED', providerRefundId: stored.providerRefundId, method: stored.method as 'CANCEL' | 'REFUND' };
 }

@@ -19,6 +19,8 @@ export interface BillingDeps {
   charging?: CardCharging;
   /** hands UBL-TR documents to the e-invoice integrator; absent in tests that never send */
   eInvoices?: EInvoiceSending;
+  /** the credit notes' series prefix (CREDIT_NOTE_SERIES_PREFIX); default IAD */
+  creditNotePrefix?: string;
 }
 
 export type Ctx = SubgraphContext<BillingLoaders>;

@@ -1,6 +1,7 @@
 import { DateTimeScalar, mergeResolvers, type Resolvers } from '@omurga/shared';
 import { DurationScalar } from '../duration-scalar.ts';
 import { catalogueResolvers } from './catalogue.ts';
+import { correctionResolvers } from './corrections.ts';
 import type { BillingDeps } from './deps.ts';
 import { invoiceResolvers } from './invoices.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
@@ -18,5 +19,6 @@ export function billingResolvers(deps: BillingDeps): Resolvers {
     usageResolvers(deps),
     operatorViewResolvers(deps),
     prepaidPurchaseResolvers(deps),
+    correctionResolvers(deps),
   );
 }

@@ -67,7 +67,8 @@ export function operatorViewResolvers({ models }: BillingDeps) {
           .sort((a, b) => a.planCode.localeCompare(b.planCode) || a.currency.localeCompare(b.currency));
         // Dunning funnel: invoices that had a declined charge, and where they ended.
         const declined: string[] = (await models.PaymentAttempt.distinct('invoiceId', { status: 'DECLINED' })).map(String);
-        const failedInvoices = declined.length ? await models.Invoice.find({ _id: { $in: declined } }).lean<InvoiceDoc[]>() : [];
+        // a voided invoice (issue 15) is no longer a dunning case
+        const failedInvoices = declined.length ? await models.Invoice.find({ _id: { $in: declined }, status: { $ne: 'VOID' } }).lean<InvoiceDoc[]>() : [];
         const subscriptionIds = failedInvoices.map((i) => i.subscriptionId).filter((id) => id != null);
         const states = subscriptionIds.length ? await models.Subscription.find({ _id: { $in: subscriptionIds } }, { status: 1 }).lean<Pick<SubscriptionDoc, '_id' | 'status'>[]>() : [];
         const statusOf = new Map(states.map((s) => [s._id.toString(), s.status]));

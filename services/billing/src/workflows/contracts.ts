@@ -62,7 +62,9 @@ export type ChargeOutcome =
   | { status: 'DECLINED'; declineCode: string }
   | { status: 'NO_PAYMENT_METHOD' }
   /** the provider did not answer and reconciliation found no charge: counts as a failed attempt */
-  | { status: 'PROVIDER_UNAVAILABLE' };
+  | { status: 'PROVIDER_UNAVAILABLE' }
+  /** an operator voided the invoice (issue 15): nothing was charged, nothing more is collected */
+  | { status: 'VOIDED' };
 
 export const BILLING_EMAIL_KINDS = [
   'TRIAL_STARTED',
@@ -159,6 +161,8 @@ export const SUBSCRIPTION_SIGNALS = {
   planChanged: 'planChangeScheduled',
   paymentMethodUpdated: 'paymentMethodUpdated',
   invoicePaid: 'invoicePaid',
+  /** an operator voided the open invoice (issue 15): stop collecting it */
+  invoiceVoided: 'invoiceVoided',
   chargeback: 'chargebackReported',
   chargebackResolved: 'chargebackResolved',
   /** the customer subscribes during a trial (confirmSubscription) */
@@ -181,6 +185,9 @@ export interface InvoicePaidSignal {
   invoiceId: string;
   /** ISO-8601: when the money was recorded (the lifecycle counts it from then) */
   paidAt?: string;
+}
+export interface InvoiceVoidedSignal {
+  invoiceId: string;
 }
 export interface TrialConfirmedSignal {
   /** the plan to subscribe to; null or absent: the ordered plan */

@@ -34,6 +34,7 @@ import {
   type CancelSignal,
   type ChargebackSignal,
   type InvoicePaidSignal,
+  type InvoiceVoidedSignal,
   type LifecycleEvent,
   type OrganizationErasureInput,
   type PlanChangedSignal,
@@ -48,6 +49,7 @@ export const planChangedSignal = defineSignal<[PlanChangedSignal]>(SUBSCRIPTION_
 export const trialConfirmedSignal = defineSignal<[TrialConfirmedSignal]>(SUBSCRIPTION_SIGNALS.trialConfirmed);
 export const paymentMethodUpdatedSignal = defineSignal(SUBSCRIPTION_SIGNALS.paymentMethodUpdated);
 export const invoicePaidSignal = defineSignal<[InvoicePaidSignal]>(SUBSCRIPTION_SIGNALS.invoicePaid);
+export const invoiceVoidedSignal = defineSignal<[InvoiceVoidedSignal]>(SUBSCRIPTION_SIGNALS.invoiceVoided);
 export const chargebackSignal = defineSignal<[ChargebackSignal]>(SUBSCRIPTION_SIGNALS.chargeback);
 export const chargebackResolvedSignal = defineSignal(SUBSCRIPTION_SIGNALS.chargebackResolved);
 export const organizationStandingSignal = defineSignal<[OrganizationStandingChange]>(SUBSCRIPTION_SIGNALS.organizationStanding);
@@ -78,6 +80,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(trialConfirmedSignal, hear((s) => ({ type: 'TRIAL_CONFIRMED', planCode: s.planCode ?? null })));
   setHandler(paymentMethodUpdatedSignal, () => void inbox.push({ type: 'PAYMENT_METHOD_UPDATED' }));
   setHandler(invoicePaidSignal, hear((s) => ({ type: 'PAYMENT_RECORDED', invoiceId: s.invoiceId, at: s.paidAt ?? iso(Date.now()) })));
+  setHandler(invoiceVoidedSignal, hear((s) => ({ type: 'INVOICE_VOIDED', invoiceId: s.invoiceId })));
   setHandler(chargebackSignal, hear((s) => ({ type: 'CHARGEBACK', invoiceId: s.invoiceId, reason: s.reason })));
   setHandler(chargebackResolvedSignal, () => void inbox.push({ type: 'CHARGEBACK_RESOLVED' }));
   setHandler(organizationStandingSignal, hear((s) => ({ type: 'ORGANIZATION_CHANGED', change: s.standing, reason: s.reason })));

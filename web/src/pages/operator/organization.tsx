@@ -25,7 +25,7 @@ const Organization360 = graphql(`
       documentRequests { id kinds status deadline }
       licensedResources { id kind value status heldUntil }
       subscriptions { id status currency workflowId trialEndsAt currentPeriodEnd cancelEffectiveAt plan { code name } history { at type detail } upcoming { at type detail } }
-      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl ublUrl ettn paymentReference payments { attempt status declineCode at amount { amountMinor currency } } } } }
+      invoices(first: 50) @include(if: $billing) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt daysOverdue pdfUrl ublUrl ettn paymentReference payments { attempt status declineCode at amount { amountMinor currency } } creditNotes { id number total { amountMinor currency } pdfUrl } refunds { id status amount { amountMinor currency } } creditableTotal { amountMinor } refundableAmount { amountMinor } voided { reason by } } } }
       tickets(first: 20) @include(if: $support) { edges { node { id number subject status slaBreached responseDueAt firstResponseDueAt } } }
       dataExports @include(if: $dpo) { id status createdAt downloadUrl }
       endUserRequests @include(if: $dpo) { id summary receivedAt dueAt acknowledgedAt }
@@ -38,6 +38,9 @@ const Suspend = graphql(`mutation SuspendOrganization($id: ID!, $reason: String!
 const Reinstate = graphql(`mutation ReinstateOrganization($id: ID!, $reason: SuspensionReason, $note: String) { reinstateOrganization(id: $id, reason: $reason, note: $note) { id status } }`);
 const Terminate = graphql(`mutation TerminateOrganization($id: ID!, $reason: String!) { terminateOrganization(id: $id, reason: $reason) { id status } }`);
 const RecordPayment = graphql(`mutation RecordInvoicePayment($id: ID!, $reference: String!) { recordInvoicePayment(invoiceId: $id, reference: $reference) { invoice { id status paidAt } userErrors { code field message } } }`);
+const VoidInvoice = graphql(`mutation VoidInvoice($id: ID!, $reason: String!) { voidInvoice(invoiceId: $id, reason: $reason) { invoice { id status } userErrors { code field message } } }`);
+const CreditInFull = graphql(`mutation IssueCreditNote($input: IssueCreditNoteInput!) { issueCreditNote(input: $input) { creditNote { id number } userErrors { code field message } } }`);
+const RefundInFull = graphql(`mutation RefundInvoicePayment($input: RefundInvoicePaymentInput!) { refundInvoicePayment(input: $input) { refund { id status } userErrors { code field message } } }`);
 const Chargeback = graphql(`mutation ReportChargeback($id: ID!, $reason: String!) { reportChargeback(invoiceId: $id, reason: $reason) { invoice { id status } userErrors { code field message } } }`);
 
 const SUSPENSION_REASONS = ['NON_PAYMENT', 'MISSING_DOCUMENTS', 'ABUSE', 'CHARGEBACK', 'TERMS_VIOLATION'] as const;
@@ -134,12 +137,22 @@ export function Organization360Page() {
                     {i.payments.map((p) => (
                       <Text size="xs" key={p.attempt}>#{p.attempt} {p.status} {p.declineCode ?? ''} · <When at={p.at} /></Text>
                     ))}
+                    {i.refunds.map((r) => (
+                      <Text size="xs" key={r.id}>{t('İade', 'Refund')} {r.status} {formatMoney(locale, r.amount)}</Text>
+                    ))}
+                    {i.creditNotes.map((n) => (
+                      <Text size="xs" key={n.id} data-testid="operator-credit-note">{t('İade faturası', 'Credit note')} {n.number} {formatMoney(locale, n.total)}</Text>
+                    ))}
+                    {i.voided ? <Text size="xs">{t('İptal', 'Voided')}: {i.voided.reason}</Text> : null}
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs">
                       <DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label="PDF" />
                       {i.ettn ? <DownloadButton path={i.ublUrl} fileName={`${i.number}.xml`} label="UBL-TR XML" /> : null}
                       {i.status === 'OPEN' ? <ReasonAction label={t('Havaleyi kaydet', 'Record transfer')} description={<Text size="sm">{t('Gerekçe alanına banka dekontunun referansını yazın.', 'Put the bank reference of the transfer as the reason.')}</Text>} onConfirm={async (reference) => { failIfErrors((await gql(RecordPayment, { id: i.id, reference })).recordInvoicePayment.userErrors); await refresh(); }} /> : null}
+                      {i.status === 'OPEN' ? <ReasonAction label={t('Faturayı iptal et', 'Void invoice')} color="red" description={<Text size="sm">{t('Numara kullanılmış kalır; tahsilat durur.', 'The number stays used; collection stops.')}</Text>} onConfirm={async (reason) => { failIfErrors((await gql(VoidInvoice, { id: i.id, reason })).voidInvoice.userErrors); await refresh(); }} /> : null}
+                      {i.status === 'PAID' && i.creditableTotal.amountMinor > 0 ? <ReasonAction label={t('Kalanın tamamına iade faturası', 'Credit note for the rest')} onConfirm={async (reason) => { failIfErrors((await gql(CreditInFull, { input: { invoiceId: i.id, reason, idempotencyKey: crypto.randomUUID() } })).issueCreditNote.userErrors); await refresh(); }} /> : null}
+                      {i.refundableAmount.amountMinor > 0 ? <ReasonAction label={t('Kart ödemesini iade et', 'Refund card payment')} color="red" description={<Text size="sm">{formatMoney(locale, { currency: i.total.currency, amountMinor: i.refundableAmount.amountMinor })}</Text>} onConfirm={async (reason) => { failIfErrors((await gql(RefundInFull, { input: { invoiceId: i.id, reason, idempotencyKey: crypto.randomUUID() } })).refundInvoicePayment.userErrors); await refresh(); }} /> : null}
                       {i.status === 'PAID' ? <ReasonAction label={t('Ters ibraz', 'Chargeback')} color="red" onConfirm={async (reason) => { failIfErrors((await gql(Chargeback, { id: i.id, reason })).reportChargeback.userErrors); await refresh(); }} /> : null}
                     </Group>
                   </Table.Td>

@@ -1,4 +1,4 @@
-// Invoices (PDF), paying an overdue invoice, prepaid balances and top-up.
+// Invoices (PDF), their corrections (credit notes, refunds, voids: issue 15), paying an overdue invoice, prepaid balances and top-up.
 import { Alert, Button, Group, NumberInput, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,7 +12,15 @@ const Billing = graphql(`
   query PortalBilling($id: ID!) {
     organization(id: $id) {
       id
-      invoices(first: 100) { edges { node { id number status total { amountMinor currency } issuedAt dueAt paidAt pdfUrl ublUrl ettn } } }
+      invoices(first: 100) {
+        edges {
+          node {
+            id number status total { amountMinor currency } issuedAt dueAt paidAt pdfUrl ublUrl ettn
+            creditNotes { id number total { amountMinor currency } pdfUrl ublUrl }
+            refunds { id status amount { amountMinor currency } }
+          }
+        }
+      }
       prepaidBalances { amountMicros currency }
     }
   }
@@ -67,7 +75,15 @@ export function BillingPage() {
               {invoices.map((i) => (
                 <Table.Tr key={i.id} data-testid="invoice-row">
                   <Table.Td>{i.number}</Table.Td>
-                  <Table.Td><StatusBadge status={i.status} /></Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={i.status} />
+                    {i.refunds.some((r) => r.status === 'SUCCEEDED') ? (
+                      <Text size="xs" data-testid="invoice-refunded">
+                        {t('İade edildi', 'Refunded')}:{' '}
+                        {formatMoney(locale, { currency: i.total.currency, amountMinor: i.refunds.filter((r) => r.status === 'SUCCEEDED').reduce((sum, r) => sum + r.amount.amountMinor, 0) })}
+                      </Text>
+                    ) : null}
+                  </Table.Td>
                   <Table.Td>{formatMoney(locale, i.total)}</Table.Td>
                   <Table.Td><When at={i.issuedAt} /></Table.Td>
                   <Table.Td><When at={i.dueAt} /></Table.Td>
@@ -77,6 +93,15 @@ export function BillingPage() {
                       <DownloadButton path={i.pdfUrl} fileName={`${i.number}.pdf`} label={t(`${i.number} PDF indir`, `Download ${i.number} PDF`)} />
                       {i.ettn ? <DownloadButton path={i.ublUrl} fileName={`${i.number}.xml`} label={t(`${i.number} e-Fatura XML indir`, `Download ${i.number} e-invoice XML`)} /> : null}
                     </Group>
+                    {i.creditNotes.map((note) => (
+                      <Group gap="xs" mt={4} key={note.id} data-testid="credit-note">
+                        <Text size="xs">
+                          {t('İade faturası', 'Credit note')} {note.number}: {formatMoney(locale, note.total)}
+                        </Text>
+                        <DownloadButton path={note.pdfUrl} fileName={`${note.number}.pdf`} label={t(`${note.number} PDF indir`, `Download ${note.number} PDF`)} />
+                        <DownloadButton path={note.ublUrl} fileName={`${note.number}.xml`} label={t(`${note.number} e-Fatura XML indir`, `Download ${note.number} e-invoice XML`)} />
+                      </Group>
+                    ))}
                   </Table.Td>
                 </Table.Tr>
               ))}

@@ -7,6 +7,7 @@ import {
   formatInvoiceNumber,
   invoiceSeries,
   invoiceYear,
+  issueNumbered,
   issueNumberedInvoice,
   type InvoiceDraft,
 } from '../../../src/invoices/numbering.ts';
@@ -182,5 +183,19 @@ describe('issueNumberedInvoice (BIL-8: no gaps, no duplicates)', () => {
     const { models, inserts } = fakeInvoices();
     await expect(issueNumberedInvoice(models, draft('a'), { ...at, prefix: 'om' })).rejects.toThrow(RangeError);
     expect(inserts()).toBe(0);
+  });
+});
+
+describe('credit notes share the numbering in a series of their own (issue 15)', () => {
+  it('issueNumbered on the credit notes collection: IAD numbers from 1, gap-free, idempotent by key, invoices untouched', async () => {
+    const invoices = fakeInvoices();
+    const creditNotes = fakeInvoices();
+    await issueNumberedInvoice(invoices.models, draft('invoice-1'), at);
+    const notes = await Promise.all(['n1', 'n2', 'n3'].map((key) => issueNumbered<InvoiceDoc>(creditNotes.models.Invoice, draft(key), { ...at, prefix: 'IAD' })));
+    expect(notes.map((note) => note.number).sort()).toEqual(['IAD2026000000001', 'IAD2026000000002', 'IAD2026000000003']);
+    const again = await issueNumbered<InvoiceDoc>(creditNotes.models.Invoice, draft('n2'), { ...at, prefix: 'IAD' });
+    expect(again.number).toBe(notes.find((note) => note.key === 'n2')!.number);
+    expect(creditNotes.docs).toHaveLength(3);
+    expect(invoices.docs.map((doc) => doc.number)).toEqual(['OMR2026000000001']);
   });
 });

@@ -251,3 +251,37 @@ describe('seed clauses on the core', () => {
     }
   });
 });
+
+describe('a voided invoice (issue 15)', () => {
+  it('stops dunning at once: no more attempts, the suspension is lifted, no payment e-mail or commission; the next period is billed', () => {
+    const sim = new Simulation(policy({ code: 'card-void', billingPeriod: 'PT60S', retryInterval: 'PT2S', maxCollectionAttempts: 5, suspendAfter: 'PT3S', terminateAfter: 'PT30S' }), {
+      outcomes: ['DECLINED'],
+    });
+    sim.runUntil(T0 + 4 * SECOND);
+    expect(subscriptionStatus(sim.state)).toBe('SUSPENDED');
+    const attempts = sim.commandsOf('CHARGE_INVOICE').length;
+    expect(sim.voidInvoice()).toBe(true);
+    expect(subscriptionStatus(sim.state)).toBe('ACTIVE');
+    expect(sim.commandsOf('REINSTATE_ORGANIZATION')).toEqual([{ type: 'REINSTATE_ORGANIZATION', reason: 'NON_PAYMENT' }]);
+    expect(sim.eventsRecorded()).toContain('INVOICE_VOIDED');
+    sim.runUntil(T0 + 59 * SECOND);
+    expect(sim.commandsOf('CHARGE_INVOICE')).toHaveLength(attempts);
+    expect(sim.commandsOf('ACCRUE_COMMISSION')).toEqual([]);
+    expect(sim.emails()).not.toContain('PAYMENT_SUCCEEDED');
+    sim.runUntil(T0 + 61 * SECOND);
+    expect(sim.state.period.index).toBe(1);
+    expect(sim.commandsOf('ISSUE_INVOICE').map((c) => c.periodIndex)).toEqual([0, 1]);
+  });
+
+  it('a signal that never arrived: the next charge finds the invoice void (VOIDED) and settles it the same way', () => {
+    const sim = new Simulation(card, { outcomes: ['DECLINED'] });
+    expect(sim.charges.map((c) => c.outcome.status)).toEqual(['DECLINED']);
+    sim.voidedInvoices.add('inv-0'); // voided in the database only
+    sim.runUntil(T0 + 19 * SECOND);
+    expect(sim.charges.map((c) => c.outcome.status)).toEqual(['DECLINED', 'VOIDED']);
+    expect(sim.state.invoice).toMatchObject({ id: 'inv-0', paid: true, voided: true, nextAttemptAt: null, overdueSince: null });
+    expect(sim.eventsRecorded()).toContain('INVOICE_VOIDED');
+    expect(subscriptionStatus(sim.state)).toBe('ACTIVE');
+    expect(sim.commandsOf('TERMINATE_ORGANIZATION')).toEqual([]);
+  });
+});

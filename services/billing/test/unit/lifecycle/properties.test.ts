@@ -67,7 +67,8 @@ type Action =
   | { kind: 'chargebackResolved' }
   | { kind: 'organization'; change: 'TERMINATED' | 'SUSPENDED' | 'REINSTATED' }
   | { kind: 'restart' }
-  | { kind: 'holdResults' };
+  | { kind: 'holdResults' }
+  | { kind: 'void' };
 
 const offsets = fc.oneof(
   fc.constantFrom(-400, 0, 1, 150, 400, 800, 1500),
@@ -87,6 +88,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('organization' as const), change: fc.constantFrom('TERMINATED' as const, 'SUSPENDED' as const, 'REINSTATED' as const) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'restart' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'holdResults' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'void' as const }) },
 );
 
 const outcome = fc.constantFrom<ChargeOutcome['status']>('PAID', 'DECLINED', 'PROVIDER_UNAVAILABLE', 'NO_PAYMENT_METHOD');
@@ -132,6 +134,9 @@ function perform(sim: Simulation, a: Action): void {
       sim.holdResults = !sim.holdResults;
       if (!sim.holdResults) sim.deliver();
       return;
+    case 'void':
+      sim.voidInvoice();
+      return;
   }
 }
 
@@ -156,6 +161,9 @@ function checkInvariants(sim: Simulation): void {
       if (terminated) ensure(!['CHARGE_INVOICE', 'ISSUE_INVOICE', 'BEGIN_PERIOD'].includes(command.type), `${command.type} after termination`);
       if (command.type === 'CHARGE_INVOICE') ensure(!paid.has(command.invoiceId), `charged paid invoice ${command.invoiceId}`);
       if (command.type === 'SUSPEND_ORGANIZATION' && command.reason === 'NON_PAYMENT') ensure(!paid.has(state.invoice!.id), 'suspended for non-payment after the payment');
+      // issue 15: a voided invoice is settled without money: no commission, no payment e-mail
+      if (command.type === 'ACCRUE_COMMISSION') ensure(!sim.voidedInvoices.has(command.invoiceId), `commission on voided ${command.invoiceId}`);
+      if (command.type === 'SEND_EMAIL' && command.kind === 'PAYMENT_SUCCEEDED') ensure(!sim.voidedInvoices.has(command.invoiceId ?? ''), 'payment e-mail for a voided invoice');
     }
     if (state.outcome?.status === 'TERMINATED') terminated = true;
     // A paid invoice ends its dunning and restores the organisation (a terminated one stays terminated).

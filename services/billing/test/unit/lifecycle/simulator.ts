@@ -62,6 +62,8 @@ export class Simulation {
   readonly chargeKeys = new Map<string, ChargeOutcome>();
   /** invoices the money arrived for, by card or transfer */
   readonly paidInvoices = new Set<string>();
+  /** invoices an operator voided (issue 15) */
+  readonly voidedInvoices = new Set<string>();
   readonly successes = new Map<string, number>();
   organizationTerminated = false;
   invoiceDueAt = new Map<string, number>();
@@ -142,6 +144,7 @@ export class Simulation {
         let outcome = this.chargeKeys.get(key);
         if (!outcome) {
           if (this.paidInvoices.has(command.invoiceId)) outcome = { status: 'ALREADY_PAID' };
+          else if (this.voidedInvoices.has(command.invoiceId)) outcome = { status: 'VOIDED' };
           else {
             const status = this.outcomes[this.outcomeIndex++ % this.outcomes.length]!;
             outcome = status === 'DECLINED' ? { status, declineCode: 'card_declined' } : ({ status } as ChargeOutcome);
@@ -195,6 +198,19 @@ export class Simulation {
     if (!invoice || this.paidInvoices.has(invoice.id)) return false;
     this.paidInvoices.add(invoice.id);
     this.feed({ type: 'PAYMENT_RECORDED', invoiceId: invoice.id, at: new Date(at).toISOString() });
+    return true;
+  }
+
+  /**
+   * An operator voids the open invoice (issue 15). Refused, as voidInvoice
+   * refuses, when it is paid or a charge of it is still on its way back.
+   */
+  voidInvoice(): boolean {
+    const invoice = this.state.invoice;
+    if (!invoice || this.paidInvoices.has(invoice.id) || this.voidedInvoices.has(invoice.id)) return false;
+    if (this.pending.some((event) => event.type === 'CHARGE_RESULT' && event.invoiceId === invoice.id)) return false;
+    this.voidedInvoices.add(invoice.id);
+    this.feed({ type: 'INVOICE_VOIDED', invoiceId: invoice.id });
     return true;
   }
 

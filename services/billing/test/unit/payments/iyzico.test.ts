@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IyzicoApiError, createIyzicoProvider, iyzicoAmount, parseIyzicoToken, placeholderIyzicoCustomer } from '../../../src/payments/iyzico.ts';
-import { ProviderTimeoutError, chargeIdempotencyKey, withTimeout, type ChargeRequest, type PaymentProvider } from '../../../src/payments/provider.ts';
+import { ProviderTimeoutError, chargeIdempotencyKey, withTimeout, type ChargeRequest, type PaymentProvider, type RefundRequest } from '../../../src/payments/provider.ts';
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8');
 
@@ -31,7 +31,7 @@ class FakeIyzico {
   private server!: Server;
   url = '';
 
-  answer(pathname: '/payment/auth' | '/payment/detail', ...fixtures: string[]) {
+  answer(pathname: '/payment/auth' | '/payment/detail' | '/payment/cancel' | '/payment/refund', ...fixtures: string[]) {
     this.queues.set(pathname, [...(this.queues.get(pathname) ?? []), ...fixtures.map(fixture)]);
   }
 
@@ -232,5 +232,43 @@ describe('iyzico amounts and tokens', () => {
     const customer = placeholderIyzicoCustomer('org/7f 3a');
     expect(customer.email).toBe('billing+org7f3a@omurga.invalid');
     expect(customer.identityNumber).toMatch(/^\d{11}$/);
+  });
+});
+
+describe('iyzico refunds (issue 15)', () => {
+  const refundRequest = (overrides: Partial<RefundRequest> = {}): RefundRequest => ({
+    providerPaymentId: '25149157',
+    payment: { amountMinor: 123_456, currency: 'TRY', paidAt: new Date() },
+    amount: { amountMinor: 123_456, currency: 'TRY' },
+    idempotencyKey: `refund/${INVOICE_ID}/op-key-0001`,
+    reason: 'Billed twice',
+    ...overrides,
+  });
+
+  it('the whole payment on its day is cancelled (POST /payment/cancel by paymentId), signed, with the key as conversationId', async () => {
+    iyzico.answer('/payment/cancel', 'payment-cancel-success');
+    const result = await provider.refund(refundRequest());
+    expect(result).toEqual({ status: 'SUCCEEDED', providerRefundId: '25149157', method: 'CANCEL' });
+    const [cancel] = iyzico.requestsTo('/payment/cancel');
+    expect(cancel!.body).toMatchObject({ paymentId: '25149157', conversationId: `refund/${INVOICE_ID}/op-key-0001`, reason: 'other', description: 'Billed twice' });
+    expectSignedWithOurKeys(cancel!);
+  });
+
+  it("a part, or a later day, is refunded (POST /payment/refund) on the payment's transaction, read from its detail", async () => {
+    iyzico.answer('/payment/detail', 'payment-detail-success');
+    iyzico.answer('/payment/refund', 'payment-refund-success');
+    const result = await provider.refund(refundRequest({ amount: { amountMinor: 100_50, currency: 'TRY' }, idempotencyKey: `refund/${INVOICE_ID}/op-key-0002` }));
+    expect(result).toEqual({ status: 'SUCCEEDED', providerRefundId: '27203418', method: 'REFUND' });
+    expect(iyzico.received.map((r) => r.path)).toEqual(['/payment/detail', '/payment/refund']);
+    const [refund] = iyzico.requestsTo('/payment/refund');
+    expect(refund!.body).toMatchObject({ paymentTransactionId: '27203418', price: '100.5', currency: 'TRY', conversationId: `refund/${INVOICE_ID}/op-key-0002` });
+  });
+
+  it("iyzico's refusal is a FAILED refund with its code; a system error is thrown (retry, do not report a refusal)", async () => {
+    iyzico.answer('/payment/detail', 'payment-detail-success', 'payment-detail-success');
+    iyzico.answer('/payment/refund', 'payment-refund-failure', 'payment-auth-system-error');
+    const yesterday = { amountMinor: 123_456, currency: 'TRY', paidAt: new Date(Date.now() - 2 * 86_400_000) };
+    expect(await provider.refund(refundRequest({ payment: yesterday }))).toMatchObject({ status: 'FAILED', failureCode: '5093' });
+    await expect(provider.refund(refundRequest({ payment: yesterday }))).rejects.toBeInstanceOf(IyzicoApiError);
   });
 });
