@@ -196,6 +196,32 @@ describe('webhooks (issue 15, SPEC §7)', () => {
     expect(byType.get('ticket.opened')!.body).not.toContain('Fatura sorusu');
   }, 90_000);
 
+  it('an operator\'s credit note reaches the customer\'s endpoint as credit_note.issued, once per note', async () => {
+    const owner = await signUpAndVerify(stack);
+    const path = `/credit-${suffix}`;
+    const { signingSecret } = await register(owner.accessToken, owner.organizationId, path, ['credit_note.issued']);
+    await subscribe(owner);
+    const invoice = await waitFor(
+      async () => (await graphql(gw, 'query($o: ID!) { organization(id: $o) { invoices(first: 1) { edges { node { id status } } } } }', { token: owner.accessToken, variables: { o: owner.organizationId } })).data?.organization.invoices.edges[0]?.node,
+      (node: { status: string } | undefined) => node?.status === 'PAID',
+      30_000,
+    );
+    const issue = () =>
+      graphql(gw, 'mutation($input: IssueCreditNoteInput!) { issueCreditNote(input: $input) { creditNote { id number total { amountMinor } } userErrors { code } } }', {
+        token: operatorToken,
+        variables: { input: { invoiceId: invoice!.id, amountMinor: 100_00, reason: 'Goodwill', idempotencyKey: `webhook-${suffix}` } },
+      });
+    const note = (await issue()).data!.issueCreditNote.creditNote;
+    expect((await issue()).data!.issueCreditNote.creditNote.number).toBe(note.number);
+    const [request] = await arrivals(path, 1);
+    expect(verify(signingSecret, request!)).toMatchObject({
+      type: 'credit_note.issued',
+      data: { creditNoteId: note.id, number: note.number, invoiceId: invoice!.id, totalMinor: note.total.amountMinor },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(received.filter((r) => r.path === path)).toHaveLength(1);
+  }, 90_000);
+
   it('refuses private, loopback, link-local, multicast and metadata targets with a coded BAD_USER_INPUT', async () => {
     const owner = await signUpAndVerify(stack);
     const refusedUrls = [

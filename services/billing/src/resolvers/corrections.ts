@@ -1,4 +1,6 @@
 import { badUserInput, hasOperatorRole, isEntityId, requireOperator, withId } from '@omurga/shared';
+import { emitWebhookEvent } from '@omurga/shared/temporal';
+import type { Client } from '@temporalio/client';
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { creditableRemainder } from '../corrections/creditable.ts';
@@ -7,6 +9,7 @@ import type { CorrectionActor, CorrectionFailure } from '../corrections/holds.ts
 import { refundInvoicePayment } from '../corrections/refunds.ts';
 import { voidInvoice } from '../corrections/void-invoice.ts';
 import type { BillingAuditDoc, CreditNoteDoc, InvoiceDoc, RefundDoc } from '../models/index.ts';
+import { creditNoteIssuedEvent } from '../workflows/webhook-events.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
@@ -41,6 +44,24 @@ const actorOf = (ctx: Ctx): CorrectionActor => {
   return { actorId: operator.userId, actorRoles: [...operator.roles] };
 };
 const refused = (ctx: Ctx, result: CorrectionFailure) => failure(ctx.locale, result.code, result.field);
+/**
+ * credit_note.issued for webhooks. The event id comes from the note: when
+ * Temporal cannot take it the mutation fails, and the operator's retry with
+ * the same key answers the same note and hands the event over once.
+ */
+async function announceCreditNote(temporal: Client, note: CreditNoteDoc) {
+  const event = creditNoteIssuedEvent({
+    creditNoteId: note._id.toString(),
+    number: note.number,
+    invoiceId: note.invoiceId.toString(),
+    organizationId: note.organizationId.toString(),
+    totalMinor: note.total.amountMinor,
+    currency: note.currency,
+    issuedAt: note.issuedAt.toISOString(),
+  });
+  await emitWebhookEvent(temporal, event);
+}
+
 const forOperators = <T>(ctx: Ctx, value: T) => (ctx.principal.kind === 'operator' ? value : null);
 
 /**
@@ -62,6 +83,7 @@ export function correctionResolvers({ models, temporal, charging, creditNotePref
         }
         const result = await issueCreditNote({ models, prefix: creditNotePrefix ?? 'IAD' }, { ...input, reason }, actor);
         if (!result.ok) return { creditNote: null, invoice: null, ...refused(ctx, result) };
+        await announceCreditNote(temporal, result.creditNote);
         return { creditNote: withId(result.creditNote), invoice: withId(result.invoice), userErrors: [] };
       },
       voidInvoice: async (_: unknown, args: { invoiceId: string; reason: string }, ctx: Ctx) => {

@@ -92,13 +92,7 @@ export function trialEndingEvent(state: LifecycleState, at: string): WebhookEven
   };
 }
 
-/**
- * credit_note.issued, for the credit-note code to hand over once a credit note
- * has its number: from service code `emitWebhookEvent(client, event)`
- * (@omurga/shared/temporal), from workflow code `emitWebhookEvent(event)`
- * (@omurga/shared/workflow). The id comes from the credit note, so a retry
- * delivers once.
- */
+/** credit_note.issued, once a credit note has its number. The id comes from the note, so a retry delivers once. */
 export function creditNoteIssuedEvent(note: {
   creditNoteId: string;
   number: string;
