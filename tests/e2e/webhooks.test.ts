@@ -203,7 +203,7 @@ describe('webhooks (issue 15, SPEC §7)', () => {
     await subscribe(owner);
     const invoice = await waitFor(
       async () => (await graphql(gw, 'query($o: ID!) { organization(id: $o) { invoices(first: 1) { edges { node { id status } } } } }', { token: owner.accessToken, variables: { o: owner.organizationId } })).data?.organization.invoices.edges[0]?.node,
-      (node: { status: string } | undefined) => node?.status === 'PAID',
+      (node: { id: string; status: string } | undefined) => node?.status === 'PAID',
       30_000,
     );
     const issue = () =>
