@@ -89,6 +89,17 @@ async function main() {
       results[size] = await measure(collection, docs);
     }
 
+    // Writes are serialised in FerretDB (infra/ferretdb/atomic-writes.patch): what many writers get together.
+    const writers = 8;
+    const perWriter = ROUNDS.point / 4;
+    const writesStart = performance.now();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let i = 0; i < perWriter; i++) await collection.updateOne({ _id: pick(docs, w * perWriter + i)._id }, { $inc: { total: 1 } });
+      }),
+    );
+    const writesPerSecond = (writers * perWriter) / ((performance.now() - writesStart) / 1000);
+
     const shapes = Object.keys(results[SIZES[0]!]!);
     const cell = (ms: number) => ms.toFixed(2).padStart(9);
     console.log(`\nLocal database (${engine === 'sqlite' ? 'FerretDB on SQLite, the former engine' : 'FerretDB on PostgreSQL'}), ms per query`);
@@ -97,6 +108,7 @@ async function main() {
       const row = SIZES.map((s) => results[s]![shape]!);
       console.log(`${shape.padEnd(44)}${row.map(cell).join('')}   ${(row[2]! / row[0]!).toFixed(2)}×`);
     }
+    console.log(`${writers} concurrent writers at ${SIZES.at(-1)! / 1000}k docs: ${writesPerSecond.toFixed(0)} updates/s`);
     const mean = (size: number) => shapes.reduce((sum, s) => sum + results[size]![s]!, 0) / shapes.length;
     const round = (n: number) => Math.round(n * 100) / 100;
     console.log(
@@ -107,6 +119,7 @@ async function main() {
         dbQueryMsAt50k: round(mean(50_000)),
         dbCostGrowth1kTo50k: round(mean(50_000) / mean(1_000)),
         dbInQueryMsAt50k: round(results[50_000]!['$in of 100 _ids']!),
+        dbWritesPerSecond: Math.round(writesPerSecond),
       }),
     );
   } finally {
