@@ -182,8 +182,10 @@ ensure_postgres() {
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$bin" ] || [ ! -x "$bin/postgres" ]; then
     command -v apt-get >/dev/null || die "PostgreSQL is needed for the local database: install Debian's postgresql package"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
     step "Installing PostgreSQL from Debian's packages"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >&2 || die "installing postgresql failed"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql; } >&2 || die "installing postgresql failed"
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   fi
   export OMURGA_POSTGRES_BIN_DIR="$bin"
