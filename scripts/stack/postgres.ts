@@ -74,7 +74,7 @@ export function postgresCluster(host: string, port: number, dataDir: string): Pr
       '-c', 'max_connections=200',
     ], user),
     // pg_isready: the port opens before the cluster accepts connections.
-    ready: () => promisify(execFile)(path.join(binDir, 'pg_isready'), ['-q', '-h', host, '-p', String(port)]).then(() => true, () => false),
+    ready: () => promisify(execFile)(path.join(binDir, 'pg_isready'), ['-q', '-h', host, '-p', String(port), '-U', LOCAL_DATABASE_USER, '-d', 'postgres']).then(() => true, () => false),
     readyTimeoutMs: 60_000,
   };
 }
