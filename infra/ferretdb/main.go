@@ -1,6 +1,7 @@
-// Command ferretdb runs FerretDB 1.x with its SQLite backend for local runs and
-// CI, where no MongoDB build is available. Production uses a real MongoDB
-// replica set through MONGODB_URI instead.
+// Command ferretdb runs FerretDB 1.x for local runs and CI, where no MongoDB
+// build is available: on PostgreSQL (--postgresql-url, what the stack uses,
+// see scripts/stack/postgres.ts) or on SQLite files (--data-dir). Production
+// uses a real MongoDB replica set through MONGODB_URI instead.
 //
 // It is built on FerretDB's embeddable package rather than its cmd/ferretdb,
 // which needs version files that only FerretDB's own build generates.
@@ -20,17 +21,24 @@ import (
 
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
-	dataDir := flag.String("data-dir", "", "directory holding one SQLite file per database")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL connection string (the PostgreSQL backend)")
+	dataDir := flag.String("data-dir", "", "directory holding one SQLite file per database (the SQLite backend)")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
 	flag.Parse()
 
-	if *dataDir == "" {
-		fmt.Fprintln(os.Stderr, "ferretdb: --data-dir is required")
+	config := ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: *listen}}
+	switch {
+	case *postgresURL != "":
+		config.Handler, config.PostgreSQLURL = "postgresql", *postgresURL
+	case *dataDir != "":
+		if err := os.MkdirAll(*dataDir, 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "ferretdb:", err)
+			os.Exit(1)
+		}
+		config.Handler, config.SQLiteURL = "sqlite", "file:"+*dataDir+"/"
+	default:
+		fmt.Fprintln(os.Stderr, "ferretdb: --postgresql-url or --data-dir is required")
 		os.Exit(2)
-	}
-	if err := os.MkdirAll(*dataDir, 0o755); err != nil {
-		fmt.Fprintln(os.Stderr, "ferretdb:", err)
-		os.Exit(1)
 	}
 
 	var level slog.Level
@@ -40,12 +48,8 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + *dataDir + "/",
-	})
+	config.Logger = logger
+	f, err := ferretdb.New(&config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
 		os.Exit(1)
@@ -53,6 +57,6 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	logger.Info("FerretDB listening", "addr", *listen, "data", *dataDir)
+	logger.Info("FerretDB listening", "addr", *listen, "handler", config.Handler)
 	_ = f.Run(ctx)
 }

@@ -103,18 +103,23 @@ ensure_temporal() {
   export OMURGA_TEMPORAL_BIN="$dir/temporal"
 }
 
-# FerretDB is built with infra/ferretdb/atomic-writes.patch applied to a copy
-# of its module (see the patch's own comment for why); the cache entry is
-# keyed by the version and the patch, so changing either rebuilds it.
+# FerretDB is built with the patches in infra/ferretdb applied to a copy of
+# its module (see each patch's own comment for why): atomic-writes.patch and
+# postgresql-pushdown.patch. The cache entry is keyed by the version and the
+# patches, so changing either rebuilds it.
+FERRETDB_PATCHES="atomic-writes.patch postgresql-pushdown.patch"
 _build_ferretdb() {
-  local out=$1 src="$1/build" version=$FERRETDB_VERSION
+  local out=$1 src="$1/build" version=$FERRETDB_VERSION patch
   local module
   module=$(cd "$ROOT/infra/ferretdb" && go mod download -json "github.com/FerretDB/FerretDB@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [ -d "$module" ] || return 1
   mkdir -p "$src"
   cp -R "$module" "$src/FerretDB" && chmod -R u+w "$src/FerretDB"
-  # Its own repository, so that git applies the patch there whatever surrounds the cache.
-  (cd "$src/FerretDB" && git init -q && git apply -p1 "$ROOT/infra/ferretdb/atomic-writes.patch") || return 1
+  # Its own repository, so that git applies the patches there whatever surrounds the cache.
+  (cd "$src/FerretDB" && git init -q) || return 1
+  for patch in $FERRETDB_PATCHES; do
+    (cd "$src/FerretDB" && git apply -p1 "$ROOT/infra/ferretdb/$patch") || return 1
+  done
   cp "$ROOT/infra/ferretdb/main.go" "$ROOT/infra/ferretdb/go.mod" "$ROOT/infra/ferretdb/go.sum" "$src/"
   (cd "$src" && go mod edit -replace "github.com/FerretDB/FerretDB=./FerretDB" &&
     GOFLAGS=-buildvcs=false go build -v -o "$out/ferretdb" . 2>&1) | go_progress
@@ -122,12 +127,12 @@ _build_ferretdb() {
   [ -x "$out/ferretdb" ]
 }
 ensure_ferretdb() {
-  local patch
+  local key
   FERRETDB_VERSION=$(sed -n 's/.*github.com\/FerretDB\/FerretDB \(v[0-9.]*\).*/\1/p' "$ROOT/infra/ferretdb/go.mod")
-  patch=$(sha256sum "$ROOT/infra/ferretdb/atomic-writes.patch" | cut -c1-8)
-  local dir="$OMURGA_CACHE/ferretdb/$FERRETDB_VERSION-$patch"
+  key=$(cd "$ROOT/infra/ferretdb" && cat $FERRETDB_PATCHES main.go | sha256sum | cut -c1-8)
+  local dir="$OMURGA_CACHE/ferretdb-pg/$FERRETDB_VERSION-$key"
   go_binary_once "$dir" ferretdb FerretDB \
-    "Building FerretDB $FERRETDB_VERSION (SQLite backend, atomic writes) from its Go module; first run only, several minutes" _build_ferretdb
+    "Building FerretDB $FERRETDB_VERSION (PostgreSQL backend, indexed pushdown, atomic writes) from its Go module; first run only, several minutes" _build_ferretdb
   export OMURGA_FERRETDB_BIN="$dir/ferretdb"
 }
 
@@ -170,14 +175,17 @@ ensure_temporal_server() {
   export OMURGA_TEMPORAL_SERVER_DIR="$dir"
 }
 
-# PostgreSQL from Debian's packages, for that Temporal server.
+# PostgreSQL from Debian's packages, for FerretDB (the local database) and
+# for that Temporal server.
 ensure_postgres() {
   local bin
   bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   if [ -z "$bin" ] || [ ! -x "$bin/postgres" ]; then
-    command -v apt-get >/dev/null || die "PostgreSQL is needed for the tests: install Debian's postgresql package"
+    command -v apt-get >/dev/null || die "PostgreSQL is needed for the local database: install Debian's postgresql package"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
     step "Installing PostgreSQL from Debian's packages"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >&2 || die "installing postgresql failed"
+    { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql; } >&2 || die "installing postgresql failed"
     bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   fi
   export OMURGA_POSTGRES_BIN_DIR="$bin"
@@ -256,6 +264,7 @@ ensure_all() {
   ensure_pnpm
   ensure_dependencies
   ensure_web
-  if [ -z "${MONGODB_URI:-}" ]; then ensure_ferretdb; fi
+  # The local database: FerretDB on a PostgreSQL cluster of the stack's own.
+  if [ -z "${MONGODB_URI:-}" ]; then ensure_postgres; ensure_ferretdb; fi
   ensure_temporal
 }

@@ -24,7 +24,7 @@ const stackPromise = startStack({
   dataDir,
   // OMURGA_PORT_BASE puts every port in one block, for a second platform on one machine.
   ports: process.env.OMURGA_PORT_BASE ? portBlock(Number(process.env.OMURGA_PORT_BASE)) : DEFAULT_PORTS,
-  output: terminalOutput(logDir, new Set(['ferretdb', 'temporal', 'mail'])),
+  output: terminalOutput(logDir, new Set(['postgres', 'ferretdb', 'temporal', 'mail'])),
   mongodbUri: process.env.MONGODB_URI,
   extraEnv: operator,
   supervision: {
@@ -63,7 +63,7 @@ try {
       row('Temporal UI', stack.urls.temporalUi),
       row('Mail catcher', stack.urls.mailCatcher),
       row('Temporal gRPC', stack.urls.temporal),
-      row('Database', process.env.MONGODB_URI ? 'MONGODB_URI (external)' : `${stack.urls.database} (FerretDB, SQLite files in ${path.join(dataDir, 'ferretdb')})`),
+      row('Database', process.env.MONGODB_URI ? 'MONGODB_URI (external)' : `${stack.urls.database} (FerretDB on PostgreSQL, cluster in ${path.join(dataDir, 'postgres')})`),
       row('Metrics (Prometheus)', Object.entries(stack.urls.metrics).map(([name, url]) => `${name} ${url}`).join('\n' + ' '.repeat(23))),
       row('Tracing', tracingRequested() ? 'on (OpenTelemetry, OTEL_* settings)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to export traces)'),
       row('Operator login', `${operator.BOOTSTRAP_OPERATOR_EMAIL} (BOOTSTRAP_OPERATOR_EMAIL / _PASSWORD)`),

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { SUBGRAPHS, loadConfig, type PlatformConfig } from '@omurga/shared';
 import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
+import { postgresCluster, postgresUrl } from './postgres.ts';
 import { ManagedProcess, httpReady, tcpReady, type Output, type ProcessSpec, type Supervision } from './processes.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -23,6 +24,8 @@ export interface StackPorts {
   temporalHttp: number;
   temporalUi: number;
   database: number;
+  /** the PostgreSQL cluster FerretDB (the database above) stores its collections in */
+  postgres: number;
   smtp: number;
   mailWeb: number;
 }
@@ -41,6 +44,7 @@ export const DEFAULT_PORTS: StackPorts = {
   temporalHttp: 7243,
   temporalUi: 8233,
   database: 27017,
+  postgres: 27018,
   smtp: 1025,
   mailWeb: 8025,
 };
@@ -64,6 +68,7 @@ export function portBlock(base: number): StackPorts {
     consent: base + 3,
     support: base + 4,
     web: base + 7,
+    postgres: base + 8,
     workerHealth: base + 10,
     temporalCodec: base + 9,
     temporalMetrics: base + 5,
@@ -81,7 +86,7 @@ export interface StackOptions {
   ports?: StackPorts;
   dataDir: string;
   output: Output;
-  /** an external MongoDB (production-like); FerretDB is started when absent */
+  /** an external MongoDB (production-like); the local database (FerretDB on PostgreSQL) is started when absent */
   mongodbUri?: string | undefined;
   extraEnv?: NodeJS.ProcessEnv;
   /** told when a process crashes (it is restarted with backoff) and when it serves again */
@@ -126,16 +131,26 @@ export function stackEnvironment(host: string, ports: StackPorts, mongodbUri: st
   };
 }
 
-function infrastructure(host: string, ports: StackPorts, dataDir: string, mongodbUri: string | undefined): ProcessSpec[] {
+/**
+ * The local database in start order: PostgreSQL, then FerretDB on it (the
+ * MongoDB wire protocol the services speak). See README "Local database".
+ */
+export function localDatabase(host: string, ports: Pick<StackPorts, 'database' | 'postgres'>, dataDir: string): ProcessSpec[][] {
+  return [
+    [postgresCluster(host, ports.postgres, dataDir)],
+    [
+      {
+        name: 'ferretdb',
+        command: requireBinary('OMURGA_FERRETDB_BIN'),
+        args: ['--listen-addr', `${host}:${ports.database}`, '--postgresql-url', postgresUrl(host, ports.postgres)],
+        ready: tcpReady(host, ports.database),
+      },
+    ],
+  ];
+}
+
+function infrastructure(host: string, ports: StackPorts, dataDir: string): ProcessSpec[] {
   const specs: ProcessSpec[] = [];
-  if (!mongodbUri) {
-    specs.push({
-      name: 'ferretdb',
-      command: requireBinary('OMURGA_FERRETDB_BIN'),
-      args: ['--listen-addr', `${host}:${ports.database}`, '--data-dir', path.join(dataDir, 'ferretdb')],
-      ready: tcpReady(host, ports.database),
-    });
-  }
   mkdirSync(path.join(dataDir, 'temporal'), { recursive: true });
   specs.push({
     name: 'temporal',
@@ -170,6 +185,29 @@ function nodeService(name: string, entry: string, readyUrl: string, env: Record<
   return { name, command: process.execPath, args: [path.join(ROOT, entry)], cwd: ROOT, env, ready: httpReady(readyUrl) };
 }
 
+/** Starts each phase's processes together once the previous phase is ready; stops them in reverse order. */
+export async function startPhases(phases: ProcessSpec[][], output: Output, supervision: Supervision): Promise<{ processes: ManagedProcess[]; stop(): Promise<void> }> {
+  const started: ManagedProcess[] = [];
+  const stop = async () => {
+    for (const process of [...started].reverse()) await process.stop();
+    output.close();
+  };
+  try {
+    for (const phase of phases) {
+      const processes = phase.map((spec) => new ManagedProcess(spec));
+      for (const p of processes) {
+        p.start(output, supervision);
+        started.push(p);
+      }
+      await Promise.all(processes.map((p) => p.waitUntilReady()));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { processes: started, stop };
+}
+
 /** Starts infrastructure, then the subgraphs and the worker, then the gateway. */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
@@ -179,8 +217,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const config = loadConfig({ ...process.env, ...env });
   const http = (port: number, p: string) => `http://${host}:${port}${p}`;
 
+  const [storage = [], database = []] = options.mongodbUri ? [] : localDatabase(host, ports, options.dataDir);
   const phases: ProcessSpec[][] = [
-    infrastructure(host, ports, options.dataDir, options.mongodbUri),
+    storage,
+    [...database, ...infrastructure(host, ports, options.dataDir)],
     [
       ...SUBGRAPHS.map((name) => nodeService(name, `services/${name}/src/main.ts`, http(config.subgraphs[name].port, '/readyz'), env)),
       nodeService('worker', 'workflows/src/worker.ts', http(ports.workerHealth, '/readyz'), env),
@@ -188,29 +228,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     [nodeService('gateway', 'gateway/src/main.ts', http(ports.gateway, '/readyz'), env), nodeService('web', 'web/server/main.ts', http(ports.web, '/readyz'), env)],
   ];
 
-  const started: ManagedProcess[] = [];
-  const stop = async () => {
-    for (const process of [...started].reverse()) await process.stop();
-    options.output.close();
-  };
-  try {
-    for (const phase of phases) {
-      const processes = phase.map((spec) => new ManagedProcess(spec));
-      for (const p of processes) {
-        p.start(options.output, options.supervision);
-        started.push(p);
-      }
-      await Promise.all(processes.map((p) => p.waitUntilReady()));
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+  const { processes, stop } = await startPhases(phases, options.output, options.supervision);
 
   return {
     config,
     env,
-    processes: started,
+    processes,
     urls: {
       gateway: config.gateway.url,
       web: http(ports.web, ''),

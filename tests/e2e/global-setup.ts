@@ -42,7 +42,7 @@ export default async function setup(project: TestProject) {
     });
   } catch (error) {
     otlp.close();
-    for (const name of ['ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway', 'web']) {
+    for (const name of ['postgres', 'ferretdb', 'temporal', 'mail', 'accounts', 'billing', 'consent', 'support', 'worker', 'gateway', 'web']) {
       const file = path.join(logDir, `${name}.log`);
       if (existsSync(file)) console.error(`--- ${name}.log\n${readFileSync(file, 'utf8').slice(-3000)}`);
     }

@@ -67,7 +67,7 @@ describe('./platform start self-healing', () => {
       expect(healed.data?.plans?.length).toBeGreaterThan(0);
       expect(errorCodes(healed)).not.toContain('SUBGRAPH_UNAVAILABLE');
       // Nothing else went down with it.
-      expect(output()).not.toMatch(/(accounts|billing|consent|worker|gateway|temporal|ferretdb|mail) exited/);
+      expect(output()).not.toMatch(/(accounts|billing|consent|worker|gateway|temporal|postgres|ferretdb|mail) exited/);
     } finally {
       child.kill('SIGINT');
       await new Promise((resolve) => child.once('exit', resolve));

@@ -60,7 +60,7 @@ async function waitUntilGone(pids: number[], timeoutMs: number) {
 describe('./platform start shutdown', () => {
   it('stops every process on Ctrl-C (SIGINT) and exits 0', { timeout: 120_000 }, async () => {
     const platform = await startPlatform(E2E_BASE + 300);
-    expect(platform.processes.length).toBe(10); // ferretdb, temporal, mail, 4 subgraphs, worker, gateway, web
+    expect(platform.processes.length).toBe(11); // postgres, ferretdb, temporal, mail, 4 subgraphs, worker, gateway, web
     platform.child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => platform.child.once('exit', resolve));
     expect(code).toBe(0);
@@ -71,7 +71,7 @@ describe('./platform start shutdown', () => {
 
   it('leaves nothing behind even when the supervisor is SIGKILLed', { timeout: 120_000 }, async () => {
     const platform = await startPlatform(E2E_BASE + 400);
-    expect(platform.processes.length).toBe(10);
+    expect(platform.processes.length).toBe(11);
     platform.child.kill('SIGKILL');
     expect(await waitUntilGone(platform.processes, 10_000)).toEqual([]);
     rmSync(platform.dataDir, { recursive: true, force: true });

@@ -7,19 +7,13 @@ import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTES } from '@omurga/shared/temporal';
+import { asPostgres, postgresUser } from '../../scripts/stack/postgres.ts';
 import { ManagedProcess, fileOutput, tcpReady } from '../../scripts/stack/processes.ts';
 
 function required(variable: string): string {
   const value = process.env[variable];
   if (!value) throw new Error(`${variable} is not set: run the tests through ./platform test, which provides it`);
   return value;
-}
-
-/** PostgreSQL refuses to run as root: when we are root, it runs as Debian's postgres user. */
-function postgresUser(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
 }
 
 function serverConfig(ports: { postgres: number; base: number }): string {
@@ -94,18 +88,15 @@ export async function startTemporalOnPostgres(base: number): Promise<TemporalClu
   mkdirSync(logDir);
   const user = postgresUser();
   if (user) for (const d of [dir, dataDir]) chownSync(d, user.uid, user.gid);
-  const asPostgres = user ? { uid: user.uid, gid: user.gid } : {};
+  const runAs = user ? { uid: user.uid, gid: user.gid } : {};
   const pgPort = base + 9;
-  execFileSync(path.join(pgBin, 'initdb'), ['-D', dataDir, '-U', 'temporal', '--auth=trust', '--no-sync'], { ...asPostgres, stdio: 'ignore' });
+  execFileSync(path.join(pgBin, 'initdb'), ['-D', dataDir, '-U', 'temporal', '--auth=trust', '--no-sync'], { ...runAs, stdio: 'ignore' });
 
   const output = fileOutput(logDir);
   const postgresArgs = ['-D', dataDir, '-p', String(pgPort), '-c', 'listen_addresses=127.0.0.1', '-k', dir, '-c', 'fsync=off'];
   const postgres = new ManagedProcess({
     name: 'postgres',
-    // The supervisor spawns as the current user; setpriv drops to postgres's when that is root.
-    ...(user
-      ? { command: 'setpriv', args: [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', '--', path.join(pgBin, 'postgres'), ...postgresArgs] }
-      : { command: path.join(pgBin, 'postgres'), args: postgresArgs }),
+    ...asPostgres(path.join(pgBin, 'postgres'), postgresArgs, user),
     ready: tcpReady('127.0.0.1', pgPort),
   });
   const started: ManagedProcess[] = [];

@@ -136,6 +136,8 @@ invoiceSchema.index({ number: 1 }, { unique: true });
 invoiceSchema.index({ key: 1 }, { unique: true });
 invoiceSchema.index({ series: 1, sequence: -1 }, { unique: true });
 invoiceSchema.index({ organizationId: 1, _id: -1 });
+// Issuing an invoice reads back the paid-late invoices it claimed (issue 16: no collection scan per renewal).
+invoiceSchema.index({ lateChargesBilledOn: 1 });
 
 export type InvoiceDoc = WithId<InferSchemaType<typeof invoiceSchema>>;
 export type InvoiceLine = InferSchemaType<typeof lineSchema>;
