@@ -7,6 +7,10 @@ import type { PlanDoc, PolicyDoc } from '../models/index.ts';
 import { MAX_PRICE_MINOR, MAX_QUANTITY, MAX_UNIT_PRICE_MICROS } from '../input-bounds.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
+import { memoisedRead } from '../catalogue-cache.ts';
+
+/** As long as the gateway and HTTP caches may keep `plans` (its @cacheControl maxAge). */
+const CATALOGUE_TTL_MS = 15_000;
 
 const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/, { message: 'INVALID_CODE' });
 const currency = z.enum(SUPPORTED_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
@@ -84,16 +88,17 @@ async function insertVersion<T>(latest: () => Promise<{ version: number } | null
 /** BIL-1, SPEC §1: the versioned catalogue. */
 export function catalogueResolvers({ models }: BillingDeps) {
   const latestPolicy = (policyCode: string) => models.ContractPolicy.findOne({ code: policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
+  const catalogue = memoisedRead(async () => {
+    // The newest version of each active plan code.
+    const rows = await models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>();
+    const newest = new Map<string, PlanDoc>();
+    for (const plan of rows) if (!newest.has(plan.code)) newest.set(plan.code, plan);
+    return [...newest.values()].filter((plan) => plan.active).map(withId);
+  }, CATALOGUE_TTL_MS);
 
   return {
     Query: {
-      plans: async () => {
-        // The newest version of each active plan code.
-        const rows = await models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>();
-        const newest = new Map<string, PlanDoc>();
-        for (const plan of rows) if (!newest.has(plan.code)) newest.set(plan.code, plan);
-        return [...newest.values()].filter((plan) => plan.active).map(withId);
-      },
+      plans: () => catalogue.get(),
       contractPolicies: async (_: unknown, __: unknown, ctx: Ctx) => {
         requireOperator(ctx, 'BILLING_ADMIN');
         return (await models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>()).map(withId);
@@ -110,6 +115,7 @@ export function catalogueResolvers({ models }: BillingDeps) {
           (version) =>
             models.ContractPolicy.create({ ...p, version, createdBy: operator.userId }),
         );
+        catalogue.invalidate();
         return withId(created.toObject());
       },
       createPlan: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
@@ -131,6 +137,7 @@ export function catalogueResolvers({ models }: BillingDeps) {
               createdBy: operator.userId,
             }),
         );
+        catalogue.invalidate();
         return withId(created.toObject());
       },
     },
