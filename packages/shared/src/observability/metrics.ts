@@ -34,6 +34,12 @@ export const subgraphFetches = new Counter({
   labelNames: ['subgraph', 'outcome'],
 });
 
+export const gatewayQueries = new Counter({
+  name: 'omurga_gateway_queries_total',
+  help: 'Queries the gateway received, by outcome (executed, or merged into an identical query of the same caller in flight)',
+  labelNames: ['outcome'],
+});
+
 export const databaseCommands = new Counter({
   name: 'omurga_database_commands_total',
   help: 'Database commands the service sent, by command name (only with OMURGA_COUNT_DB_COMMANDS=1: the benchmark)',

@@ -88,17 +88,24 @@ async function insertVersion<T>(latest: () => Promise<{ version: number } | null
 /** BIL-1, SPEC §1: the versioned catalogue. */
 export function catalogueResolvers({ models }: BillingDeps) {
   const latestPolicy = (policyCode: string) => models.ContractPolicy.findOne({ code: policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
+  // The catalogue as the public reads it: the newest version of each active
+  // plan code, and the newest version of each policy (what `policy` shows).
   const catalogue = memoisedRead(async () => {
-    // The newest version of each active plan code.
-    const rows = await models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>();
+    const [plans, policies] = await Promise.all([
+      models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>(),
+      models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>(),
+    ]);
     const newest = new Map<string, PlanDoc>();
-    for (const plan of rows) if (!newest.has(plan.code)) newest.set(plan.code, plan);
-    return [...newest.values()].filter((plan) => plan.active).map(withId);
+    for (const plan of plans) if (!newest.has(plan.code)) newest.set(plan.code, plan);
+    const latestPolicies = new Map<string, PolicyDoc>();
+    for (const policy of policies) if (!latestPolicies.has(policy.code)) latestPolicies.set(policy.code, policy);
+    return { plans: [...newest.values()].filter((plan) => plan.active).map(withId), latestPolicies };
   }, CATALOGUE_TTL_MS);
+  const latestPolicyOf = async (plan: PlanDoc) => (await catalogue.get()).latestPolicies.get(plan.policyCode);
 
   return {
     Query: {
-      plans: () => catalogue.get(),
+      plans: async () => (await catalogue.get()).plans,
       contractPolicies: async (_: unknown, __: unknown, ctx: Ctx) => {
         requireOperator(ctx, 'BILLING_ADMIN');
         return (await models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>()).map(withId);
@@ -147,11 +154,11 @@ export function catalogueResolvers({ models }: BillingDeps) {
         return plan && withId(plan);
       },
       /** the newest version of the plan's policy: what a period begun now would pin */
-      policy: async (plan: PlanDoc, _: unknown, ctx: Ctx) => {
-        const policy = await ctx.loaders.latestPolicy.load(plan.policyCode);
-        return policy && withId(policy);
+      policy: async (plan: PlanDoc) => {
+        const policy = await latestPolicyOf(plan);
+        return policy ? withId(policy) : null;
       },
-      interval: async (plan: PlanDoc, _: unknown, ctx: Ctx) => intervalOf((await ctx.loaders.latestPolicy.load(plan.policyCode))?.billingPeriod),
+      interval: async (plan: PlanDoc) => intervalOf((await latestPolicyOf(plan))?.billingPeriod),
     },
     ContractPolicy: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
