@@ -105,7 +105,7 @@ async function main() {
     await Promise.all(gateways.map((g) => g.waitUntilReady()));
 
     const gw = stack.urls.gateway;
-    const seeded = await seed(gw, stack.urls.mailCatcher, OPERATOR, log);
+    const seeded = await seed(gw, stack.urls.mailCatcher, OPERATOR, Number(process.env.BENCH_GATEWAY_ENTITIES ?? 100), log);
     const urls: Record<Target, string> = {
       omurga: gw,
       stock: `http://127.0.0.1:${others.stock}/`,

@@ -113,7 +113,7 @@ export interface Seeded {
   smallOrganizations: number;
 }
 
-export async function seed(gw: string, mailUrl: string, operator: { email: string; password: string }, log: (line: string) => void): Promise<Seeded> {
+export async function seed(gw: string, mailUrl: string, operator: { email: string; password: string }, smallOrganizations: number, log: (line: string) => void): Promise<Seeded> {
   const documents = await documentIds(gw);
   const busy = await signUp(gw, mailUrl, documents, 'busy');
   for (let n = 1; n <= 3; n++) await addMember(gw, mailUrl, busy, documents, n);
@@ -133,14 +133,13 @@ export async function seed(gw: string, mailUrl: string, operator: { email: strin
   ok((await graphql(gw, 'mutation($o: ID!) { requestOrganizationExport(organizationId: $o) { userErrors { code field message } } }', { o: busy.organizationId }, busy.token)).requestOrganizationExport, 'requestOrganizationExport');
   log(`seeded the busy organisation: 4 members, ${subscriptions} subscriptions, 20 tickets, 1 export`);
 
-  const SMALL = 100;
-  await inBatches(SMALL, 5, async (n) => {
+  await inBatches(smallOrganizations, 5, async (n) => {
     const customer = await signUp(gw, mailUrl, documents, `small${n}`);
     await openTicket(gw, customer, n);
   });
-  log(`seeded ${SMALL} small organisations with a ticket each`);
+  log(`seeded ${smallOrganizations} small organisations with a ticket each`);
 
   const moreTokens: string[] = [];
   for (let n = 0; n < 9; n++) moreTokens.push(await logIn(gw, busy.email, PASSWORD));
-  return { busy, moreTokens, agentToken: await logIn(gw, operator.email, operator.password), smallOrganizations: SMALL };
+  return { busy, moreTokens, agentToken: await logIn(gw, operator.email, operator.password), smallOrganizations };
 }
