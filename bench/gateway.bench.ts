@@ -17,7 +17,7 @@ import { seed } from './gateway/seed.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CONNECTIONS = Number(process.env.BENCH_GATEWAY_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? 5);
+const SECONDS = Number(process.env.BENCH_GATEWAY_SECONDS ?? 8);
 const ROUNDS = Number(process.env.BENCH_GATEWAY_ROUNDS ?? 3);
 const OPERATOR = { email: 'bench-operator@omurga.local', password: 'Bench-Operator-Password-1' };
 const log = (line: string) => console.error(`[gateway bench] ${line}`);
