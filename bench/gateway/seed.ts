@@ -106,8 +106,8 @@ async function inBatches(count: number, width: number, task: (i: number) => Prom
 
 export interface Seeded {
   busy: Customer;
-  /** more sessions of the busy organisation's owner: distinct tokens for the same data */
-  moreTokens: string[];
+  /** fresh sessions of the busy organisation's owner (access tokens live 10 minutes) */
+  ownerTokens(count: number): Promise<string[]>;
   /** the hundred small organisations' tickets are listed by this support agent */
   agentToken: string;
   smallOrganizations: number;
@@ -139,7 +139,10 @@ export async function seed(gw: string, mailUrl: string, operator: { email: strin
   });
   log(`seeded ${smallOrganizations} small organisations with a ticket each`);
 
-  const moreTokens: string[] = [];
-  for (let n = 0; n < 9; n++) moreTokens.push(await logIn(gw, busy.email, PASSWORD));
-  return { busy, moreTokens, agentToken: await logIn(gw, operator.email, operator.password), smallOrganizations };
+  const ownerTokens = async (count: number) => {
+    const tokens: string[] = [];
+    for (let n = 0; n < count; n++) tokens.push(await logIn(gw, busy.email, PASSWORD));
+    return tokens;
+  };
+  return { busy, ownerTokens, agentToken: await logIn(gw, operator.email, operator.password), smallOrganizations };
 }
