@@ -194,6 +194,7 @@ async function main() {
     const ratio = (name: string, other: Target) => results[name]!['omurga']!.rps / results[name]![other]!.rps;
     const headline = ['plans', 'organization4', 'organization3'];
     const summary = {
+      // A target that served nothing in a query gives no finite ratio there (null per query below).
       gatewayVsStock: round(Math.min(...headline.map((n) => ratio(n, 'stock')))),
       gatewayVsHive: round(Math.min(...headline.map((n) => ratio(n, 'hive')))),
       gatewayVsBare: round(ratio('plans', 'bare')),
@@ -209,13 +210,14 @@ async function main() {
       ),
     };
 
-    const cell = (f?: { rps: number; p99Ms: number }) => (f ? `${f.rps.toFixed(0)} req/s, p99 ${f.p99Ms} ms` : '—');
+    const cell = (f?: { rps: number; p99Ms: number }) => (!f ? '—' : f.rps === 0 ? `none served within ${SECONDS} s` : `${f.rps.toFixed(0)} req/s, p99 ${f.p99Ms} ms`);
+    const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '∞ (the other served none)');
     console.log(`\nGateway, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved ${SECONDS} s rounds\n`);
     console.log('| query | Omurga gateway | stock @apollo/gateway | Hive Gateway | bare subgraph | vs stock | vs Hive |');
     console.log('|---|---|---|---|---|---|---|');
     for (const c of cases) {
       const r = results[c.name]!;
-      console.log(`| ${c.label} | ${cell(r.omurga)} | ${cell(r.stock)} | ${cell(r.hive)} | ${cell(r.bare)} | ${ratio(c.name, 'stock').toFixed(2)}× | ${ratio(c.name, 'hive').toFixed(2)}× |`);
+      console.log(`| ${c.label} | ${cell(r.omurga)} | ${cell(r.stock)} | ${cell(r.hive)} | ${cell(r.bare)} | ${times(ratio(c.name, 'stock'))} | ${times(ratio(c.name, 'hive'))} |`);
     }
     console.log(
       `\nDatabase commands for ${entityQueries.tickets} tickets of ${entityQueries.distinctOrganizations} organisations with their organisations: ${entityQueries.withOrganizations} ` +
