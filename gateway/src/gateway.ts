@@ -7,6 +7,7 @@ import {
   buildRequestContext,
   createLogger,
   createRemoteTokenVerifier,
+  gatewayQueries,
   internalCallHeaders,
   loadRequestLimits,
   startGraphQLService,
@@ -17,6 +18,8 @@ import {
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { fileProxy, fileRoutes } from './file-proxy.ts';
+import { operationMerging } from './operation-merging.ts';
+import { publicReadCache } from './public-read-cache.ts';
 import { gatewayRateLimits } from './rate-limits.ts';
 import { ResilientDataSource } from './resilient-data-source.ts';
 
@@ -83,6 +86,7 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
     }),
     edge: 'gateway',
     guards: [gatewayRateLimits(loadRequestLimits().rates, verify)],
+    plugins: [publicReadCache<GatewayContext>(), operationMerging<GatewayContext>((merged) => gatewayQueries.inc({ outcome: merged ? 'merged' : 'executed' }))],
     routes: (app) => {
       const urls = { billing: config.subgraphs.billing.url, support: config.subgraphs.support.url, consent: config.subgraphs.consent.url };
       for (const route of fileRoutes(urls)) fileProxy(app, route);

@@ -2,7 +2,8 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { Agent, fetch } from 'undici';
 import { context, propagation } from '@opentelemetry/api';
-import { CLIENT_IDLE_TIMEOUT_MS, ErrorCode, currentRequestId, translate, type Locale } from '@omurga/shared';
+import { MERGEABLE_HEADER, mergingFetcher } from './request-merging.ts';
+import { CLIENT_IDLE_TIMEOUT_MS, ErrorCode, subgraphFetches, currentRequestId, translate, type Locale } from '@omurga/shared';
 
 // Idle connections are dropped by the gateway well before the subgraph's
 // server would (see keep-alive.ts), so a request never lands on a closing socket.
@@ -12,8 +13,7 @@ const subgraphAgent = new Agent({
   connect: { timeout: 5_000 },
 });
 
-export const keepAliveFetcher = ((url: string, init: object) =>
-  fetch(url, { ...init, dispatcher: subgraphAgent })) as unknown as RemoteGraphQLDataSource['fetcher'];
+const keepAliveFetch = (url: string, init: object) => fetch(url, { ...init, dispatcher: subgraphAgent });
 
 /** The connection dropped before an answer: the subgraph never saw the request, or saw a read. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -45,7 +45,10 @@ export class ResilientDataSource<C extends object> extends RemoteGraphQLDataSour
 
   constructor(config: ConstructorParameters<typeof RemoteGraphQLDataSource<C>>[0] & { name: string }) {
     const { name, ...rest } = config;
-    super({ fetcher: keepAliveFetcher, ...rest });
+    // Identical queries in flight at once (a hot dashboard, the public
+    // catalogue) cost the subgraph one request (issue 16).
+    const fetcher = mergingFetcher(keepAliveFetch, (outcome) => subgraphFetches.inc({ subgraph: name, outcome }));
+    super({ fetcher: fetcher as unknown as RemoteGraphQLDataSource<C>['fetcher'], ...rest });
     this.serviceName = name;
   }
 
@@ -56,6 +59,7 @@ export class ResilientDataSource<C extends object> extends RemoteGraphQLDataSour
     const requestId = currentRequestId();
     if (requestId) headers.set('x-request-id', requestId);
     propagation.inject(context.active(), headers, { set: (carrier, key, value) => carrier.set(key, value) });
+    if (isQuery(options)) headers.set(MERGEABLE_HEADER, '1');
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<C>) {

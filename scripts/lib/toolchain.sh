@@ -224,6 +224,14 @@ ensure_test_tools() {
   ensure_compose_check
 }
 
+# What the benchmarks compare against and load with (bench/tools: Hive Gateway,
+# autocannon), installed apart from the workspace so that their dependencies
+# never change the platform's. `./platform bench` calls this.
+ensure_bench_tools() {
+  (cd "$ROOT/bench/tools" && pnpm install --ignore-workspace --frozen-lockfile --prefer-offline --reporter=append-only) >&2 \
+    || die "installing the benchmark tools failed"
+}
+
 # The front (web/): typed documents generated from the supergraph, type-checked,
 # bundled into web/dist. Rebuilt only when its sources or the supergraph change,
 # so a schema change that breaks a page fails here.

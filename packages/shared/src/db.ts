@@ -3,6 +3,7 @@ import type { PlatformConfig } from './config.ts';
 import { isProduction } from './edge/production.ts';
 import { traceDatabaseCalls } from './observability/mongoose-tracing.ts';
 import { activeTracing } from './observability/tracing.ts';
+import { databaseCommands } from './observability/metrics.ts';
 
 /**
  * Opens the service's own database. Storage code must work on both MongoDB
@@ -11,15 +12,28 @@ import { activeTracing } from './observability/tracing.ts';
  * multi-document transactions, TTL indexes, change streams or $lookup.
  */
 export async function connectDatabase(config: PlatformConfig, service: string): Promise<Connection> {
+  const counting = process.env.OMURGA_COUNT_DB_COMMANDS === '1';
   const connection = mongoose.createConnection(config.mongo.uri, {
     dbName: `${config.mongo.dbPrefix}${service}`,
     serverSelectionTimeoutMS: 10_000,
     // Production builds indexes once, on purpose (`pnpm db:sync-indexes`), not at every start.
     autoIndex: !isProduction(),
+    monitorCommands: counting,
   });
   if (activeTracing()) connection.plugin(traceDatabaseCalls);
   await connection.asPromise();
+  if (counting) countDatabaseCommands(connection, service);
   return connection;
+}
+
+/** Commands that keep the connection alive rather than serve a request. */
+const UPKEEP_COMMANDS = new Set(['ping', 'hello', 'ismaster', 'isMaster', 'endSessions', 'buildInfo']);
+
+/** The benchmark's count of database commands per request served (issue 16: entityQueriesPer100). */
+function countDatabaseCommands(connection: Connection, service: string) {
+  connection.getClient().on('commandStarted', (event: { commandName: string }) => {
+    if (!UPKEEP_COMMANDS.has(event.commandName)) databaseCommands.inc({ service, command: event.commandName });
+  });
 }
 
 export async function pingDatabase(connection: Connection): Promise<void> {

@@ -10,15 +10,33 @@ export interface VerifierOptions {
   audience: string;
 }
 
+/** How many verified tokens a process remembers (a few hundred bytes each). */
+const REMEMBERED_TOKENS = 10_000;
+
+/**
+ * Verifies the signature and claims once per token, then answers from memory
+ * until the token expires: the gateway and every subgraph a query reaches
+ * verify the same token, and the gateway twice (rate limits, context). A
+ * remembered token outlives neither its expiry nor a restart; tokens are short-lived.
+ */
 function verifierFor(key: JWTVerifyGetKey | CryptoKey | KeyObject, options: VerifierOptions): TokenVerifier {
+  const remembered = new Map<string, { claims: AccessTokenClaims; expiresAtMs: number }>();
   return async (token) => {
+    const known = remembered.get(token);
+    if (known && known.expiresAtMs > Date.now()) return known.claims;
+    if (known) remembered.delete(token);
     const { payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
       issuer: options.issuer,
       audience: options.audience,
       algorithms: [ACCESS_TOKEN_ALGORITHM],
       clockTolerance: 5,
     });
-    return accessTokenClaimsSchema.parse(payload);
+    const claims = accessTokenClaimsSchema.parse(payload);
+    if (typeof payload.exp === 'number') {
+      if (remembered.size >= REMEMBERED_TOKENS) remembered.delete(remembered.keys().next().value!);
+      remembered.set(token, { claims, expiresAtMs: payload.exp * 1000 });
+    }
+    return claims;
   };
 }
 

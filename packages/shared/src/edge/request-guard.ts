@@ -119,6 +119,41 @@ function checkDocument(body: { query?: unknown; operationName?: unknown }, limit
   return { sensitiveCalls: Object.values(calls).reduce((a, b) => a + b, 0) };
 }
 
+/** Documents up to this size have their verdict remembered (clients send the same few queries again and again). */
+const REMEMBERED_DOCUMENT_CHARS = 16_384;
+const REMEMBERED_DOCUMENTS = 2_000;
+
+/**
+ * checkDocument's verdict (bounds met, or the refusal) depends on the query
+ * text, the operation name and the limits only, so it is remembered per query
+ * for the process's life: a known query skips the parse and the validation.
+ * Large documents (a hostile 100 KB body) are checked every time, never kept.
+ */
+function rememberedCheck(limits: DocumentLimits) {
+  const verdicts = new Map<string, GuardedRequest | Refusal>();
+  return (body: { query?: unknown; operationName?: unknown }): GuardedRequest => {
+    const key = typeof body.query === 'string' && body.query.length <= REMEMBERED_DOCUMENT_CHARS && (body.operationName == null || typeof body.operationName === 'string')
+      ? `${body.operationName ?? ''}\u0000${body.query}`
+      : undefined;
+    const known = key === undefined ? undefined : verdicts.get(key);
+    if (known instanceof Refusal) throw known;
+    if (known) return known;
+    let verdict: GuardedRequest | Refusal;
+    try {
+      verdict = checkDocument(body, limits);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      verdict = error;
+    }
+    if (key !== undefined) {
+      if (verdicts.size >= REMEMBERED_DOCUMENTS) verdicts.delete(verdicts.keys().next().value!);
+      verdicts.set(key, verdict);
+    }
+    if (verdict instanceof Refusal) throw verdict;
+    return verdict;
+  };
+}
+
 const isJson = (req: Request) => req.is(['application/json', 'application/*+json']) !== false;
 
 /**
@@ -128,6 +163,7 @@ const isJson = (req: Request) => req.is(['application/json', 'application/*+json
  * sensitive calls per request). Refusals are coded JSON errors, HTTP 4xx.
  */
 export function graphqlRequestGuard(limits: DocumentLimits, bodyLimitBytes: number): RequestHandler[] {
+  const check = rememberedCheck(limits);
   const checkRequest: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'POST') {
       return sendEdgeError(res, 405, EdgeErrorCode.METHOD_NOT_ALLOWED, 'Use GET or POST.', { allow: 'GET, POST' });
@@ -146,7 +182,7 @@ export function graphqlRequestGuard(limits: DocumentLimits, bodyLimitBytes: numb
       if (req.method === 'POST' && variables != null && (typeof variables !== 'object' || Array.isArray(variables))) {
         throw new Refusal(EdgeErrorCode.BAD_REQUEST, 'variables must be an object.');
       }
-      res.locals.guarded = checkDocument(body as Record<string, unknown>, limits);
+      res.locals.guarded = check(body as Record<string, unknown>);
       next();
     } catch (error) {
       if (!(error instanceof Refusal)) return next(error);

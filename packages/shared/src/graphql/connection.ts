@@ -41,7 +41,7 @@ export function toConnection<T>(rows: T[], size: number, idOf: (row: T) => strin
 }
 
 interface NewestFirstModel<T> {
-  find(filter: Record<string, unknown>): { sort(order: { _id: -1 }): { limit(n: number): { lean<R>(): PromiseLike<R> } } };
+  find(filter: Record<string, unknown>): { sort(order: { _id: -1 }): { limit(n: number): { batchSize(n: number): { lean<R>(): PromiseLike<R> } } } };
 }
 
 /**
@@ -57,6 +57,8 @@ export async function newestFirstPage<T extends { _id: { toString(): string } },
 ): Promise<Connection<N>> {
   const size = pageSize(args, locale);
   const query = args.after ? { ...filter, _id: { $lt: decodeCursor(args.after, locale) } } : filter;
-  const rows = await model.find(query).sort({ _id: -1 }).limit(size + 1).lean<T[]>();
+  // One batch as large as the limit: FerretDB otherwise leaves the cursor open
+  // and the driver spends a second command (killCursors) on every page.
+  const rows = await model.find(query).sort({ _id: -1 }).limit(size + 1).batchSize(size + 1).lean<T[]>();
   return toConnection(rows.map(toNode), size, (node) => node.id);
 }

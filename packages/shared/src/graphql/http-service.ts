@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, type ApolloServerOptions, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerOptions, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -31,6 +31,8 @@ export interface GraphQLServiceOptions<C extends BaseContext & { locale: Locale 
   edge?: EdgeRole;
   /** more /graphql checks after the edge's bounds (the gateway's rate limits) */
   guards?: RequestHandler[];
+  /** more Apollo Server plugins (the gateway's response cache) */
+  plugins?: ApolloServerPlugin<C>[];
 }
 
 export interface RunningService {
@@ -81,6 +83,7 @@ export async function startGraphQLService<C extends BaseContext & { locale: Loca
       ApolloServerPluginInlineTraceDisabled(), // traces are for Apollo Studio, which this platform does not use
       localizeInternalErrors<C>(),
       graphqlMetricsPlugin<C>(options.name),
+      ...(options.plugins ?? []),
     ],
   } as ApolloServerOptions<C>);
   await apollo.start();

@@ -28,6 +28,24 @@ export const graphqlErrors = new Counter({
   labelNames: ['service', 'operation', 'code'],
 });
 
+export const subgraphFetches = new Counter({
+  name: 'omurga_gateway_subgraph_fetches_total',
+  help: 'Subgraph fetches the gateway planned, by subgraph and outcome (sent, or merged into an identical request in flight)',
+  labelNames: ['subgraph', 'outcome'],
+});
+
+export const gatewayQueries = new Counter({
+  name: 'omurga_gateway_queries_total',
+  help: 'Queries the gateway received, by outcome (executed, or merged into an identical query of the same caller in flight)',
+  labelNames: ['outcome'],
+});
+
+export const databaseCommands = new Counter({
+  name: 'omurga_database_commands_total',
+  help: 'Database commands the service sent, by command name (only with OMURGA_COUNT_DB_COMMANDS=1: the benchmark)',
+  labelNames: ['service', 'command'],
+});
+
 /** Operation names come from callers: beyond this many distinct ones, new names count as "(other)". */
 const MAX_OPERATION_NAMES = 500;
 const knownOperations = new Set<string>();

@@ -7,6 +7,10 @@ import type { PlanDoc, PolicyDoc } from '../models/index.ts';
 import { MAX_PRICE_MINOR, MAX_QUANTITY, MAX_UNIT_PRICE_MICROS } from '../input-bounds.ts';
 import { SUPPORTED_CURRENCIES } from '../money.ts';
 import type { BillingDeps, Ctx } from './deps.ts';
+import { memoisedRead } from '../catalogue-cache.ts';
+
+/** As long as the gateway and HTTP caches may keep `plans` (its @cacheControl maxAge). */
+const CATALOGUE_TTL_MS = 15_000;
 
 const code = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{1,63}$/, { message: 'INVALID_CODE' });
 const currency = z.enum(SUPPORTED_CURRENCIES, { message: 'UNSUPPORTED_CURRENCY' });
@@ -84,16 +88,24 @@ async function insertVersion<T>(latest: () => Promise<{ version: number } | null
 /** BIL-1, SPEC §1: the versioned catalogue. */
 export function catalogueResolvers({ models }: BillingDeps) {
   const latestPolicy = (policyCode: string) => models.ContractPolicy.findOne({ code: policyCode }).sort({ version: -1 }).lean<PolicyDoc>();
+  // The catalogue as the public reads it: the newest version of each active
+  // plan code, and the newest version of each policy (what `policy` shows).
+  const catalogue = memoisedRead(async () => {
+    const [plans, policies] = await Promise.all([
+      models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>(),
+      models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>(),
+    ]);
+    const newest = new Map<string, PlanDoc>();
+    for (const plan of plans) if (!newest.has(plan.code)) newest.set(plan.code, plan);
+    const latestPolicies = new Map<string, PolicyDoc>();
+    for (const policy of policies) if (!latestPolicies.has(policy.code)) latestPolicies.set(policy.code, policy);
+    return { plans: [...newest.values()].filter((plan) => plan.active).map(withId), latestPolicies };
+  }, CATALOGUE_TTL_MS);
+  const latestPolicyOf = async (plan: PlanDoc) => (await catalogue.get()).latestPolicies.get(plan.policyCode);
 
   return {
     Query: {
-      plans: async () => {
-        // The newest version of each active plan code.
-        const rows = await models.Plan.find({}).sort({ code: 1, version: -1 }).lean<PlanDoc[]>();
-        const newest = new Map<string, PlanDoc>();
-        for (const plan of rows) if (!newest.has(plan.code)) newest.set(plan.code, plan);
-        return [...newest.values()].filter((plan) => plan.active).map(withId);
-      },
+      plans: async () => (await catalogue.get()).plans,
       contractPolicies: async (_: unknown, __: unknown, ctx: Ctx) => {
         requireOperator(ctx, 'BILLING_ADMIN');
         return (await models.ContractPolicy.find({}).sort({ code: 1, version: -1 }).lean<PolicyDoc[]>()).map(withId);
@@ -110,6 +122,7 @@ export function catalogueResolvers({ models }: BillingDeps) {
           (version) =>
             models.ContractPolicy.create({ ...p, version, createdBy: operator.userId }),
         );
+        catalogue.invalidate();
         return withId(created.toObject());
       },
       createPlan: async (_: unknown, { input }: { input: unknown }, ctx: Ctx) => {
@@ -131,6 +144,7 @@ export function catalogueResolvers({ models }: BillingDeps) {
               createdBy: operator.userId,
             }),
         );
+        catalogue.invalidate();
         return withId(created.toObject());
       },
     },
@@ -140,11 +154,11 @@ export function catalogueResolvers({ models }: BillingDeps) {
         return plan && withId(plan);
       },
       /** the newest version of the plan's policy: what a period begun now would pin */
-      policy: async (plan: PlanDoc, _: unknown, ctx: Ctx) => {
-        const policy = await ctx.loaders.latestPolicy.load(plan.policyCode);
-        return policy && withId(policy);
+      policy: async (plan: PlanDoc) => {
+        const policy = await latestPolicyOf(plan);
+        return policy ? withId(policy) : null;
       },
-      interval: async (plan: PlanDoc, _: unknown, ctx: Ctx) => intervalOf((await ctx.loaders.latestPolicy.load(plan.policyCode))?.billingPeriod),
+      interval: async (plan: PlanDoc) => intervalOf((await latestPolicyOf(plan))?.billingPeriod),
     },
     ContractPolicy: {
       __resolveReference: async ({ id }: { id: string }, ctx: Ctx) => {
