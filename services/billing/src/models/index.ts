@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { planSchema, policySchema } from './catalogue.ts';
 import { billingAuditSchema, creditNoteSchema, refundSchema } from './corrections.ts';
+import { couponSchema } from './coupons.ts';
 import { invoiceSchema } from './invoices.ts';
 import { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
 import { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
@@ -8,6 +9,7 @@ import { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usag
 export * from './catalogue.ts';
 export * from './common.ts';
 export * from './corrections.ts';
+export * from './coupons.ts';
 export * from './invoices.ts';
 export * from './payments.ts';
 export * from './subscriptions.ts';
@@ -27,6 +29,7 @@ export function billingModels(db: Connection) {
     CreditNote: db.model('CreditNote', creditNoteSchema),
     Refund: db.model('Refund', refundSchema),
     BillingAudit: db.model('BillingAudit', billingAuditSchema),
+    Coupon: db.model('Coupon', couponSchema),
   };
 }
 export type BillingModels = ReturnType<typeof billingModels>;

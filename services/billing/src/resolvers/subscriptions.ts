@@ -7,7 +7,9 @@ import { decide, upcoming, type LifecycleEvent as CoreEvent, type LifecycleState
 import type { PolicyDoc, SubscriptionDoc } from '../models/index.ts';
 import { isSupportedCurrency, priceIn } from '../money.ts';
 import { MAX_LINE_MINOR, MAX_QUANTITY } from '../input-bounds.ts';
+import { frozenDiscount, redeemCoupon, releaseRedemption } from '../coupons/redeem.ts';
 import { openSubscription } from '../open-subscription.ts';
+import { promoCodeNotValid } from './coupons.ts';
 import { noticeFreeCancellationUntil, requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
@@ -138,6 +140,15 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         if (await models.Subscription.exists({ organizationId: input.organizationId, planCode: plan.code, status: { $nin: FINAL } })) {
           return failure(locale, 'SUBSCRIPTION_EXISTS', ['input', 'planCode']);
         }
+        const now = new Date();
+        const promoCode = input.promoCode?.trim();
+        let coupon = null;
+        if (promoCode) {
+          // Redeemed before the subscription exists, so a code used up meanwhile is refused, not over-redeemed.
+          const redeemed = promoCode.length <= 64 ? await redeemCoupon(models, { code: promoCode, organizationId: input.organizationId, planCode: plan.code, currency: input.currency, now }) : null;
+          if (!redeemed || 'refusal' in redeemed) throw promoCodeNotValid(locale);
+          coupon = redeemed.coupon;
+        }
         if (input.paymentMethodToken) await storePaymentMethod(input.organizationId, input.paymentMethodToken);
 
         const principal = requireAuthenticated(ctx);
@@ -150,7 +161,11 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
           oneOffFees: input.oneOffFees ?? [],
           hasPaymentMethod,
           startedBy: 'userId' in principal ? principal.userId : null,
-          now: new Date(),
+          now,
+          discount: coupon ? frozenDiscount(coupon, 'SUBSCRIBE', now) : null,
+        }).catch(async (error: unknown) => {
+          if (coupon) await releaseRedemption(models, coupon._id, input.organizationId);
+          throw error;
         });
         return { subscription: withId(created), userErrors: [] };
       },
@@ -241,4 +256,5 @@ interface StartInput {
   paymentMethodToken?: string | null;
   addOns?: { code: string; quantity: number }[] | null;
   oneOffFees?: string[] | null;
+  promoCode?: string | null;
 }
