@@ -6,7 +6,7 @@ import { couponTerms } from './redeem.ts';
 /**
  * The coupon discount of the subscription's next invoice, or null once it
  * has discounted as many invoices as its duration allows. Counted from the
- * subscription's earlier invoices that carry its discount line, so a retried
+ * subscription's earlier invoices that carry a discount line, so a retried
  * issue (the same invoice id) counts the same.
  */
 export async function invoiceDiscount(models: BillingModels, subscription: SubscriptionDoc, invoiceId: Types.ObjectId) {
@@ -16,7 +16,8 @@ export async function invoiceDiscount(models: BillingModels, subscription: Subsc
   const already = await models.Invoice.countDocuments({
     subscriptionId: subscription._id,
     _id: { $ne: invoiceId },
-    lines: { $elemMatch: { kind: 'DISCOUNT', code: discount.code } },
+    // A subscription redeems one coupon, ever, so any discount line on its invoices is this coupon's.
+    'lines.kind': 'DISCOUNT',
   });
   if (!discountStillApplies(terms, already)) return null;
   const base = { amountMinor: 0, currency: subscription.currency };
