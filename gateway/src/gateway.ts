@@ -17,6 +17,7 @@ import {
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { fileProxy, fileRoutes } from './file-proxy.ts';
+import { cardCaptureProxy } from './card-capture-proxy.ts';
 import { gatewayRateLimits } from './rate-limits.ts';
 import { ResilientDataSource } from './resilient-data-source.ts';
 
@@ -86,6 +87,7 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
     routes: (app) => {
       const urls = { billing: config.subgraphs.billing.url, support: config.subgraphs.support.url, consent: config.subgraphs.consent.url };
       for (const route of fileRoutes(urls)) fileProxy(app, route);
+      cardCaptureProxy(app, urls.billing);
     },
     readiness: Object.fromEntries(
       SUBGRAPHS.map((name) => [

@@ -54,6 +54,7 @@ export const t = createTranslator({
   COUPON_PERCENT_OR_AMOUNT: { tr: 'Ya yüzde ya da tutar indirimi verin, ikisini birden değil.', en: 'Give either a percentage or amounts off, not both.' },
   COUPON_PERIODS_FOR_REPEATING: { tr: 'Dönem sayısı yalnızca REPEATING süresinde ve orada zorunludur.', en: 'The number of periods is required for REPEATING, and only there.' },
   COUPON_EXPIRY_IN_PAST: { tr: 'Son kullanma tarihi gelecekte olmalıdır.', en: 'The expiry date must be in the future.' },
+  CARD_CAPTURE_UNAVAILABLE: { tr: 'Kart kaydı şu anda kullanılamıyor.', en: 'Card capture is not available right now.' },
   SUBSCRIPTION_NOT_ACTIVE: { tr: 'Abonelik etkin değil.', en: 'The subscription is not active.' },
   // corrections (issue 15)
   IDEMPOTENCY_KEY_REUSED: { tr: 'Bu işlem anahtarı başka bir istek için kullanılmış.', en: 'This request key was already used for a different request.' },

@@ -18,6 +18,8 @@ export interface OpenSubscriptionInput {
   startedBy: string | null;
   /** when the subscription starts (the trial or first period) */
   now: Date;
+  /** its id, when chosen beforehand (a card capture that starts it, issue 15) */
+  id?: Types.ObjectId;
   /** a coupon already redeemed for it (issue 15) */
   discount?: SubscriptionDiscount | null;
 }
@@ -34,7 +36,7 @@ export type OpenedSubscription = SubscriptionDoc & { lifecycle: LifecycleState }
  */
 export async function openSubscription(models: BillingModels, temporal: Client, input: OpenSubscriptionInput): Promise<OpenedSubscription> {
   const { plan, policy, now } = input;
-  const id = new Types.ObjectId();
+  const id = input.id ?? new Types.ObjectId();
   const start: NonNullable<SubscriptionWorkflowInput['start']> = { planCode: plan.code, policy: policyTerms(policy), hasPaymentMethod: input.hasPaymentMethod, at: now.toISOString() };
   const { state } = startSubscription({ ...start, subscriptionId: id.toString(), organizationId: input.organizationId }, now.getTime());
   const status = subscriptionStatus(state);

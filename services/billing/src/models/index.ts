@@ -3,7 +3,7 @@ import { planSchema, policySchema } from './catalogue.ts';
 import { billingAuditSchema, creditNoteSchema, refundSchema } from './corrections.ts';
 import { couponSchema } from './coupons.ts';
 import { invoiceSchema } from './invoices.ts';
-import { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
+import { billingEmailSchema, cardCaptureSessionSchema, partnerCommissionSchema, paymentAttemptSchema } from './payments.ts';
 import { billingAccountSchema, cancellationRightSchema, subscriptionSchema, usageRecordSchema } from './subscriptions.ts';
 
 export * from './catalogue.ts';
@@ -30,6 +30,7 @@ export function billingModels(db: Connection) {
     Refund: db.model('Refund', refundSchema),
     BillingAudit: db.model('BillingAudit', billingAuditSchema),
     Coupon: db.model('Coupon', couponSchema),
+    CardCaptureSession: db.model('CardCaptureSession', cardCaptureSessionSchema),
   };
 }
 export type BillingModels = ReturnType<typeof billingModels>;

@@ -65,7 +65,13 @@ const billingAccountSchema = new Schema(
     _id: { type: String, required: true }, // organizationId
     paymentMethod: {
       type: new Schema(
-        { provider: { type: String, required: true }, token: { type: String, required: true }, addedAt: { type: Date, required: true } },
+        {
+          provider: { type: String, required: true },
+          token: { type: String, required: true },
+          addedAt: { type: Date, required: true },
+          /** brand and last four digits, when the card came through hosted capture (issue 15) */
+          cardLabel: { type: String, default: null },
+        },
         { _id: false },
       ),
       default: null,

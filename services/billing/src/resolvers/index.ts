@@ -2,6 +2,7 @@ import { DateTimeScalar, mergeResolvers, type Resolvers } from '@omurga/shared';
 import { DurationScalar } from '../duration-scalar.ts';
 import { catalogueResolvers } from './catalogue.ts';
 import { correctionResolvers } from './corrections.ts';
+import { cardCaptureResolvers } from './card-capture.ts';
 import { couponResolvers } from './coupons.ts';
 import type { BillingDeps } from './deps.ts';
 import { invoiceResolvers } from './invoices.ts';
@@ -22,5 +23,6 @@ export function billingResolvers(deps: BillingDeps): Resolvers {
     prepaidPurchaseResolvers(deps),
     correctionResolvers(deps),
     couponResolvers(deps),
+    cardCaptureResolvers(deps),
   );
 }
