@@ -18,6 +18,7 @@ import {
 } from '@omurga/shared';
 import { SUPERGRAPH_FILE } from './compose.ts';
 import { fileProxy, fileRoutes } from './file-proxy.ts';
+import { cardCaptureProxy } from './card-capture-proxy.ts';
 import { operationMerging } from './operation-merging.ts';
 import { publicReadCache } from './public-read-cache.ts';
 import { gatewayRateLimits } from './rate-limits.ts';
@@ -90,6 +91,7 @@ export async function startGateway(config: PlatformConfig): Promise<RunningServi
     routes: (app) => {
       const urls = { billing: config.subgraphs.billing.url, support: config.subgraphs.support.url, consent: config.subgraphs.consent.url };
       for (const route of fileRoutes(urls)) fileProxy(app, route);
+      cardCaptureProxy(app, urls.billing);
     },
     readiness: Object.fromEntries(
       SUBGRAPHS.map((name) => [

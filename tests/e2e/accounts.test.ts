@@ -554,7 +554,7 @@ describe('operators (ACC-6, ACC-7, ACC-10, ACC-11)', () => {
 
 describe('billing profile activity (issue 4)', () => {
   it('gives billing the organisation\'s name, customer code, owner contacts in their language and the buyer identity for its invoices (VUK 230); unknown organisations fail for good', async () => {
-    const customer = await signUpAndVerify(stack, { companyName: 'Profil Yazılım' });
+    const customer = await signUpAndVerify(stack, { companyName: 'Profil Yazılım', promoCode: 'WELCOME10' });
     const db = await connectDatabase(loadConfig({ ...process.env, ...stack.env }), 'accounts');
     try {
       const activities = accountsActivities(accountsModels(db), temporal);
@@ -573,6 +573,8 @@ describe('billing profile activity (issue 4)', () => {
           nationalId: IDS.tckn,
           address: expect.objectContaining({ line1: 'Bağdat Cd. No: 1', city: 'İstanbul', country: 'TR' }),
         },
+        // the sign-up promo code, which billing applies to the organisation's subscription (issue 15)
+        promoCode: 'WELCOME10',
       });
       await expect(activities.organizationBillingProfile({ organizationId: '0123456789abcdef01234567' })).rejects.toMatchObject({ type: 'OrganizationNotFound', nonRetryable: true });
     } finally {

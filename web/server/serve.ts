@@ -26,6 +26,8 @@ const PROXIED = [
   /^\/(invoices|credit-notes)\/[^/]+\/(pdf|ubl)$/,
   /^\/exports\/[^/]+$/,
   /^\/support\/attachments\/[^/]+$/,
+  // the payment provider's return to the platform and, locally, the sandbox's hosted card page (issue 15)
+  /^\/card-capture\//,
 ];
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -79,7 +79,7 @@ const BILLING_CONTACT_ROLES = ['OWNER', 'BILLING'] as const;
 
 async function billingProfile(models: AccountsModels, organizationId: string): Promise<OrganizationBillingProfile> {
   const org = isEntityId(organizationId)
-    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1, customerType: 1, taxId: 1, taxOffice: 1, nationalId: 1, billingAddress: 1 }).lean()
+    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1, customerType: 1, taxId: 1, taxOffice: 1, nationalId: 1, billingAddress: 1, promoCode: 1 }).lean()
     : null;
   if (!org) throw ApplicationFailure.nonRetryable(`organisation ${organizationId} does not exist`, ORGANIZATION_NOT_FOUND);
 
@@ -104,6 +104,7 @@ async function billingProfile(models: AccountsModels, organizationId: string): P
     referredByPartnerId: org.referredByPartnerId?.toString() ?? null,
     contacts,
     buyer: invoiceBuyer(org),
+    promoCode: org.promoCode ?? null,
   };
 }
 

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { BILLING_INVALID_STATE, BILLING_NOT_FOUND, ENDED_SUBSCRIPTION_STATUSES, type BillingActivities, type IssuedInvoice, type PinnedPeriod, type PolicyTerms } from './workflows/contracts.ts';
 import { contractPolicyFields } from './lifecycle/index.ts';
 import { accruePartnerCommission } from './commissions.ts';
+import { applySignUpPromoCode } from './coupons/redeem.ts';
+import { invoiceDiscount } from './coupons/invoice-discount.ts';
 import type { BillingOutbox } from './emails.ts';
 import { composeInvoice } from './invoice-lines.ts';
 import { priceIn } from './money.ts';
@@ -201,6 +203,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         lateFee: priceIn(terms.lateFees, currency),
         stampDutyPpm: policy.firstInvoiceStampDutyPpm ?? null,
         firstInvoice,
+        discount: await invoiceDiscount(models, subscription, invoiceId),
       });
 
       const settled = composed.total.amountMinor === 0;
@@ -264,6 +267,8 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     async accruePartnerCommission({ invoiceId, partnerId }) {
       return accruePartnerCommission(models, { invoiceId, partnerId, rateBasisPoints: deps.commissionRateBasisPoints });
     },
+
+    applySignUpPromoCode: ({ subscriptionId, code, at }) => applySignUpPromoCode(models, { subscriptionId, code, at: new Date(at) }),
 
     async sendBillingEmail(input) {
       const subscription = await loadSubscription(input.subscriptionId);

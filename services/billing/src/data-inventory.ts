@@ -43,8 +43,8 @@ export const BILLING_DATA_INVENTORY = declareInventory('billing', [
     recipients: ['payment institution (refunds)', 'auditors'],
   },
   {
-    collection: 'billing_accounts',
-    fields: ['paymentMethod.token'],
+    collection: 'billing_accounts, card_capture_sessions, sandbox_card_sessions (local sandbox only)',
+    fields: ['paymentMethod.token', 'paymentMethod.cardLabel and cardLabel (card brand and last four digits, from hosted capture)', 'requestedBy'],
     dataSubjects: 'card holders',
     purpose: 'charging the stored card on renewal (BIL-5)',
     legalBasis: 'KVKK 5/2-c (performance of the contract)',

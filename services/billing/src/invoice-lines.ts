@@ -1,3 +1,4 @@
+import { discountOff, type CouponTerms } from './coupons/discount.ts';
 import { lateCharges, type LateInterestAccrual } from './lifecycle/index.ts';
 import type { InvoiceLine } from './models/invoices.ts';
 import {
@@ -24,6 +25,11 @@ export interface ComposeInvoiceInput {
   currency: string;
   plan: { code: string; name: string; price: Money };
   addOns?: { code: string; name: string; unitPrice: Money; quantity: number }[];
+  /**
+   * A coupon's discount of the plan and add-ons (issue 15): a negative line
+   * before KDV, so KDV, and stamp duty, are computed on the discounted amount.
+   */
+  discount?: { terms: Pick<CouponTerms, 'code' | 'percentOffBasisPoints' | 'amountsOff'>; description: string } | null;
   /** the period's metered usage; only quantity above `includedQuantity` is billed */
   usage?: {
     meterCode: string;
@@ -95,6 +101,18 @@ export function composeInvoice(input: ComposeInvoiceInput): ComposedInvoice {
     assertQuantity(addOn.quantity, addOn.code);
     if (addOn.quantity === 0) continue;
     line('ADD_ON', addOn.code, addOn.name, addOn.quantity, unitMicros(addOn.unitPrice), multiplyMoney(addOn.unitPrice, addOn.quantity));
+  }
+
+  if (input.discount) {
+    const base = sumMoney(
+      lines.map((l) => l.amount),
+      currency,
+    );
+    const off = discountOff(base, input.discount.terms);
+    if (off.amountMinor !== 0) {
+      const minus = money(-off.amountMinor, currency);
+      line('DISCOUNT', input.discount.terms.code, input.discount.description, 1, unitMicros(minus), minus);
+    }
   }
 
   const prepaidCredits: { code: string; amount: Money }[] = [];

@@ -48,6 +48,13 @@ export const t = createTranslator({
     tr: 'Ön ödemeli bakiye asgari tutarın altında; lütfen bakiye yükleyin.',
     en: 'The prepaid balance is below the minimum; please top it up.',
   },
+  PROMO_CODE_NOT_VALID: { tr: 'Bu promosyon kodu geçerli değil.', en: 'This promo code is not valid.' },
+  COUPON_CODE_TAKEN: { tr: 'Bu kodla bir kupon zaten var.', en: 'A coupon with this code already exists.' },
+  COUPON_NOT_FOUND: { tr: 'Kupon bulunamadı.', en: 'Coupon not found.' },
+  COUPON_PERCENT_OR_AMOUNT: { tr: 'Ya yüzde ya da tutar indirimi verin, ikisini birden değil.', en: 'Give either a percentage or amounts off, not both.' },
+  COUPON_PERIODS_FOR_REPEATING: { tr: 'Dönem sayısı yalnızca REPEATING süresinde ve orada zorunludur.', en: 'The number of periods is required for REPEATING, and only there.' },
+  COUPON_EXPIRY_IN_PAST: { tr: 'Son kullanma tarihi gelecekte olmalıdır.', en: 'The expiry date must be in the future.' },
+  CARD_CAPTURE_UNAVAILABLE: { tr: 'Kart kaydı şu anda kullanılamıyor.', en: 'Card capture is not available right now.' },
   SUBSCRIPTION_NOT_ACTIVE: { tr: 'Abonelik etkin değil.', en: 'The subscription is not active.' },
   // corrections (issue 15)
   IDEMPOTENCY_KEY_REUSED: { tr: 'Bu işlem anahtarı başka bir istek için kullanılmış.', en: 'This request key was already used for a different request.' },

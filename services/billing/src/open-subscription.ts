@@ -4,7 +4,8 @@ import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { policyTerms } from './activities.ts';
 import { startSubscription, subscriptionStatus, type LifecycleState } from './lifecycle/index.ts';
 import { subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
-import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import { couponTerms, discountSummary } from './coupons/redeem.ts';
+import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDiscount, SubscriptionDoc } from './models/index.ts';
 
 export interface OpenSubscriptionInput {
   organizationId: string;
@@ -17,6 +18,10 @@ export interface OpenSubscriptionInput {
   startedBy: string | null;
   /** when the subscription starts (the trial or first period) */
   now: Date;
+  /** its id, when chosen beforehand (a card capture that starts it, issue 15) */
+  id?: Types.ObjectId;
+  /** a coupon already redeemed for it (issue 15) */
+  discount?: SubscriptionDiscount | null;
 }
 
 /** A subscription as the API answers it: the read model plus the lifecycle state its start caused. */
@@ -31,7 +36,7 @@ export type OpenedSubscription = SubscriptionDoc & { lifecycle: LifecycleState }
  */
 export async function openSubscription(models: BillingModels, temporal: Client, input: OpenSubscriptionInput): Promise<OpenedSubscription> {
   const { plan, policy, now } = input;
-  const id = new Types.ObjectId();
+  const id = input.id ?? new Types.ObjectId();
   const start: NonNullable<SubscriptionWorkflowInput['start']> = { planCode: plan.code, policy: policyTerms(policy), hasPaymentMethod: input.hasPaymentMethod, at: now.toISOString() };
   const { state } = startSubscription({ ...start, subscriptionId: id.toString(), organizationId: input.organizationId }, now.getTime());
   const status = subscriptionStatus(state);
@@ -50,7 +55,11 @@ export async function openSubscription(models: BillingModels, temporal: Client, 
     trialEndsAt: period.kind === 'TRIAL' ? new Date(period.end) : null,
     addOns: input.addOns ?? [],
     oneOffFeeCodes: input.oneOffFees ?? [],
-    history: [{ at: now, type: 'CREATED', detail: `${plan.code} v${plan.version}, ${policy.code} v${policy.version}`, status }],
+    history: [
+      { at: now, type: 'CREATED', detail: `${plan.code} v${plan.version}, ${policy.code} v${policy.version}`, status },
+      ...(input.discount ? [{ at: now, type: 'COUPON_APPLIED', detail: discountSummary(couponTerms(input.discount), input.currency), status: null }] : []),
+    ],
+    discount: input.discount ?? null,
     startedBy: input.startedBy,
   });
   const workflowInput: SubscriptionWorkflowInput = { subscriptionId: id.toString(), organizationId: input.organizationId, start };

@@ -54,7 +54,13 @@ export async function eraseSubject(models: BillingModels, temporal: Client, subj
     // (array-position filters like 'to.0' are not portable to FerretDB: the non-empty ones are picked here)
     const addressed = (await models.BillingEmail.find({ organizationId: { $in: orgs } }, { to: 1 }).lean()).filter((e) => e.to.length > 0);
     if (addressed.length > 0) await models.BillingEmail.updateMany({ _id: { $in: addressed.map((e) => e._id) } }, { $set: { to: [] } });
-    erased.push(line('billing_accounts', 'stored card token', cards.modifiedCount), line('billing_emails', 'e-mail recipients', addressed.length));
+    // Hosted card captures (issue 15) name the card by brand and last four digits: gone with the card.
+    const captures = await models.CardCaptureSession.deleteMany({ organizationId: { $in: orgs } });
+    erased.push(
+      line('billing_accounts', 'stored card token', cards.modifiedCount),
+      line('billing_emails', 'e-mail recipients', addressed.length),
+      line('card_capture_sessions', 'card captures (card brand and last four digits)', captures.deletedCount),
+    );
 
     const invoices = await models.Invoice.find({ organizationId: { $in: orgs } }, { issuedAt: 1, restrictedAt: 1 }).lean();
     for (const invoice of invoices.filter((i) => !i.restrictedAt)) {
@@ -95,7 +101,7 @@ export async function exportSubject(models: BillingModels, subject: DataSubject)
       invoices: await models.Invoice.find(filter, { __v: 0 }).lean(),
       paymentAttempts: await models.PaymentAttempt.find(filter, { __v: 0 }).lean(),
       // the card itself is with the payment institution; the token is a secret for charging it
-      paymentMethods: accounts.map((a) => ({ organizationId: a._id, provider: a.paymentMethod?.provider ?? null, addedAt: a.paymentMethod?.addedAt ?? null })),
+      paymentMethods: accounts.map((a) => ({ organizationId: a._id, provider: a.paymentMethod?.provider ?? null, cardLabel: a.paymentMethod?.cardLabel ?? null, addedAt: a.paymentMethod?.addedAt ?? null })),
       usageRecords: await models.UsageRecord.find(filter, { __v: 0 }).lean(),
       prepaidEntries: await (await prepaidLedger(models)).find(filter, { __v: 0 }).lean(),
       billingEmails: await models.BillingEmail.find(filter, { __v: 0 }).lean(),

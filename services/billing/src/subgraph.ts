@@ -15,6 +15,9 @@ import { selectEInvoiceIntegrator } from './einvoice/sandbox.ts';
 import { billingLoaders, type BillingLoaders } from './loaders.ts';
 import { billingModels } from './models/index.ts';
 import { selectPaymentProvider } from './payments/select-provider.ts';
+import { selectCardCapture } from './payments/select-card-capture.ts';
+import { cardCaptureCallbackRoutes } from './payments/card-capture-callback.ts';
+import { sandboxCardPageRoutes } from './payments/sandbox-card-page.ts';
 import { billingResolvers } from './resolvers/index.ts';
 
 export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
@@ -31,6 +34,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
     const eInvoices = { integrator: selectEInvoiceIntegrator(eInvoice.integrator, db), document: ubl };
     const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
     const payments = selectPaymentProvider(process.env, db);
+    const cardCapture = { capture: selectCardCapture(payments.provider.name, process.env, db, config.publicAppUrl, (message) => logger.warn(message)), publicBaseUrl: config.publicAppUrl };
     const temporal = await connectServiceTemporal({
       service: 'billing',
       taskQueue: TASK_QUEUES.billing,
@@ -50,17 +54,21 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
       }),
     });
     return {
-      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs }, eInvoices, creditNotePrefix: settings.creditNotePrefix }),
+      resolvers: billingResolvers({ models, temporal: temporal.client, paymentProvider: payments.provider.name, charging: { provider: payments.provider, timeoutMs: payments.timeoutMs }, eInvoices, creditNotePrefix: settings.creditNotePrefix, cardCapture }),
       loaders: () => billingLoaders(models),
       verifier,
-      routes: invoicePdfRoutes({
-        models,
-        verify: verifier,
-        logger,
-        render: invoicePdfRenderer(seller),
-        ubl: (invoice) => ubl(invoice).xml,
-        creditNotes: { render: creditNotePdfRenderer(seller), ubl: creditNoteUbl },
-      }),
+      routes: (app) => {
+        invoicePdfRoutes({
+          models,
+          verify: verifier,
+          logger,
+          render: invoicePdfRenderer(seller),
+          ubl: (invoice) => ubl(invoice).xml,
+          creditNotes: { render: creditNotePdfRenderer(seller), ubl: creditNoteUbl },
+        })(app);
+        cardCaptureCallbackRoutes({ models, temporal: temporal.client, ...cardCapture, logger })(app);
+        if (cardCapture.capture.provider === 'sandbox') sandboxCardPageRoutes(db)(app);
+      },
       readiness: {
         temporal: async () => {
           if (!temporal.running()) throw new Error('activity worker not running');

@@ -110,6 +110,8 @@ export interface OrganizationBillingProfile {
   contacts: BillingContact[];
   /** the buyer's legal identity printed on invoices (VUK art. 230); absent for organisations that never gave it */
   buyer?: InvoiceBuyer | null;
+  /** the promo code given at sign-up, which billing applies to the organisation's subscription (issue 15) */
+  promoCode?: string | null;
 }
 
 /** Who the buyer is in law: a company with its VKN and tax office, or a person with their TCKN. */

@@ -45,3 +45,4 @@ export function serviceEdge(role: EdgeRole, logger: Logger, env: NodeJS.ProcessE
     },
   };
 }
+export * from './form-body.ts';

@@ -155,8 +155,11 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   const profile = ublProfile(invoice.customer?.buyer, options.returnOf ? 'TEMELFATURA' : options.companyProfile);
   // Lines billed to the buyer; the stamp duty passed on is a document-level charge and the
   // prepaid credit a prepaid amount, so neither is an invoice line of its own.
-  const billed = invoice.lines.filter((line) => line.kind !== 'STAMP_DUTY' && line.kind !== 'PREPAID_APPLIED');
+  // A coupon discount is a document-level allowance (issue 15), before KDV like the lines.
+  const billed = invoice.lines.filter((line) => line.kind !== 'STAMP_DUTY' && line.kind !== 'PREPAID_APPLIED' && line.kind !== 'DISCOUNT');
   const stampDuty = invoice.lines.filter((line) => line.kind === 'STAMP_DUTY');
+  const discounts = invoice.lines.filter((line) => line.kind === 'DISCOUNT');
+  const allowanceTotal = -discounts.reduce((sum, line) => sum + line.amount.amountMinor, 0);
   const prepaidMinor = -invoice.lines.filter((line) => line.kind === 'PREPAID_APPLIED').reduce((sum, line) => sum + line.amount.amountMinor, 0);
   const lineTotal = billed.reduce((sum, line) => sum + line.amount.amountMinor, 0);
   const chargeTotal = stampDuty.reduce((sum, line) => sum + line.amount.amountMinor, 0);
@@ -198,6 +201,12 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
     cbc(paymentMeans, 'PaymentDueDate', DateTime.fromJSDate(invoice.dueAt, { zone: ZONE }).toFormat('yyyy-MM-dd'));
   }
 
+  for (const discount of discounts) {
+    const allowance = cac(root, 'AllowanceCharge');
+    cbc(allowance, 'ChargeIndicator', 'false');
+    cbc(allowance, 'AllowanceChargeReason', `İskonto / ${discount.description}`);
+    amount(allowance, 'Amount', -discount.amount.amountMinor, currency);
+  }
   for (const duty of stampDuty) {
     const charge = cac(root, 'AllowanceCharge');
     cbc(charge, 'ChargeIndicator', 'true');
@@ -230,7 +239,7 @@ export function buildUblTrInvoice(invoice: InvoiceForUbl, options: UblOptions): 
   amount(totals, 'LineExtensionAmount', lineTotal, currency);
   amount(totals, 'TaxExclusiveAmount', invoice.subtotal.amountMinor, currency);
   amount(totals, 'TaxInclusiveAmount', invoice.subtotal.amountMinor + invoice.tax.amountMinor, currency);
-  amount(totals, 'AllowanceTotalAmount', 0, currency);
+  amount(totals, 'AllowanceTotalAmount', allowanceTotal, currency);
   amount(totals, 'ChargeTotalAmount', chargeTotal, currency);
   if (prepaidMinor) amount(totals, 'PrepaidAmount', prepaidMinor, currency);
   amount(totals, 'PayableAmount', invoice.total.amountMinor, currency);

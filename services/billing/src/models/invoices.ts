@@ -3,8 +3,11 @@ import { moneySchema, type WithId } from './common.ts';
 
 export const INVOICE_STATUSES = ['DRAFT', 'OPEN', 'PAID', 'VOID', 'UNCOLLECTIBLE'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
-/** PREPAID_APPLIED: a credit, after KDV, of what the prepaid balance already paid [004 §6.2]. */
-export const INVOICE_LINE_KINDS = ['PLAN', 'ADD_ON', 'USAGE', 'ONE_OFF_FEE', 'LATE_INTEREST', 'LATE_FEE', 'STAMP_DUTY', 'PREPAID_APPLIED'] as const;
+/**
+ * PREPAID_APPLIED: a credit, after KDV, of what the prepaid balance already paid [004 §6.2].
+ * DISCOUNT: a coupon's reduction of the plan and add-ons, before KDV (negative amount).
+ */
+export const INVOICE_LINE_KINDS = ['PLAN', 'ADD_ON', 'USAGE', 'ONE_OFF_FEE', 'LATE_INTEREST', 'LATE_FEE', 'STAMP_DUTY', 'PREPAID_APPLIED', 'DISCOUNT'] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
 
 const lineSchema = new Schema(

@@ -58,7 +58,47 @@ const billingEmailSchema = new Schema(
 billingEmailSchema.index({ key: 1 }, { unique: true });
 billingEmailSchema.index({ subscriptionId: 1, createdAt: 1 });
 
+/**
+ * A hosted card capture (issue 15): the provider's session token, who asked,
+ * and the subscription to start once the card is on file (a policy that
+ * requires a card [000 §4.5]). Its id is the subscription's id to be, so a
+ * repeated callback opens that subscription once.
+ */
+const cardCaptureSessionSchema = new Schema(
+  {
+    token: { type: String, required: true },
+    /** the provider's hosted page */
+    pageUrl: { type: String, required: true },
+    provider: { type: String, required: true },
+    organizationId: { type: String, required: true },
+    requestedBy: { type: String, default: null },
+    status: { type: String, enum: ['PENDING', 'COMPLETED', 'FAILED'], required: true },
+    subscriptionRequest: {
+      type: new Schema(
+        {
+          planCode: { type: String, required: true },
+          currency: { type: String, required: true },
+          addOns: { type: [new Schema({ code: String, quantity: Number }, { _id: false })], default: [] },
+          oneOffFees: { type: [String], default: [] },
+        },
+        { _id: false },
+      ),
+      default: null,
+    },
+    subscriptionId: { type: Schema.Types.ObjectId, default: null },
+    subscriptionProblem: { type: String, default: null },
+    cardLabel: { type: String, default: null },
+    failure: { type: String, default: null },
+    expiresAt: { type: Date, required: true },
+    completedAt: { type: Date, default: null },
+  },
+  { timestamps: true, collection: 'card_capture_sessions' },
+);
+cardCaptureSessionSchema.index({ token: 1 }, { unique: true });
+cardCaptureSessionSchema.index({ organizationId: 1, _id: -1 });
+
+export type CardCaptureSessionDoc = WithId<InferSchemaType<typeof cardCaptureSessionSchema>>;
 export type PaymentAttemptDoc = WithId<InferSchemaType<typeof paymentAttemptSchema>>;
 export type PartnerCommissionDoc = WithId<InferSchemaType<typeof partnerCommissionSchema>>;
 export type BillingEmailDoc = WithId<InferSchemaType<typeof billingEmailSchema>>;
-export { billingEmailSchema, partnerCommissionSchema, paymentAttemptSchema };
+export { billingEmailSchema, cardCaptureSessionSchema, partnerCommissionSchema, paymentAttemptSchema };

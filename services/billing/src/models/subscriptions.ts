@@ -1,6 +1,7 @@
 import { Schema, type InferSchemaType } from 'mongoose';
 import { SUBSCRIPTION_STATUSES } from '../workflows/contracts.ts';
 import type { WithId } from './common.ts';
+import { subscriptionDiscountSchema } from './coupons.ts';
 
 const lifecycleEventSchema = new Schema(
   {
@@ -43,6 +44,8 @@ const subscriptionSchema = new Schema(
     /** `${type}@${at}` of every history event, so a retried recording appends once */
     eventKeys: { type: [String], default: [] },
     startedBy: { type: String, default: null },
+    /** a redeemed coupon's terms (issue 15); invoices count how many periods it has discounted */
+    discount: { type: subscriptionDiscountSchema, default: null },
     /** the organisation's last standing change made outside billing (issue 12): a TERMINATED organisation is never charged again */
     organizationStanding: {
       type: new Schema(
@@ -62,7 +65,13 @@ const billingAccountSchema = new Schema(
     _id: { type: String, required: true }, // organizationId
     paymentMethod: {
       type: new Schema(
-        { provider: { type: String, required: true }, token: { type: String, required: true }, addedAt: { type: Date, required: true } },
+        {
+          provider: { type: String, required: true },
+          token: { type: String, required: true },
+          addedAt: { type: Date, required: true },
+          /** brand and last four digits, when the card came through hosted capture (issue 15) */
+          cardLabel: { type: String, default: null },
+        },
         { _id: false },
       ),
       default: null,

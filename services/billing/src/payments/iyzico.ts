@@ -108,6 +108,28 @@ export function parseIyzicoToken(token: string): { cardUserKey: string; cardToke
   return cardToken.includes(':') ? null : { cardUserKey, cardToken };
 }
 
+/** iyzico's buyer object for an organisation (`id`) described by `customer`. */
+export function iyzicoBuyer(id: string, customer: IyzicoCustomer) {
+  return {
+    id,
+    name: customer.name,
+    surname: customer.surname,
+    gsmNumber: customer.gsmNumber,
+    email: customer.email,
+    identityNumber: customer.identityNumber,
+    registrationAddress: customer.address,
+    ip: customer.ip,
+    city: customer.city,
+    country: customer.country,
+    zipCode: customer.zipCode,
+  };
+}
+
+/** iyzico's billing address of `customer`. */
+export function iyzicoBillingAddress(customer: IyzicoCustomer) {
+  return { contactName: `${customer.name} ${customer.surname}`, city: customer.city, country: customer.country, address: customer.address, zipCode: customer.zipCode };
+}
+
 // The iyzipay SDK is CommonJS without types; this is the part of it used here.
 type IyzipayCallback = (error: Error | null, body: unknown) => void;
 interface IyzipayClient {
@@ -170,8 +192,7 @@ export function createIyzicoProvider(options: IyzicoOptions): PaymentProvider {
 
     const customer = await customerOf(request.customerId);
     const basketId = parseChargeIdempotencyKey(request.idempotencyKey)?.invoiceId ?? request.idempotencyKey;
-    const contactName = `${customer.name} ${customer.surname}`;
-    const address = { contactName, city: customer.city, country: customer.country, address: customer.address, zipCode: customer.zipCode };
+    const address = iyzicoBillingAddress(customer);
     const response = await call('create', {
       locale,
       conversationId: request.idempotencyKey,
@@ -183,19 +204,7 @@ export function createIyzicoProvider(options: IyzicoOptions): PaymentProvider {
       paymentChannel: 'WEB',
       paymentGroup: 'SUBSCRIPTION',
       paymentCard: card,
-      buyer: {
-        id: request.customerId,
-        name: customer.name,
-        surname: customer.surname,
-        gsmNumber: customer.gsmNumber,
-        email: customer.email,
-        identityNumber: customer.identityNumber,
-        registrationAddress: customer.address,
-        ip: customer.ip,
-        city: customer.city,
-        country: customer.country,
-        zipCode: customer.zipCode,
-      },
+      buyer: iyzicoBuyer(request.customerId, customer),
       // a virtual (service) basket needs no shipping address
       billingAddress: address,
       basketItems: [{ id: basketId, name: request.description, category1: 'Software subscription', itemType: 'VIRTUAL', price }],

@@ -5,6 +5,7 @@ import { isDuplicateKeyError } from '@omurga/shared';
 import { moneySchema } from '../models/common.ts';
 import { parseChargeIdempotencyKey, type ChargeRequest, type PaymentProvider, type ProviderResult, type RefundRequest, type RefundResult } from './provider.ts';
 import { refundMethod } from './refund-method.ts';
+import { SANDBOX_CAPTURED_TOKEN_PREFIX } from './sandbox-card-capture.ts';
 
 /**
  * The sandbox provider's test tokens (BIL-5): deterministic outcomes for
@@ -179,6 +180,8 @@ function decide(request: ChargeRequest): ProviderResult {
       return key.attempt === 1 ? declined(SANDBOX_DECLINE_CODE, 'The card was declined on the first attempt (sandbox).') : succeeded();
     }
     default:
+      // a card captured through the sandbox's hosted page (issue 15) pays like sandbox_ok
+      if (request.token.startsWith(SANDBOX_CAPTURED_TOKEN_PREFIX)) return succeeded();
       return declined(SANDBOX_INVALID_TOKEN_CODE, 'Unknown sandbox token.');
   }
 }

@@ -4,6 +4,7 @@ import type { BillingLoaders } from '../loaders.ts';
 import type { BillingModels } from '../models/index.ts';
 import type { PaymentProvider } from '../payments/provider.ts';
 import type { EInvoiceSending } from '../einvoice/send.ts';
+import type { HostedCardCapture } from '../payments/card-capture.ts';
 
 export interface CardCharging {
   provider: PaymentProvider;
@@ -21,6 +22,8 @@ export interface BillingDeps {
   eInvoices?: EInvoiceSending;
   /** the credit notes' series prefix (CREDIT_NOTE_SERIES_PREFIX); default IAD */
   creditNotePrefix?: string;
+  /** the provider's hosted card page (issue 15); absent in tests that never capture */
+  cardCapture?: { capture: HostedCardCapture; publicBaseUrl: string };
 }
 
 export type Ctx = SubgraphContext<BillingLoaders>;

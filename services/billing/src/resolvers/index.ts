@@ -2,6 +2,8 @@ import { DateTimeScalar, mergeResolvers, type Resolvers } from '@omurga/shared';
 import { DurationScalar } from '../duration-scalar.ts';
 import { catalogueResolvers } from './catalogue.ts';
 import { correctionResolvers } from './corrections.ts';
+import { cardCaptureResolvers } from './card-capture.ts';
+import { couponResolvers } from './coupons.ts';
 import type { BillingDeps } from './deps.ts';
 import { invoiceResolvers } from './invoices.ts';
 import { subscriptionResolvers } from './subscriptions.ts';
@@ -20,5 +22,7 @@ export function billingResolvers(deps: BillingDeps): Resolvers {
     operatorViewResolvers(deps),
     prepaidPurchaseResolvers(deps),
     correctionResolvers(deps),
+    couponResolvers(deps),
+    cardCaptureResolvers(deps),
   );
 }

@@ -4,10 +4,13 @@ import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganiz
 import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type LifecycleEvent, type SubscriptionStatus } from '../workflows/contracts.ts';
 import { currentPlanAndPolicy } from '../activities.ts';
 import { decide, upcoming, type LifecycleEvent as CoreEvent, type LifecycleState } from '../lifecycle/index.ts';
-import type { PolicyDoc, SubscriptionDoc } from '../models/index.ts';
-import { isSupportedCurrency, priceIn } from '../money.ts';
-import { MAX_LINE_MINOR, MAX_QUANTITY } from '../input-bounds.ts';
+import type { SubscriptionDoc } from '../models/index.ts';
+import { priceIn } from '../money.ts';
+import { frozenDiscount, redeemCoupon, releaseRedemption } from '../coupons/redeem.ts';
+import { savePaymentMethod } from '../payments/payment-method.ts';
+import { checkSubscriptionStart, type SubscriptionOrder } from '../subscription-start.ts';
 import { openSubscription } from '../open-subscription.ts';
+import { promoCodeNotValid } from './coupons.ts';
 import { noticeFreeCancellationUntil, requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
@@ -58,31 +61,12 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
     return { subscription: { ...withId(subscription), ...(lifecycle ? { lifecycle } : {}) }, userErrors: [] };
   }
 
-  /**
-   * BIL-4: one live trial per organisation; and where the policy says so
-   * [003 §5.9], one trial of it ever. A coded refusal, or null.
-   */
-  async function trialRefusal(organizationId: string, policy: PolicyDoc): Promise<'TRIAL_IN_PROGRESS' | 'TRIAL_ALREADY_USED' | null> {
-    if (await models.Subscription.exists({ organizationId, status: 'TRIALING' })) return 'TRIAL_IN_PROGRESS';
-    if (!policy.oneTrialPerOrganization) return null;
-    const trials = await models.Subscription.find({ organizationId, trialEndsAt: { $ne: null } }, { policyId: 1 }).lean<Pick<SubscriptionDoc, 'policyId'>[]>();
-    if (!trials.length) return null;
-    const used = await models.ContractPolicy.exists({ _id: { $in: trials.map((t) => t.policyId) }, code: policy.code });
-    return used ? 'TRIAL_ALREADY_USED' : null;
-  }
-
-  /** Validates and stores a payment method token, returning a userError code or null. */
+  /** Validates a payment method token, returning a userError code or null. */
   function tokenProblem(token: string): string | null {
     if (CARD_NUMBER.test(token)) return 'CARD_NUMBER_NOT_ACCEPTED';
     return paymentToken.safeParse(token).success ? null : 'INVALID_PAYMENT_TOKEN';
   }
-  async function storePaymentMethod(organizationId: string, token: string) {
-    await models.BillingAccount.updateOne(
-      { _id: organizationId },
-      { $set: { paymentMethod: { provider: paymentProvider, token: token.trim(), addedAt: new Date() } } },
-      { upsert: true },
-    );
-  }
+  const storePaymentMethod = (organizationId: string, token: string) => savePaymentMethod(models, temporal, { organizationId, provider: paymentProvider, token });
 
   return {
     Query: {
@@ -99,44 +83,31 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
         requireOrganizationAccess(ctx, args.organizationId, BILLING_WRITE_ACCESS);
         const problem = tokenProblem(args.paymentMethodToken);
         if (problem) return { ok: false, ...failure(ctx.locale, problem, ['paymentMethodToken']) };
-        await storePaymentMethod(args.organizationId, args.paymentMethodToken);
         // Live subscriptions retry an overdue charge at once with the new method (BIL-6).
-        const live = await models.Subscription.find({ organizationId: args.organizationId, status: { $nin: FINAL } }, { _id: 1 }).lean();
-        await Promise.all(live.map((s) => signal(s._id.toString(), SUBSCRIPTION_SIGNALS.paymentMethodUpdated).catch(() => undefined)));
+        await storePaymentMethod(args.organizationId, args.paymentMethodToken);
         return { ok: true, userErrors: [] };
       },
 
       startSubscription: async (_: unknown, { input }: { input: StartInput }, ctx: Ctx) => {
         requireOrganizationAccess(ctx, input.organizationId, BILLING_WRITE_ACCESS);
         const { locale } = ctx;
-        if (!isSupportedCurrency(input.currency)) return failure(locale, 'UNSUPPORTED_CURRENCY', ['input', 'currency']);
-        const current = await currentPlanAndPolicy(models, input.planCode);
-        if (!current || !current.plan.active) return failure(locale, 'PLAN_NOT_FOUND', ['input', 'planCode']);
-        const { plan, policy } = current;
-        if (!priceIn(plan.prices, input.currency)) return failure(locale, 'NO_PRICE_IN_CURRENCY', ['input', 'currency'], { currency: input.currency });
-        for (const [index, addOn] of (input.addOns ?? []).entries()) {
-          if (!plan.addOns.some((a) => a.code === addOn.code)) return failure(locale, 'UNKNOWN_ADD_ON', ['input', 'addOns', String(index), 'code']);
-          if (!Number.isInteger(addOn.quantity) || addOn.quantity < 1) return failure(locale, 'MUST_BE_POSITIVE', ['input', 'addOns', String(index), 'quantity']);
-          const unit = priceIn(plan.addOns.find((a) => a.code === addOn.code)!.prices, input.currency)?.amountMinor ?? 0;
-          if (addOn.quantity > MAX_QUANTITY || unit * addOn.quantity > MAX_LINE_MINOR) return failure(locale, 'TOO_LARGE', ['input', 'addOns', String(index), 'quantity']);
-        }
-        for (const [index, fee] of (input.oneOffFees ?? []).entries()) {
-          if (!plan.oneOffFees.some((f) => f.code === fee)) return failure(locale, 'UNKNOWN_ONE_OFF_FEE', ['input', 'oneOffFees', String(index)]);
-        }
-        if (input.paymentMethodToken) {
-          const problem = tokenProblem(input.paymentMethodToken);
-          if (problem) return failure(locale, problem, ['input', 'paymentMethodToken']);
-        }
         const account = await models.BillingAccount.findById(input.organizationId).lean();
         const hasPaymentMethod = Boolean(input.paymentMethodToken || account?.paymentMethod);
-        const needsCard = policy.trialPeriod
-          ? policy.trialRequiresPaymentMethod
-          : policy.collectionMethod === 'CARD_AUTO' || (policy.collectionMethod === 'ADVANCE' && policy.advanceRequiresPaymentMethod === true);
-        if (needsCard && !hasPaymentMethod) return failure(locale, 'PAYMENT_METHOD_REQUIRED', ['input', 'paymentMethodToken']);
-        const trialProblem = policy.trialPeriod ? await trialRefusal(input.organizationId, policy) : null;
-        if (trialProblem) return failure(locale, trialProblem, ['input', 'planCode']);
-        if (await models.Subscription.exists({ organizationId: input.organizationId, planCode: plan.code, status: { $nin: FINAL } })) {
-          return failure(locale, 'SUBSCRIPTION_EXISTS', ['input', 'planCode']);
+        const checked = await checkSubscriptionStart(models, input, {
+          hasPaymentMethod,
+          tokenProblem: input.paymentMethodToken ? tokenProblem(input.paymentMethodToken) : null,
+          field: ['input', 'paymentMethodToken'],
+        });
+        if (!checked.ok) return failure(locale, checked.code, checked.field, checked.params);
+        const { plan, policy } = checked;
+        const now = new Date();
+        const promoCode = input.promoCode?.trim();
+        let coupon = null;
+        if (promoCode) {
+          // Redeemed before the subscription exists, so a code used up meanwhile is refused, not over-redeemed.
+          const redeemed = promoCode.length <= 64 ? await redeemCoupon(models, { code: promoCode, organizationId: input.organizationId, planCode: plan.code, currency: input.currency, now }) : null;
+          if (!redeemed || 'refusal' in redeemed) throw promoCodeNotValid(locale);
+          coupon = redeemed.coupon;
         }
         if (input.paymentMethodToken) await storePaymentMethod(input.organizationId, input.paymentMethodToken);
 
@@ -150,7 +121,11 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
           oneOffFees: input.oneOffFees ?? [],
           hasPaymentMethod,
           startedBy: 'userId' in principal ? principal.userId : null,
-          now: new Date(),
+          now,
+          discount: coupon ? frozenDiscount(coupon, 'SUBSCRIBE', now) : null,
+        }).catch(async (error: unknown) => {
+          if (coupon) await releaseRedemption(models, coupon._id, input.organizationId);
+          throw error;
         });
         return { subscription: withId(created), userErrors: [] };
       },
@@ -234,11 +209,7 @@ function isReferringPartner(ctx: Ctx, referredByPartnerId: string | null | undef
   return principal.kind === 'partner' && principal.scopes.has('customers:read') && !!referredByPartnerId && referredByPartnerId === principal.partnerOrganizationId;
 }
 
-interface StartInput {
-  organizationId: string;
-  planCode: string;
-  currency: string;
+interface StartInput extends SubscriptionOrder {
   paymentMethodToken?: string | null;
-  addOns?: { code: string; quantity: number }[] | null;
-  oneOffFees?: string[] | null;
+  promoCode?: string | null;
 }

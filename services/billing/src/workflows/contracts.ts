@@ -124,6 +124,12 @@ export interface BillingActivities {
   invoicePaid(input: { invoiceId: string }): Promise<boolean>;
   /** Accrues the referring partner's commission on a paid invoice (BIL-11). Idempotent per invoice. */
   accruePartnerCommission(input: { invoiceId: string; partnerId: string }): Promise<{ accrued: boolean }>;
+  /**
+   * The organisation's promo code from sign-up (issue 15), applied to its new
+   * subscription before the first invoice. Idempotent; a code that is not
+   * valid is noted in the history, never an error.
+   */
+  applySignUpPromoCode(input: { subscriptionId: string; code: string; at: string }): Promise<{ applied: boolean }>;
   /** Renders a billing e-mail in each contact's language and queues it. Idempotent by `key`. */
   sendBillingEmail(input: {
     kind: BillingEmailKind;

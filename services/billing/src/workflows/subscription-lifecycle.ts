@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  patched,
   setHandler,
   sleep,
   startChild,
@@ -96,6 +97,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   let recordedStatus = input.state?.recordedStatus ?? null;
   let records = 0;
   noticeTrialEnding();
+  // Issue 15: the promo code given at sign-up takes effect on the organisation's subscription, before its first invoice.
+  if (!input.state && profile.promoCode && patched('sign-up-promo-code')) {
+    await billingActivities.applySignUpPromoCode({ subscriptionId, code: profile.promoCode, at: iso(Date.now()) });
+  }
 
   for (;;) {
     for (const command of decision.commands) results.push(...(await carryOut(command)));

@@ -47,6 +47,18 @@ const SetPaymentMethod = graphql(`
   }
 `);
 
+// Issue 15: the card is typed on the payment provider's page; with a subscription, it starts once the card is saved.
+const StartCardCapture = graphql(`
+  mutation StartCardCapture($input: CardCaptureInput!) {
+    startCardCapture(input: $input) { session { pageUrl } userErrors { code field message } }
+  }
+`);
+async function addCardOnProviderPage(input: { organizationId: string; subscription?: { planCode: string; currency: string } }): Promise<string[]> {
+  const { startCardCapture } = await gql(StartCardCapture, { input });
+  if (startCardCapture.session) window.location.assign(startCardCapture.session.pageUrl);
+  return startCardCapture.userErrors.map((e) => e.message);
+}
+
 const ConfirmSubscription = graphql(`
   mutation ConfirmSubscription($id: ID!, $planCode: String) {
     confirmSubscription(id: $id, planCode: $planCode) { subscription { id status } userErrors { code field message } }
@@ -141,6 +153,11 @@ function PlanCard({ plan, organizationId, disabled, onStarted }: { plan: Plan; o
             setBusy(true);
             try {
               const { startSubscription } = await gql(StartSubscription, { input: { organizationId, planCode: plan.code, currency } });
+              // A policy that requires a card [000 §4.5]: add it on the provider's page, which starts the subscription after.
+              if (startSubscription.userErrors.some((e) => e.code === 'PAYMENT_METHOD_REQUIRED')) {
+                setErrors(await addCardOnProviderPage({ organizationId, subscription: { planCode: plan.code, currency } }));
+                return;
+              }
               setErrors(startSubscription.userErrors.map((e) => e.message));
               if (!startSubscription.userErrors.length) onStarted();
             } catch (e) {
@@ -254,6 +271,11 @@ function PaymentMethod({ organizationId }: { organizationId: string }) {
         </Button>
       </Group>
       {state.ok ? <Text c="green" role="status">{t('Ödeme yöntemi kaydedildi; gecikmiş bir ödeme varsa hemen yeniden denenir.', 'Payment method saved; an overdue charge is retried now.')}</Text> : null}
+      <Group>
+        <Button variant="light" onClick={async () => setState({ errors: await addCardOnProviderPage({ organizationId }) })}>
+          {t('Kart ekle (ödeme kuruluşunun sayfasında)', "Add a card (on the payment provider's page)")}
+        </Button>
+      </Group>
     </Section>
   );
 }
