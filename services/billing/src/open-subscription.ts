@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import { policyTerms } from './activities.ts';
 import { startSubscription, subscriptionStatus, type LifecycleState } from './lifecycle/index.ts';
 import { subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
@@ -17,6 +18,8 @@ export interface OpenSubscriptionInput {
   startedBy: string | null;
   /** when the subscription starts (the trial or first period) */
   now: Date;
+  /** a subscription ID derived from the request (imports), so a repeated request finds the same one; fresh otherwise */
+  id?: Types.ObjectId;
 }
 
 /** A subscription as the API answers it: the read model plus the lifecycle state its start caused. */
@@ -31,7 +34,7 @@ export type OpenedSubscription = SubscriptionDoc & { lifecycle: LifecycleState }
  */
 export async function openSubscription(models: BillingModels, temporal: Client, input: OpenSubscriptionInput): Promise<OpenedSubscription> {
   const { plan, policy, now } = input;
-  const id = new Types.ObjectId();
+  const id = input.id ?? new Types.ObjectId();
   const start: NonNullable<SubscriptionWorkflowInput['start']> = { planCode: plan.code, policy: policyTerms(policy), hasPaymentMethod: input.hasPaymentMethod, at: now.toISOString() };
   const { state } = startSubscription({ ...start, subscriptionId: id.toString(), organizationId: input.organizationId }, now.getTime());
   const status = subscriptionStatus(state);
@@ -53,13 +56,24 @@ export async function openSubscription(models: BillingModels, temporal: Client, 
     history: [{ at: now, type: 'CREATED', detail: `${plan.code} v${plan.version}, ${policy.code} v${policy.version}`, status }],
     startedBy: input.startedBy,
   });
-  const workflowInput: SubscriptionWorkflowInput = { subscriptionId: id.toString(), organizationId: input.organizationId, start };
-  await temporal.workflow.start('subscriptionWorkflow', {
-    taskQueue: TASK_QUEUES.workflows,
-    workflowId: subscriptionWorkflowId(id.toString()),
-    args: [workflowInput],
-    searchAttributes: { OrganizationId: [input.organizationId], PlanCode: [plan.code], SubscriptionStatus: [status] },
-    memo: { summary: `${input.organizationId} · ${plan.code} · ${policy.code} v${policy.version}` },
-  });
+  await startLifecycle(temporal, created.toObject() as SubscriptionDoc, start, `${input.organizationId} · ${plan.code} · ${policy.code} v${policy.version}`);
   return { ...(created.toObject() as SubscriptionDoc), lifecycle: state };
+}
+
+/**
+ * Starts a stored subscription's lifecycle workflow; one that is already
+ * running or has run (same ID, derived from the subscription) is left as it is.
+ */
+export async function startLifecycle(temporal: Client, subscription: SubscriptionDoc, start: NonNullable<SubscriptionWorkflowInput['start']>, summary: string): Promise<void> {
+  const subscriptionId = subscription._id.toString();
+  const workflowInput: SubscriptionWorkflowInput = { subscriptionId, organizationId: subscription.organizationId, start };
+  await startWorkflowOnce(temporal, 'subscriptionWorkflow', {
+    taskQueue: TASK_QUEUES.workflows,
+    workflowId: subscriptionWorkflowId(subscriptionId),
+    // A lifecycle that has ended stays ended.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [workflowInput],
+    searchAttributes: { OrganizationId: [subscription.organizationId], PlanCode: [subscription.planCode], SubscriptionStatus: [subscription.status] },
+    memo: { summary },
+  });
 }
