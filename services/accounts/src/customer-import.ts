@@ -26,7 +26,12 @@ const importRow = z
     billingEmail: emailAddress.nullish(),
     locale: z.enum(['tr', 'en']).nullish(),
     subscription: z
-      .object({ planCode: z.string().trim().min(1).max(64), currency: z.string().trim().min(3).max(3), paymentMethodToken: z.string().max(200).nullish() })
+      .object({
+        planCode: z.string().trim().min(1).max(64),
+        currency: z.string().trim().min(3).max(3),
+        paymentMethodToken: z.string().max(200).nullish(),
+        renewsAt: z.coerce.date({ error: 'INVALID_VALUE' }).nullish(),
+      })
       .nullish(),
   })
   .transform(checkCustomerIdentity);
@@ -107,6 +112,7 @@ export async function importCustomers(
       currency: row.subscription!.currency.toUpperCase(),
       paymentMethodToken: row.subscription!.paymentMethodToken ?? null,
       startedBy: importer.actor,
+      renewsAt: row.subscription!.renewsAt?.toISOString() ?? null,
     }));
     const opened = await deps.temporal.workflow.execute<(input: { rows: ImportedSubscriptionRequest[]; locale: Locale }) => Promise<ImportedSubscriptionResult[]>>(SUBSCRIPTION_IMPORT_WORKFLOW, {
       taskQueue: TASK_QUEUES.workflows,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
-import { isDuplicateKeyError, type Locale } from '@omurga/shared';
+import { isDuplicateKeyError, subtractDuration, type Locale } from '@omurga/shared';
 import type { ImportedSubscriptionRequest, ImportedSubscriptionResult, SubscriptionImportBillingActivities } from '@omurga/shared/contracts';
 import { currentPlanAndPolicy, policyTerms } from './activities.ts';
 import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
@@ -29,7 +29,7 @@ export function importedSubscriptionId(organizationId: string, planCode: string)
 export function subscriptionImportActivities(models: BillingModels, temporal: Client, paymentProvider: string): SubscriptionImportBillingActivities {
   async function openOne(row: ImportedSubscriptionRequest, locale: Locale): Promise<ImportedSubscriptionResult> {
     const { organizationId } = row;
-    const refused = (code: string, field: 'planCode' | 'currency' | 'paymentMethodToken', params?: Record<string, string>) => ({ organizationId, code, field, message: t(code, locale, params) });
+    const refused = (code: string, field: 'planCode' | 'currency' | 'paymentMethodToken' | 'renewsAt', params?: Record<string, string>) => ({ organizationId, code, field, message: t(code, locale, params) });
     const id = importedSubscriptionId(organizationId, row.planCode);
     const existing = await models.Subscription.findById(id).lean<SubscriptionDoc>();
     if (existing) {
@@ -50,11 +50,20 @@ export function subscriptionImportActivities(models: BillingModels, temporal: Cl
       ? policy.trialRequiresPaymentMethod
       : policy.collectionMethod === 'CARD_AUTO' || (policy.collectionMethod === 'ADVANCE' && policy.advanceRequiresPaymentMethod === true);
     if (needsCard && !hasPaymentMethod) return refused('PAYMENT_METHOD_REQUIRED', 'paymentMethodToken');
+    const now = Date.now();
+    let startsAt = now;
+    if (row.renewsAt) {
+      const renewsAt = Date.parse(row.renewsAt);
+      if (!(renewsAt > now)) return refused('RENEWAL_NOT_IN_FUTURE', 'renewsAt');
+      // The trial's length before the renewal: at most the policy's trial, begun now at the latest.
+      startsAt = policy.trialPeriod ? subtractDuration(renewsAt, policy.trialPeriod) : Number.POSITIVE_INFINITY;
+      if (startsAt > now) return refused('RENEWAL_BEYOND_TRIAL', 'renewsAt');
+    }
     if (token) {
       await models.BillingAccount.updateOne({ _id: organizationId }, { $set: { paymentMethod: { provider: paymentProvider, token, addedAt: new Date() } } }, { upsert: true });
     }
     try {
-      const opened = await openSubscription(models, temporal, { id, organizationId, plan, policy, currency: row.currency, hasPaymentMethod, startedBy: row.startedBy, now: new Date() });
+      const opened = await openSubscription(models, temporal, { id, organizationId, plan, policy, currency: row.currency, hasPaymentMethod, startedBy: row.startedBy, now: new Date(startsAt) });
       return { organizationId, subscriptionId: id.toString(), status: opened.status, created: true };
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;

@@ -67,12 +67,18 @@ export interface ImportedSubscriptionRequest {
   paymentMethodToken?: string | null;
   /** `operator:<id>` or `partner:<organisationId>` */
   startedBy: string;
+  /**
+   * ISO-8601: the customer's first renewal here (the end of what it already
+   * paid elsewhere). The time until then runs as the policy's trial, begun
+   * that long before, so nothing is invoiced earlier; absent: it starts now.
+   */
+  renewsAt?: string | null;
 }
 
 /** The subscription of a row (found again when the same organisation was imported with the same plan before), or why not. */
 export type ImportedSubscriptionResult =
   | { organizationId: string; subscriptionId: string; status: string; created: boolean }
-  | { organizationId: string; code: string; field: 'planCode' | 'currency' | 'paymentMethodToken'; message: string };
+  | { organizationId: string; code: string; field: 'planCode' | 'currency' | 'paymentMethodToken' | 'renewsAt'; message: string };
 
 /**
  * billing's workflow that opens the subscriptions of an import; accounts
