@@ -36,6 +36,10 @@ export async function startBenchStack(extraEnv: Record<string, string> = {}): Pr
     console.error(`the bench stack did not start; logs in ${logDir}`);
     throw error;
   });
+  // Ctrl-C (or the orchestrator stopping) takes the stack down with the bench.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
+  }
   return {
     stack,
     gatewayUrl: stack.urls.gateway,

@@ -142,6 +142,19 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       );
     },
 
+    async recordSubscriptionEvents({ subscriptionId, events }) {
+      if (!events.length) return;
+      const keys = events.map((e) => `${e.type}@${e.at}`);
+      const status = events.findLast((e) => e.status)?.status;
+      await models.Subscription.updateOne(
+        { _id: subscriptionId, eventKeys: { $nin: keys } },
+        {
+          $push: { history: { $each: events.map((e) => ({ at: new Date(e.at), type: e.type, detail: e.detail ?? null, status: e.status ?? null })) }, eventKeys: { $each: keys } },
+          ...(status ? { $set: { status } } : {}),
+        },
+      );
+    },
+
     async issueInvoice({ subscriptionId, periodIndex, issuedAt, customer }) {
       const key = `subscription/${subscriptionId}/period/${periodIndex}`;
       const existing = await models.Invoice.findOne({ key }).lean<InvoiceDoc>();
@@ -285,5 +298,6 @@ function issued(invoice: InvoiceDoc): IssuedInvoice {
     issuedAt: invoice.issuedAt.toISOString(),
     dueAt: invoice.dueAt.toISOString(),
     settled: invoice.status === 'PAID' && invoice.total.amountMinor === 0,
+    paid: invoice.status === 'PAID',
   };
 }
