@@ -27,7 +27,7 @@ export function importedSubscriptionId(organizationId: string, planCode: string)
  * lifecycle runs.
  */
 export function subscriptionImportActivities(models: BillingModels, temporal: Client, paymentProvider: string): SubscriptionImportBillingActivities {
-  async function openOne(row: ImportedSubscriptionRequest, locale: Locale): Promise<ImportedSubscriptionResult> {
+  async function openOne(row: ImportedSubscriptionRequest, locale: Locale, catalogue: Map<string, ReturnType<typeof currentPlanAndPolicy>>): Promise<ImportedSubscriptionResult> {
     const { organizationId } = row;
     const refused = (code: string, field: 'planCode' | 'currency' | 'paymentMethodToken' | 'renewsAt', params?: Record<string, string>) => ({ organizationId, code, field, message: t(code, locale, params) });
     const id = importedSubscriptionId(organizationId, row.planCode);
@@ -37,7 +37,9 @@ export function subscriptionImportActivities(models: BillingModels, temporal: Cl
       return { organizationId, subscriptionId: id.toString(), status: existing.status, created: false };
     }
     if (!isSupportedCurrency(row.currency)) return refused('UNSUPPORTED_CURRENCY', 'currency');
-    const current = await currentPlanAndPolicy(models, row.planCode);
+    // One look-up per plan and import call: the rows of an import mostly share a few plans.
+    if (!catalogue.has(row.planCode)) catalogue.set(row.planCode, currentPlanAndPolicy(models, row.planCode));
+    const current = await catalogue.get(row.planCode)!;
     if (!current || !current.plan.active) return refused('PLAN_NOT_FOUND', 'planCode');
     const { plan, policy } = current;
     if (!priceIn(plan.prices, row.currency)) return refused('NO_PRICE_IN_CURRENCY', 'currency', { currency: row.currency });
@@ -91,9 +93,10 @@ export function subscriptionImportActivities(models: BillingModels, temporal: Cl
   return {
     async openImportedSubscriptions({ rows, locale }) {
       const results: ImportedSubscriptionResult[] = new Array(rows.length);
+      const catalogue = new Map<string, ReturnType<typeof currentPlanAndPolicy>>();
       let next = 0;
       const lane = async () => {
-        for (let i = next++; i < rows.length; i = next++) results[i] = await openOne(rows[i]!, locale);
+        for (let i = next++; i < rows.length; i = next++) results[i] = await openOne(rows[i]!, locale, catalogue);
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL, rows.length) }, lane));
       return results;
