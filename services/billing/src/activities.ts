@@ -142,19 +142,6 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       );
     },
 
-    async recordSubscriptionEvents({ subscriptionId, events }) {
-      if (!events.length) return;
-      const keys = events.map((e) => `${e.type}@${e.at}`);
-      const status = events.findLast((e) => e.status)?.status;
-      await models.Subscription.updateOne(
-        { _id: subscriptionId, eventKeys: { $nin: keys } },
-        {
-          $push: { history: { $each: events.map((e) => ({ at: new Date(e.at), type: e.type, detail: e.detail ?? null, status: e.status ?? null })) }, eventKeys: { $each: keys } },
-          ...(status ? { $set: { status } } : {}),
-        },
-      );
-    },
-
     async issueInvoice({ subscriptionId, periodIndex, issuedAt, customer }) {
       const key = `subscription/${subscriptionId}/period/${periodIndex}`;
       const existing = await models.Invoice.findOne({ key }).lean<InvoiceDoc>();

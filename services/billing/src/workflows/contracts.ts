@@ -110,12 +110,6 @@ export interface BillingActivities {
   movePeriod(input: { subscriptionId: string; periodIndex: number; periodStart: string; periodEnd: string }): Promise<void>;
   /** Sets the subscription's status (when given) and appends a history event. Idempotent by (type, at). */
   recordSubscriptionEvent(input: { subscriptionId: string; status?: SubscriptionStatus; type: string; detail?: string | null; at: string }): Promise<void>;
-  /**
-   * Issue 16: several events of one decision in one write, in their order; the
-   * status becomes the last one given. All or none, so a retry finds them all
-   * recorded and changes nothing.
-   */
-  recordSubscriptionEvents(input: { subscriptionId: string; events: { status?: SubscriptionStatus; type: string; detail?: string | null; at: string }[] }): Promise<void>;
   /** Issues the period's invoice (plan, add-ons, last period's usage, late charges, stamp duty, KDV). One invoice per period. */
   issueInvoice(input: { subscriptionId: string; periodIndex: number; issuedAt: string; customer: InvoiceCustomer }): Promise<IssuedInvoice>;
   /**

@@ -120,32 +120,18 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
 
   /**
-   * A decision's commands with fewer round trips, same effects: consecutive
-   * history records go in one activity (in order); e-mails and commission
-   * accruals answer no event, so they run beside the commands after them and
-   * are awaited before the next decision. Commands that answer events keep
-   * their order.
+   * A decision's commands with fewer round trips, same effects: e-mails and
+   * commission accruals answer no event and change nothing the other commands
+   * read, so they run beside the commands after them and are awaited before
+   * the next decision. Every other command keeps its order, one after another.
    */
   async function carryOutAll(commands: LifecycleCommand[]): Promise<CoreEvent[]> {
     const answered: CoreEvent[] = [];
     const alongside: Promise<unknown>[] = [];
-    let records: Extract<LifecycleCommand, { type: 'RECORD' }>[] = [];
-    const flushRecords = async () => {
-      if (!records.length) return;
-      const at = iso(Date.now());
-      const events = records.map((r) => ({ type: r.event, detail: r.detail, at, ...(r.status ? { status: r.status } : {}) }));
-      records = [];
-      await billingActivities.recordSubscriptionEvents({ subscriptionId, events });
-    };
     for (const command of commands) {
-      if (command.type === 'RECORD') records.push(command);
-      else if (command.type === 'SEND_EMAIL' || command.type === 'ACCRUE_COMMISSION') alongside.push(carryOut(command));
-      else {
-        await flushRecords();
-        answered.push(...(await carryOut(command)));
-      }
+      if (command.type === 'SEND_EMAIL' || command.type === 'ACCRUE_COMMISSION') alongside.push(carryOut(command));
+      else answered.push(...(await carryOut(command)));
     }
-    await flushRecords();
     await Promise.all(alongside);
     return answered;
   }
