@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import { forbidden, isEntityId, requireAuthenticated, requireOperator, type Resolvers } from '@omurga/shared';
 import { MAX_IMPORT_ROWS, importCustomers, type Importer } from '../customer-import.ts';
 import type { AccountsDeps, Ctx } from '../deps.ts';
+import { requirePartner } from './partners.ts';
 import { failure } from './payloads.ts';
 
 interface ImportArgs {
@@ -16,7 +17,7 @@ export function customerImportResolvers(deps: AccountsDeps): Resolvers {
   async function importerOf(ctx: Ctx, referredByPartnerId: string | null | undefined): Promise<Importer | { code: string; field: string[] | null }> {
     const principal = requireAuthenticated(ctx);
     if (principal.kind === 'partner') {
-      if (!principal.scopes.has('customers:write')) throw forbidden(ctx.locale);
+      requirePartner(ctx, 'customers:write');
       const partnerOrg = await models.Organization.findById(principal.partnerOrganizationId, { status: 1 }).lean();
       if (partnerOrg?.status !== 'ACTIVE') return { code: 'ACCOUNT_SUSPENDED', field: null };
       if (referredByPartnerId && referredByPartnerId !== principal.partnerOrganizationId) throw forbidden(ctx.locale);
