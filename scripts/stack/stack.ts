@@ -166,6 +166,11 @@ function infrastructure(host: string, ports: StackPorts, dataDir: string): Proce
       '--ui-codec-endpoint', `http://${host}:${ports.temporalCodec}/codec`,
       '--db-filename', path.join(dataDir, 'temporal', 'temporal.sqlite'),
       '--log-level', 'warn',
+      // Issue 16: one partition per task queue (the default is 4). The platform runs one worker
+      // process per queue, so every poller then sees every task at once instead of waiting for a
+      // partition to forward it; one partition matches far more tasks a second than this stack makes.
+      '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
       ...Object.entries(SEARCH_ATTRIBUTES).flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]),
     ],
     ready: async () => (await tcpReady(host, ports.temporal)()) && (await httpReady(`http://${host}:${ports.temporalUi}/`)()),

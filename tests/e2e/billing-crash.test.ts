@@ -78,6 +78,7 @@ async function startBillingWorker(label: string, env: TestWorkflowEnvironment, d
       CRASH_TEMPORAL_ADDRESS: env.address,
       CRASH_TEMPORAL_NAMESPACE: env.namespace ?? 'default',
       MONGODB_URI: stack.env.MONGODB_URI!,
+      SMTP_URL: stack.env.SMTP_URL!,
       CRASH_DB_NAME: dbName,
       PAYMENT_SANDBOX_DELAY_MS: String(options.delayMs),
       PAYMENT_PROVIDER_TIMEOUT_MS: String(options.timeoutMs),

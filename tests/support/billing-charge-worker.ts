@@ -7,10 +7,10 @@
 //   MONGODB_URI, CRASH_DB_NAME                         the throw-away database
 //   PAYMENT_SANDBOX_DELAY_MS                           the sandbox's delayMs (0 = answer at once)
 //   PAYMENT_PROVIDER_TIMEOUT_MS                        billing's providerTimeoutMs
-import { Client, Connection } from '@temporalio/client';
+//   SMTP_URL                                           where billing's e-mails go (the stack's mail catcher)
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
-import { createLogger } from '@omurga/shared';
+import { createLogger, createMailer, loadConfig } from '@omurga/shared';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { billingActivities } from '../../services/billing/src/activities.ts';
 import { sandboxExchangeRates } from '../../services/billing/src/invoices/exchange-rates.ts';
@@ -41,7 +41,6 @@ Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { loggin
 
 const db = await mongoose.createConnection(required('MONGODB_URI'), { dbName: required('CRASH_DB_NAME') }).asPromise();
 const models = billingModels(db);
-const client = new Client({ connection: await Connection.connect({ address }), namespace });
 const worker = await Worker.create({
   connection: await NativeConnection.connect({ address }),
   namespace,
@@ -50,7 +49,7 @@ const worker = await Worker.create({
     models,
     provider: createSandboxProvider(db, { delayMs }),
     providerTimeoutMs,
-    outbox: createBillingOutbox({ models, temporal: client, logger: createLogger('billing-charge-worker', 'silent') }),
+    outbox: createBillingOutbox({ models, mailer: createMailer(loadConfig({ SMTP_URL: required('SMTP_URL') })), logger: createLogger('billing-charge-worker', 'silent') }),
     invoicePrefix: 'CRS',
     commissionRateBasisPoints: 1000,
     exchangeRates: sandboxExchangeRates({ USD: '41.2500' }),
@@ -59,5 +58,4 @@ const worker = await Worker.create({
 process.stdout.write('ready\n');
 // Runs until the test kills this process (the worker also stops on SIGINT / SIGTERM).
 await worker.run();
-await client.connection.close();
 await db.close();

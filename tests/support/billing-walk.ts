@@ -64,7 +64,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
           models,
           provider: createSandboxProvider(db),
           providerTimeoutMs: 2_000,
-          outbox: createBillingOutbox({ models, temporal: env.client, logger }),
+          outbox: createBillingOutbox({ models, mailer, logger }),
           invoicePrefix: 'TST',
           commissionRateBasisPoints: 1000,
           exchangeRates: sandboxExchangeRates({ USD: '41.2500' }),

@@ -4,7 +4,7 @@ import { METRICS_CONTENT_TYPE, createLogger, createMailer, exitOnSignals, loadCo
 import { mailActivities } from './activities/mail.ts';
 import { codecServer } from './codec-endpoint.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { installTemporalRuntime, platformDataConverter, temporalConnectionOptions, workerTracing } from '@omurga/shared/temporal';
+import { installTemporalRuntime, platformDataConverter, temporalConnectionOptions, workerTracing, workflowWorkerTuning } from '@omurga/shared/temporal';
 import { workflowSource } from './workflow-bundle.ts';
 
 refuseDevelopmentSecrets('worker');
@@ -30,8 +30,9 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUES.workflows,
     dataConverter,
-    ...workflowSource(),
+    ...(await workflowSource()),
     ...workerTracing(),
+    ...workflowWorkerTuning(),
     activities: { ...mailActivities(mailer) },
   });
 

@@ -17,9 +17,14 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP delivery. Local runs point SMTP_URL at the mail catcher. */
+/**
+ * SMTP delivery. Local runs point SMTP_URL at the mail catcher. Connections
+ * are pooled (up to 5, each reused for 100 messages) unless SMTP_URL says
+ * otherwise (`?pool=false`, `&maxConnections=…`), so a burst of renewal
+ * e-mails does not open one connection per message.
+ */
 export function createMailer(config: PlatformConfig): Mailer {
-  const transport = nodemailer.createTransport(config.mail.smtpUrl);
+  const transport = nodemailer.createTransport(pooledSmtpUrl(config.mail.smtpUrl));
   return {
     async send(message) {
       const info = await transport.sendMail({
@@ -35,4 +40,11 @@ export function createMailer(config: PlatformConfig): Mailer {
     },
     close: () => transport.close(),
   };
+}
+
+/** SMTP_URL with `pool=true` unless it says how to pool itself. */
+export function pooledSmtpUrl(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  return url.href;
 }

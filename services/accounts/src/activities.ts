@@ -79,7 +79,7 @@ const BILLING_CONTACT_ROLES = ['OWNER', 'BILLING'] as const;
 
 async function billingProfile(models: AccountsModels, organizationId: string): Promise<OrganizationBillingProfile> {
   const org = isEntityId(organizationId)
-    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1, customerType: 1, taxId: 1, taxOffice: 1, nationalId: 1, billingAddress: 1, promoCode: 1 }).lean()
+    ? await models.Organization.findById(organizationId, { name: 1, customerCode: 1, referredByPartnerId: 1, customerType: 1, taxId: 1, taxOffice: 1, nationalId: 1, billingAddress: 1, promoCode: 1, billingContact: 1 }).lean()
     : null;
   if (!org) throw ApplicationFailure.nonRetryable(`organisation ${organizationId} does not exist`, ORGANIZATION_NOT_FOUND);
 
@@ -97,6 +97,9 @@ async function billingProfile(models: AccountsModels, organizationId: string): P
     if (!user || contacts.some((c) => c.email === user.email)) continue;
     contacts.push({ email: user.email, locale: isLocale(user.locale) ? user.locale : 'tr' });
   }
+  // An imported customer's invoice address (issue 16), until and besides its members.
+  const extra = org.billingContact;
+  if (extra?.email && !contacts.some((c) => c.email === extra.email)) contacts.push({ email: extra.email, locale: isLocale(extra.locale) ? extra.locale : 'tr' });
   return {
     organizationId: org._id.toString(),
     name: org.name,

@@ -18,7 +18,7 @@ export const ACCOUNTS_DATA_INVENTORY = declareInventory('accounts', [
   },
   {
     collection: 'organizations',
-    fields: ['name (individuals)', 'nationalId (TCKN)', 'taxId', 'taxOffice', 'billingAddress', 'authorityDeclaredBy'],
+    fields: ['name (individuals)', 'nationalId (TCKN)', 'taxId', 'taxOffice', 'billingAddress', 'authorityDeclaredBy', 'billingContact (e-mail)'],
     dataSubjects: 'individual customers, sole proprietors, company representatives',
     purpose: 'identifying the customer and invoicing',
     legalBasis: 'KVKK 5/2-c and 5/2-ç (VUK 230: invoice contents)',

@@ -58,6 +58,8 @@ export const t = createTranslator({
     tr: 'Bu kuruluş iş ortaklığı programında değil.',
     en: 'This organisation is not in the partner programme.',
   },
+  DUPLICATE_REFERENCE: { tr: 'Bu referans içe aktarımda birden fazla kez geçiyor.', en: 'This reference appears more than once in the import.' },
+  TOO_MANY_ROWS: { tr: 'Bir içe aktarımda en fazla {max} satır olabilir.', en: 'An import takes at most {max} rows.' },
   INVALID_SCOPE: { tr: 'Tanınmayan yetki kapsamı: {scope}.', en: 'Unknown scope: {scope}.' },
   LAST_OWNER: {
     tr: 'Kuruluşun son sahibi kaldırılamaz ya da rolü değiştirilemez.',

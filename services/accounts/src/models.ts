@@ -94,6 +94,8 @@ const organizationSchema = new Schema(
     /** ACC-9: set when an operator admits the organisation to the partner programme */
     partnerCode: { type: String, default: null },
     referredByPartnerId: { type: Schema.Types.ObjectId, default: null },
+    /** issue 16: where billing e-mails go besides the OWNER and BILLING members (set by a bulk import) */
+    billingContact: { type: new Schema({ email: String, locale: String }, { _id: false }), default: null },
   },
   { timestamps: true, collection: 'organizations', optimisticConcurrency: true },
 );

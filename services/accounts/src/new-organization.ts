@@ -11,7 +11,7 @@ import type { AccountsModels } from './models.ts';
 export async function createPendingOrganization(
   models: AccountsModels,
   identity: CustomerIdentity,
-  opened: { reason: 'SIGNED_UP' | 'OPENED_BY_PARTNER'; actor: string; referredByPartnerId: Types.ObjectId | null },
+  opened: { reason: 'SIGNED_UP' | 'OPENED_BY_PARTNER' | 'IMPORTED'; actor: string; referredByPartnerId: Types.ObjectId | null },
   extra: Record<string, unknown> = {},
 ) {
   const at = new Date();

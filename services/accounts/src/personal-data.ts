@@ -57,11 +57,11 @@ export async function eraseOrganizationPersonalData(models: AccountsModels, orga
   const identity = await models.Organization.updateOne(
     {
       _id: organizationId,
-      $or: [{ nationalId: { $ne: null } }, { billingAddress: { $ne: null } }, { authorityDeclaredBy: { $ne: null } }, ...(personal ? [{ name: { $ne: erasedName } }] : [])],
+      $or: [{ nationalId: { $ne: null } }, { billingAddress: { $ne: null } }, { authorityDeclaredBy: { $ne: null } }, { billingContact: { $ne: null } }, ...(personal ? [{ name: { $ne: erasedName } }] : [])],
     },
-    { $set: { nationalId: null, billingAddress: null, authorityDeclaredBy: null, ...(personal ? { name: erasedName } : {}) } },
+    { $set: { nationalId: null, billingAddress: null, authorityDeclaredBy: null, billingContact: null, ...(personal ? { name: erasedName } : {}) } },
   );
-  lines.push(line('organizations', 'identity number, billing address, authority declaration' + (personal ? ', name' : ''), identity.modifiedCount));
+  lines.push(line('organizations', 'identity number, billing address, authority declaration, billing contact' + (personal ? ', name' : ''), identity.modifiedCount));
 
   const members = await models.Membership.find({ organizationId }).lean();
   for (const member of members) {

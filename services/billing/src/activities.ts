@@ -290,5 +290,6 @@ function issued(invoice: InvoiceDoc): IssuedInvoice {
     issuedAt: invoice.issuedAt.toISOString(),
     dueAt: invoice.dueAt.toISOString(),
     settled: invoice.status === 'PAID' && invoice.total.amountMinor === 0,
+    paid: invoice.status === 'PAID',
   };
 }

@@ -1,15 +1,14 @@
-import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
-import { isDuplicateKeyError, type Locale, type Logger } from '@omurga/shared';
-import { addressKey, startEmailWorkflow } from '@omurga/shared/temporal';
+import { isDuplicateKeyError, type Locale, type Logger, type Mailer } from '@omurga/shared';
+import { addressKey } from '@omurga/shared/temporal';
 import type { BillingActivities, BillingEmailKind } from './workflows/contracts.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models/index.ts';
 import { formatMoney, isSupportedCurrency } from './money.ts';
 
 /**
  * Billing's e-mails: a Turkish and an English template for every
- * BillingEmailKind, and the outbox that hands them to the durable
- * sendEmailWorkflow once per recipient.
+ * BillingEmailKind, and the outbox that delivers them over SMTP once per
+ * recipient, inside the lifecycle activity that causes them.
  */
 
 interface InvoiceParams {
@@ -422,20 +421,25 @@ export type SendBillingEmailInput = Parameters<BillingActivities['sendBillingEma
 
 export interface BillingOutbox {
   /**
-   * Renders the e-mail in each recipient's language and hands it to the
-   * durable e-mail workflow. The same `key` and address is delivered once,
-   * however often it is sent (activity retries included).
+   * Renders the e-mail in each recipient's language and delivers it over
+   * SMTP; a failure throws, so the activity is retried. The same `key` and
+   * address is delivered once however often it is sent (activity retries
+   * included), unless a crash falls between delivering and recording it.
    */
   send(input: SendBillingEmailInput): Promise<void>;
 }
 
 export interface BillingOutboxDeps {
   models: BillingModels;
-  temporal: Client;
+  /** SMTP, pooled: the lifecycle's activity delivers its own e-mails (issue 16), no workflow per message */
+  mailer: Pick<Mailer, 'send'>;
   logger: Logger;
 }
 
-export function createBillingOutbox({ models, temporal, logger }: BillingOutboxDeps): BillingOutbox {
+/** The Message-ID of one billing e-mail to one address: the same on every attempt (and as the former e-mail workflow gave it). */
+export const billingMessageId = (recipientKey: string) => `<email.billing.${recipientKey.replaceAll('/', '.')}@omurga>`;
+
+export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDeps): BillingOutbox {
   return {
     async send(input) {
       const recipients = uniqueRecipients(input.to);
@@ -449,6 +453,10 @@ export function createBillingOutbox({ models, temporal, logger }: BillingOutboxD
         const recipientKey = `${input.key}/${addressKey(email)}`;
         const rendered = renderBillingEmail(input.kind, locale, params);
         if (rendered.missing.length) logger.warn({ kind: input.kind, key: input.key, missing: rendered.missing }, 'billing e-mail params missing');
+        // Recorded only once delivered: a retried activity skips what went out. A crash between
+        // the two sends it again under the same Message-ID (at least once, as SMTP itself is).
+        if (await models.BillingEmail.exists({ key: recipientKey })) continue;
+        await mailer.send({ to: email, subject: rendered.subject, text: rendered.text, messageId: billingMessageId(recipientKey) });
         try {
           await models.BillingEmail.create({
             key: recipientKey,
@@ -460,11 +468,8 @@ export function createBillingOutbox({ models, temporal, logger }: BillingOutboxD
             subject: rendered.subject,
           });
         } catch (error) {
-          // Sent before, perhaps by an attempt that crashed before starting the
-          // workflow: start it again below, which is a no-op if it did start.
           if (!isDuplicateKeyError(error)) throw error;
         }
-        await startEmailWorkflow(temporal, `billing/${recipientKey}`, { to: email, subject: rendered.subject, text: rendered.text });
       }
     },
   };

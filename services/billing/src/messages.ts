@@ -4,6 +4,11 @@ import { POLICY_MESSAGES } from './policy-messages.ts';
 // Stable codes are the contract; texts may change.
 export const t = createTranslator({
   ...POLICY_MESSAGES,
+  RENEWAL_NOT_IN_FUTURE: { tr: 'İlk yenileme tarihi gelecekte olmalıdır.', en: 'The first renewal must be in the future.' },
+  RENEWAL_BEYOND_TRIAL: {
+    tr: 'İlk yenilemeye kadar geçen süre paketin deneme süresini aşamaz (deneme süresi olmayan paketlerde tarih verilemez).',
+    en: "The time until the first renewal cannot exceed the plan's trial (a plan without a trial takes no date).",
+  },
   PLAN_NOT_FOUND: { tr: 'Bu kodla satışta bir paket yok.', en: 'There is no plan on sale with this code.' },
   POLICY_NOT_FOUND: { tr: 'Bu kodla bir sözleşme politikası yok.', en: 'There is no contract policy with this code.' },
   UNSUPPORTED_CURRENCY: { tr: 'Para birimi TRY ya da USD olmalıdır.', en: 'The currency must be TRY or USD.' },

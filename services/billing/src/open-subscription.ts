@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Types } from 'mongoose';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
+import { startWorkflowOnce } from '@omurga/shared/temporal';
 import { policyTerms } from './activities.ts';
 import { startSubscription, subscriptionStatus, type LifecycleState } from './lifecycle/index.ts';
 import { subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
@@ -18,7 +19,7 @@ export interface OpenSubscriptionInput {
   startedBy: string | null;
   /** when the subscription starts (the trial or first period) */
   now: Date;
-  /** its id, when chosen beforehand (a card capture that starts it, issue 15) */
+  /** its id, when chosen beforehand: a card capture that starts it (issue 15), or derived from the request (imports, issue 16) so a repeated request finds the same one; fresh otherwise */
   id?: Types.ObjectId;
   /** a coupon already redeemed for it (issue 15) */
   discount?: SubscriptionDiscount | null;
@@ -62,13 +63,24 @@ export async function openSubscription(models: BillingModels, temporal: Client, 
     discount: input.discount ?? null,
     startedBy: input.startedBy,
   });
-  const workflowInput: SubscriptionWorkflowInput = { subscriptionId: id.toString(), organizationId: input.organizationId, start };
-  await temporal.workflow.start('subscriptionWorkflow', {
-    taskQueue: TASK_QUEUES.workflows,
-    workflowId: subscriptionWorkflowId(id.toString()),
-    args: [workflowInput],
-    searchAttributes: { OrganizationId: [input.organizationId], PlanCode: [plan.code], SubscriptionStatus: [status] },
-    memo: { summary: `${input.organizationId} · ${plan.code} · ${policy.code} v${policy.version}` },
-  });
+  await startLifecycle(temporal, created.toObject() as SubscriptionDoc, start, `${input.organizationId} · ${plan.code} · ${policy.code} v${policy.version}`);
   return { ...(created.toObject() as SubscriptionDoc), lifecycle: state };
+}
+
+/**
+ * Starts a stored subscription's lifecycle workflow; one that is already
+ * running or has run (same ID, derived from the subscription) is left as it is.
+ */
+export async function startLifecycle(temporal: Client, subscription: SubscriptionDoc, start: NonNullable<SubscriptionWorkflowInput['start']>, summary: string): Promise<void> {
+  const subscriptionId = subscription._id.toString();
+  const workflowInput: SubscriptionWorkflowInput = { subscriptionId, organizationId: subscription.organizationId, start };
+  await startWorkflowOnce(temporal, 'subscriptionWorkflow', {
+    taskQueue: TASK_QUEUES.workflows,
+    workflowId: subscriptionWorkflowId(subscriptionId),
+    // A lifecycle that has ended stays ended.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [workflowInput],
+    searchAttributes: { OrganizationId: [subscription.organizationId], PlanCode: [subscription.planCode], SubscriptionStatus: [subscription.status] },
+    memo: { summary },
+  });
 }

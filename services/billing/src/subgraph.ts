@@ -1,9 +1,10 @@
-import { createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
+import { createMailer, createRemoteTokenVerifier, type SubgraphDefinition } from '@omurga/shared';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { connectServiceTemporal } from '@omurga/shared/temporal';
 import { billingActivities } from './activities.ts';
 import { termsObjectionBillingActivities } from './subscription-requests.ts';
 import { organizationStandingActivities } from './organization-standing.ts';
+import { subscriptionImportActivities } from './subscription-import.ts';
 import { billingPersonalDataActivities } from './personal-data-activities.ts';
 import { loadBillingConfig } from './billing-config.ts';
 import { seedCatalogue } from './catalogue-seed.ts';
@@ -35,6 +36,7 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
     const verifier = createRemoteTokenVerifier(config.auth.jwksUrl, config.auth);
     const payments = selectPaymentProvider(process.env, db);
     const cardCapture = { capture: selectCardCapture(payments.provider.name, process.env, db, config.publicAppUrl, (message) => logger.warn(message)), publicBaseUrl: config.publicAppUrl };
+    const mailer = createMailer(config);
     const temporal = await connectServiceTemporal({
       service: 'billing',
       taskQueue: TASK_QUEUES.billing,
@@ -45,12 +47,13 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
           models,
           provider: payments.provider,
           providerTimeoutMs: payments.timeoutMs,
-          outbox: createBillingOutbox({ models, temporal: client, logger }),
+          outbox: createBillingOutbox({ models, mailer, logger }),
           ...settings,
         }),
         ...billingPersonalDataActivities(models, client),
         ...termsObjectionBillingActivities(models),
         ...organizationStandingActivities(models, client),
+        ...subscriptionImportActivities(models, client, payments.provider.name),
       }),
     });
     return {
@@ -74,7 +77,10 @@ export const billingSubgraph: SubgraphDefinition<BillingLoaders> = {
           if (!temporal.running()) throw new Error('activity worker not running');
         },
       },
-      close: () => temporal.close(),
+      close: async () => {
+        await temporal.close();
+        mailer.close();
+      },
     };
   },
 };

@@ -55,3 +55,41 @@ export interface OrganizationStandingBillingActivities {
    */
   applyOrganizationStanding(input: OrganizationStandingChange): Promise<{ subscriptions: number }>;
 }
+
+// ── issue 16: the subscriptions of a bulk customer import ─────────────────────
+
+/** One subscription a customer import asks for, for an organisation accounts has just created (or found again). */
+export interface ImportedSubscriptionRequest {
+  organizationId: string;
+  planCode: string;
+  currency: string;
+  /** a provider token stored as the organisation's payment method, when given */
+  paymentMethodToken?: string | null;
+  /** `operator:<id>` or `partner:<organisationId>` */
+  startedBy: string;
+  /**
+   * ISO-8601: the customer's first renewal here (the end of what it already
+   * paid elsewhere). The time until then runs as the policy's trial, begun
+   * that long before, so nothing is invoiced earlier; absent: it starts now.
+   */
+  renewsAt?: string | null;
+}
+
+/** The subscription of a row (found again when the same organisation was imported with the same plan before), or why not. */
+export type ImportedSubscriptionResult =
+  | { organizationId: string; subscriptionId: string; status: string; created: boolean }
+  | { organizationId: string; code: string; field: 'planCode' | 'currency' | 'paymentMethodToken' | 'renewsAt'; message: string };
+
+/**
+ * billing's workflow that opens the subscriptions of an import; accounts
+ * starts it by this name after creating the organisations and waits for its
+ * answer. Idempotent: a subscription's ID is derived from its organisation
+ * and plan, so running it again opens nothing new.
+ */
+export const SUBSCRIPTION_IMPORT_WORKFLOW = 'subscriptionImportWorkflow';
+
+/** What billing serves on TASK_QUEUES.billing for subscriptionImportWorkflow. */
+export interface SubscriptionImportBillingActivities {
+  /** `locale`: the language of the refusals' messages */
+  openImportedSubscriptions(input: { rows: ImportedSubscriptionRequest[]; locale: 'tr' | 'en' }): Promise<ImportedSubscriptionResult[]>;
+}

@@ -11,3 +11,4 @@ export { installTemporalRuntime } from './temporal-runtime.ts';
 export { temporalConnectionOptions } from './temporal-connection.ts';
 export { clientTracingInterceptors, workerTracing } from './worker-tracing.ts';
 export { emitWebhookEvent } from './emit-webhook.ts';
+export { activityWorkerTuning, workflowWorkerTuning, type WorkerTuning } from './worker-tuning.ts';

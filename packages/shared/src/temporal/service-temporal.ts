@@ -6,6 +6,7 @@ import { platformDataConverter } from './payload-codec.ts';
 import { installTemporalRuntime } from './temporal-runtime.ts';
 import { temporalConnectionOptions } from './temporal-connection.ts';
 import { clientTracingInterceptors, workerTracing } from './worker-tracing.ts';
+import { activityWorkerTuning } from './worker-tuning.ts';
 
 export interface ServiceTemporal {
   client: Client;
@@ -39,6 +40,7 @@ export async function connectServiceTemporal(options: {
     taskQueue: options.taskQueue,
     dataConverter,
     ...workerTracing(),
+    ...activityWorkerTuning(),
     activities: typeof options.activities === 'function' ? options.activities(client) : options.activities,
   });
   const run = worker.run().catch((error: unknown) => logger.error({ err: error }, `${options.service} activity worker stopped`));

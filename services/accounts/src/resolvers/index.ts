@@ -1,5 +1,6 @@
 import type { Resolvers } from '@omurga/shared';
 import type { AccountsDeps } from '../deps.ts';
+import { customerImportResolvers } from './customer-import.ts';
 import { documentResolvers } from './documents.ts';
 import { emailChangeResolvers } from './email-change.ts';
 import { entityResolvers } from './entities.ts';
@@ -26,6 +27,7 @@ const PARTS = [
   operatorSearchResolvers,
   ownSessionResolvers,
   webhookResolvers,
+  customerImportResolvers,
 ];
 
 /** accounts' resolver map, merged from one module per capability. */

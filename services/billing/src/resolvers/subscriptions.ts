@@ -1,5 +1,4 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { z } from 'zod';
 import { canAccessOrganization, isEntityId, requireAuthenticated, requireOrganizationAccess, withId } from '@omurga/shared';
 import { ENDED_SUBSCRIPTION_STATUSES, SUBSCRIPTION_QUERIES, SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type LifecycleEvent, type SubscriptionStatus } from '../workflows/contracts.ts';
 import { currentPlanAndPolicy } from '../activities.ts';
@@ -11,16 +10,13 @@ import { savePaymentMethod } from '../payments/payment-method.ts';
 import { checkSubscriptionStart, type SubscriptionOrder } from '../subscription-start.ts';
 import { openSubscription } from '../open-subscription.ts';
 import { promoCodeNotValid } from './coupons.ts';
+import { paymentTokenProblem } from '../payments/payment-tokens.ts';
 import { noticeFreeCancellationUntil, requestCancellation, schedulePlanChange } from '../subscription-requests.ts';
 import { BILLING_WRITE_ACCESS, type BillingDeps, type Ctx } from './deps.ts';
 import { failure } from './payloads.ts';
 
 /** Statuses after which nothing more happens to a subscription. */
 const FINAL = ENDED_SUBSCRIPTION_STATUSES;
-
-// A provider token is opaque, but a card number must never be stored [000 §6.8, 003 §6.4.4-5].
-const CARD_NUMBER = /(?:\d[ -]?){13,19}/;
-const paymentToken = z.string().trim().min(3).max(200);
 
 export function subscriptionResolvers({ models, temporal, paymentProvider }: BillingDeps) {
   const workflow = (subscriptionId: string) => temporal.workflow.getHandle(subscriptionWorkflowId(subscriptionId));
@@ -61,11 +57,7 @@ export function subscriptionResolvers({ models, temporal, paymentProvider }: Bil
     return { subscription: { ...withId(subscription), ...(lifecycle ? { lifecycle } : {}) }, userErrors: [] };
   }
 
-  /** Validates a payment method token, returning a userError code or null. */
-  function tokenProblem(token: string): string | null {
-    if (CARD_NUMBER.test(token)) return 'CARD_NUMBER_NOT_ACCEPTED';
-    return paymentToken.safeParse(token).success ? null : 'INVALID_PAYMENT_TOKEN';
-  }
+  const tokenProblem = paymentTokenProblem;
   const storePaymentMethod = (organizationId: string, token: string) => savePaymentMethod(models, temporal, { organizationId, provider: paymentProvider, token });
 
   return {

@@ -54,6 +54,8 @@ export interface IssuedInvoice {
   dueAt: string;
   /** true for a zero-total invoice, which needs no collection */
   settled: boolean;
+  /** paid when the activity answered (an operator recorded a transfer meanwhile); absent from activities before issue 16 */
+  paid?: boolean;
 }
 
 export type ChargeOutcome =

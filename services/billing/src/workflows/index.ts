@@ -15,3 +15,4 @@ export {
 } from './subscription-lifecycle.ts';
 export { organizationErasureWorkflow } from './organization-erasure.ts';
 export { organizationStandingWorkflow } from './organization-standing.ts';
+export { subscriptionImportWorkflow } from './subscription-import.ts';

@@ -92,6 +92,9 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(subscriptionStateQuery, () => ({ ...decision.state, status: subscriptionStatus(decision.state) }));
   setHandler(upcomingQuery, () => upcoming(decision.state, Date.now()).map((e) => ({ ...e, at: iso(e.at) })));
   const firstPeriod = decision.state.period.index;
+  // Issue 16: runs begun with this code take fewer round trips per decision (see carryOutAll);
+  // runs begun before it replay as they were recorded.
+  const fewerRoundTrips = patched('issue-16-fewer-round-trips');
   const profile: OrganizationBillingProfile = await accountsActivities.organizationBillingProfile({ organizationId });
   if (!input.state) await emitWebhookEvent(subscriptionCreatedEvent(decision.state, iso(Date.now())));
   let recordedStatus = input.state?.recordedStatus ?? null;
@@ -103,7 +106,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
 
   for (;;) {
-    for (const command of decision.commands) results.push(...(await carryOut(command)));
+    if (fewerRoundTrips) results.push(...(await carryOutAll(decision.commands)));
+    else for (const command of decision.commands) results.push(...(await carryOut(command)));
     describeForOperators(decision.state);
     if (decision.state.outcome) return decision.state.outcome;
     if (!results.length && !inbox.length) {
@@ -119,6 +123,23 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     decision = decide(decision.state, event, Date.now());
   }
 
+  /**
+   * A decision's commands with fewer round trips, same effects: e-mails and
+   * commission accruals answer no event and change nothing the other commands
+   * read, so they run beside the commands after them and are awaited before
+   * the next decision. Every other command keeps its order, one after another.
+   */
+  async function carryOutAll(commands: LifecycleCommand[]): Promise<CoreEvent[]> {
+    const answered: CoreEvent[] = [];
+    const alongside: Promise<unknown>[] = [];
+    for (const command of commands) {
+      if (command.type === 'SEND_EMAIL' || command.type === 'ACCRUE_COMMISSION') alongside.push(carryOut(command));
+      else answered.push(...(await carryOut(command)));
+    }
+    await Promise.all(alongside);
+    return answered;
+  }
+
   /** One command as one activity (or child start); the events it answers with. */
   async function carryOut(command: LifecycleCommand): Promise<CoreEvent[]> {
     switch (command.type) {
@@ -132,10 +153,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         return [];
       }
       case 'ISSUE_INVOICE': {
-        const invoice = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: { name: profile.name, customerCode: profile.customerCode, buyer: profile.buyer ?? null } });
+        const { paid, ...invoice } = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: { name: profile.name, customerCode: profile.customerCode, buyer: profile.buyer ?? null } });
         const issued: CoreEvent = { type: 'INVOICE_ISSUED', ...invoice, periodIndex: command.periodIndex };
-        // Paid before this run knew it (an operator recorded a transfer while the invoice was being issued).
-        const paidMeanwhile = !invoice.settled && (await billingActivities.invoicePaid({ invoiceId: invoice.invoiceId }));
+        // Paid before this run knew it (an operator recorded a transfer while the invoice was being issued);
+        // issue 16: the issuing activity answers that itself (a payment after it is signalled).
+        const paidMeanwhile = !invoice.settled && (fewerRoundTrips && paid !== undefined ? paid : await billingActivities.invoicePaid({ invoiceId: invoice.invoiceId }));
         return paidMeanwhile ? [issued, { type: 'PAYMENT_RECORDED', invoiceId: invoice.invoiceId, at: iso(Date.now()) }] : [issued];
       }
       case 'CHARGE_INVOICE': {

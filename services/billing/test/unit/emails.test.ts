@@ -1,9 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Client } from '@temporalio/client';
 import type { Logger } from '@omurga/shared';
 import { BILLING_EMAIL_KINDS, type BillingEmailKind } from '../../src/workflows/contracts.ts';
-import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { REQUIRED_PARAMS, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
+import { REQUIRED_PARAMS, billingMessageId, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
 import type { BillingModels } from '../../src/models/index.ts';
 import { addressKey } from '@omurga/shared/temporal';
 
@@ -96,6 +94,7 @@ function fakeModels() {
       findById: () => lean({ organizationId: 'org-1', number: 'OMR2026000000042', total: { amountMinor: 123456, currency: 'TRY' }, dueAt: new Date('2026-03-15T21:30:00Z') }),
     },
     BillingEmail: {
+      exists: async ({ key }: { key: string }) => (rows.some((r) => r.key === key) ? { _id: key } : null),
       create: vi.fn(async (row: Record<string, unknown>) => {
         if (rows.some((r) => r.key === row.key)) throw Object.assign(new Error('E11000 duplicate key'), { code: 11000 });
         rows.push(row);
@@ -106,15 +105,16 @@ function fakeModels() {
   return { models: models as unknown as BillingModels, rows };
 }
 
-function fakeTemporal(fail?: (workflowId: string) => Error | undefined) {
-  const started = new Map<string, unknown>();
-  const start = vi.fn(async (_workflow: string, options: { workflowId: string; args: unknown[] }) => {
-    const failure = fail?.(options.workflowId);
+/** An SMTP server stand-in: what it accepted, or a failure while `fail` says so. */
+function fakeMailer(fail?: () => Error | undefined) {
+  const sent: { to: string; subject: string; text: string; messageId?: string }[] = [];
+  const send = vi.fn(async (message: (typeof sent)[number]) => {
+    const failure = fail?.();
     if (failure) throw failure;
-    if (started.has(options.workflowId)) throw Object.assign(new Error('already started'), { name: 'WorkflowExecutionAlreadyStartedError' });
-    started.set(options.workflowId, options.args[0]);
+    sent.push(message);
+    return { messageId: message.messageId ?? '' };
   });
-  return { client: { workflow: { start } } as unknown as Client, start, started };
+  return { mailer: { send }, send, sent };
 }
 
 const logger = { warn: vi.fn(), error: vi.fn(), info: vi.fn() } as unknown as Logger;
@@ -135,43 +135,42 @@ describe('billing outbox', () => {
     params: { nextAttemptAt: '2026-03-18T11:30:00.000Z' },
   };
 
-  it('queues one e-mail per distinct recipient, in their language, with the invoice facts from the database', async () => {
+  it('delivers one e-mail per distinct recipient, in their language, with the invoice facts from the database, and records it', async () => {
     const { models, rows } = fakeModels();
-    const temporal = fakeTemporal();
-    await createBillingOutbox({ models, temporal: temporal.client, logger }).send(input);
+    const smtp = fakeMailer();
+    await createBillingOutbox({ models, mailer: smtp.mailer, logger }).send(input);
 
-    expect(rows.map((r) => r.key)).toEqual([`${input.key}/${addressKey('muhasebe@example.test')}`, `${input.key}/${addressKey('owner@example.test')}`]);
+    const keys = [`${input.key}/${addressKey('muhasebe@example.test')}`, `${input.key}/${addressKey('owner@example.test')}`];
+    expect(rows.map((r) => r.key)).toEqual(keys);
     expect(rows[0]).toMatchObject({ kind: 'PAYMENT_FAILED', organizationId: 'org-1', subscriptionId: SUBSCRIPTION_ID, invoiceId: INVOICE_ID, to: ['muhasebe@example.test'] });
-    expect([...temporal.started.keys()]).toEqual([`email/billing/${input.key}/${addressKey('muhasebe@example.test')}`, `email/billing/${input.key}/${addressKey('owner@example.test')}`]);
-    const [turkish, english] = [...temporal.started.values()] as { to: string; subject: string; text: string }[];
-    expect(turkish).toMatchObject({ to: 'muhasebe@example.test', subject: 'Ödeme alınamadı: OMR2026000000042' });
+    const [turkish, english] = smtp.sent;
+    expect(turkish).toMatchObject({ to: 'muhasebe@example.test', subject: 'Ödeme alınamadı: OMR2026000000042', messageId: billingMessageId(keys[0]!) });
     expect(turkish!.text).toContain('1.234,56 ₺');
     expect(english).toMatchObject({ to: 'owner@example.test', subject: 'Payment failed: OMR2026000000042' });
-    expect(temporal.start.mock.calls[0]![1]).toMatchObject({ taskQueue: TASK_QUEUES.workflows, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+    expect(billingMessageId(keys[0]!)).toBe(`<email.billing.invoice.${INVOICE_ID}.attempt.1.${addressKey('muhasebe@example.test')}@omurga>`);
   });
 
-  it('sending the same key again starts the same workflow IDs, which the server refuses: no second e-mail', async () => {
+  it('sending the same key again delivers nothing more', async () => {
     const { models, rows } = fakeModels();
-    const temporal = fakeTemporal();
-    const outbox = createBillingOutbox({ models, temporal: temporal.client, logger });
+    const smtp = fakeMailer();
+    const outbox = createBillingOutbox({ models, mailer: smtp.mailer, logger });
     await outbox.send(input);
     await outbox.send(input);
     expect(rows).toHaveLength(2);
-    expect(temporal.start).toHaveBeenCalledTimes(4);
-    expect(temporal.started.size).toBe(2);
+    expect(smtp.send).toHaveBeenCalledTimes(2);
   });
 
-  it('a crash between recording and starting loses nothing: the retry finds the row and still starts the workflow', async () => {
+  it('an SMTP failure fails the send (the activity is retried) and the retry delivers what did not go out', async () => {
     const { models, rows } = fakeModels();
-    let temporalDown = true;
-    const temporal = fakeTemporal(() => (temporalDown ? new Error('connection refused') : undefined));
-    const outbox = createBillingOutbox({ models, temporal: temporal.client, logger });
+    let smtpDown = true;
+    const smtp = fakeMailer(() => (smtpDown ? new Error('connection refused') : undefined));
+    const outbox = createBillingOutbox({ models, mailer: smtp.mailer, logger });
     await expect(outbox.send(input)).rejects.toThrow('connection refused');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(0);
 
-    temporalDown = false;
+    smtpDown = false;
     await outbox.send(input);
     expect(rows).toHaveLength(2);
-    expect(temporal.started.size).toBe(2);
+    expect(smtp.sent.map((m) => m.to)).toEqual(['muhasebe@example.test', 'owner@example.test']);
   });
 });

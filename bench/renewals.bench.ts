@@ -1,0 +1,237 @@
+// Issue 16: renewals at the speed of the hardware. Boots its own stack, imports
+// N customers with card subscriptions through the gateway (importCustomers),
+// all renewing at the same instant T0 (renewsAt), and measures how fast they
+// settle: charged, invoiced and e-mailed (the PAYMENT_SUCCEEDED e-mail
+// delivered over SMTP to the mail catcher). N = 1 000, then 10 000 on the same
+// stack (so the second run also meets the data of the first); `--quick`: 100
+// and 300. Prints a table, then one JSON line. See README "Performance".
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import mongoose from 'mongoose';
+import { connectTemporalClient } from '@omurga/shared/temporal';
+import { graphql } from '../tests/support/graphql.ts';
+import { formatTable, round } from './lib/report.ts';
+import { BENCH_OPERATOR, startBenchStack, usageBetween, type ProcessUsage } from './lib/stack.ts';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [100, 300] : [1_000, 10_000];
+const CHUNK = 500;
+/** How long a run may take to settle before the bench gives up on it (the target is 10 minutes for 10 000). */
+const SETTLE_LIMIT_MS = (quick ? 10 : 40) * 60_000;
+const POLL_MS = 5_000;
+
+const log = (message: string) => console.log(`[renewals] ${new Date().toISOString().slice(11, 19)} ${message}`);
+
+const bench = await startBenchStack();
+const gw = bench.gatewayUrl;
+const db = mongoose.createConnection(bench.stack.env.MONGODB_URI!, { dbName: `${bench.stack.config.mongo.dbPrefix}billing` });
+const temporal = await connectTemporalClient(bench.stack.config);
+
+async function call(query: string, variables: Record<string, unknown>, token?: string) {
+  const response = await graphql(gw, query, { variables, ...(token ? { token } : {}) });
+  if (response.errors?.length) throw new Error(`${query.slice(0, 60)}…: ${JSON.stringify(response.errors)}`);
+  return response.data!;
+}
+
+/** A card policy whose trial (a day) holds any renewsAt of the bench; renewals every day after. */
+async function benchPlan(token: string): Promise<string> {
+  const suffix = randomUUID().slice(0, 8);
+  const policy = {
+    code: `bench-renewals-${suffix}`,
+    name: 'Bench renewals',
+    seedReference: 'bench',
+    trialPeriod: 'P1D',
+    trialRequiresPaymentMethod: true,
+    billingPeriod: 'P30D',
+    collectionMethod: 'CARD_AUTO',
+    maxCollectionAttempts: 3,
+    retryInterval: 'PT1M',
+    suspendAfter: 'PT10M',
+    terminateAfter: 'PT1H',
+    dataDeletionAfterTermination: 'P1D',
+    cancellationNotice: 'PT0S',
+    termsChangeNotice: 'PT0S',
+  };
+  await call('mutation($input: ContractPolicyInput!) { createContractPolicy(input: $input) { id } }', { input: policy }, token);
+  const code = `BENCH-${suffix}`.toUpperCase();
+  await call('mutation($input: PlanInput!) { createPlan(input: $input) { id } }', { input: { code, name: `Bench ${suffix}`, policyCode: policy.code, prices: [{ currency: 'TRY', amountMinor: 990_00 }] } }, token);
+  return code;
+}
+
+const IMPORT = `mutation($input: CustomerImportInput!) { importCustomers(input: $input) { rows { subscriptionId userErrors { code field } } userErrors { code } } }`;
+
+/** Imports `count` customers renewing at `renewsAt` (null: a trial from now); the subscription IDs. */
+async function importCustomers(token: string, planCode: string, label: string, count: number, renewsAt: Date | null): Promise<string[]> {
+  const ids: string[] = [];
+  for (let from = 0; from < count; from += CHUNK) {
+    const rows = Array.from({ length: Math.min(CHUNK, count - from) }, (_, i) => ({
+      externalReference: `${label}-${from + i}`,
+      companyName: `Bench ${label} ${from + i} A.Ş.`,
+      customerType: 'CORPORATE',
+      taxId: '1234567890',
+      taxOffice: 'Kadıköy',
+      billingAddress: { line1: 'Bench Cd. 1', city: 'İstanbul', country: 'TR' },
+      billingEmail: `billing-${label}-${from + i}@bench.example`,
+      subscription: { planCode, currency: 'TRY', paymentMethodToken: 'sandbox_ok', ...(renewsAt ? { renewsAt: renewsAt.toISOString() } : {}) },
+    }));
+    const data = await call(IMPORT, { input: { rows } }, token);
+    for (const row of data.importCustomers.rows as { subscriptionId: string | null; userErrors: unknown[] }[]) {
+      if (!row.subscriptionId) throw new Error(`an import row was refused: ${JSON.stringify(row.userErrors)}`);
+      ids.push(row.subscriptionId);
+    }
+  }
+  return ids;
+}
+
+const count = (collection: string, filter: Record<string, unknown>) => db.collection(collection).countDocuments(filter);
+
+/** Polls until `target` documents match (or the limit passes); answers when the last one arrived (ms since epoch) or null. */
+async function waitForCount(collection: string, filter: Record<string, unknown>, target: number, limitMs: number, label: string): Promise<number | null> {
+  const deadline = Date.now() + limitMs;
+  let last = -1;
+  for (;;) {
+    const n = await count(collection, filter);
+    if (n !== last) log(`${label}: ${n}/${target}`);
+    last = n;
+    if (n >= target) return Date.now();
+    if (Date.now() > deadline) return null;
+    await sleep(POLL_MS);
+  }
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+/** Workflow tasks and activities in a renewed subscription's workflow history (every run), by type. */
+async function historyProfile(subscriptionId: string): Promise<Record<string, number>> {
+  const profile: Record<string, number> = {};
+  const add = (key: string) => (profile[key] = (profile[key] ?? 0) + 1);
+  for await (const execution of temporal.workflow.list({ query: `WorkflowId = "subscription/${subscriptionId}"` })) {
+    add('runs');
+    const history = await temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      if (event.workflowTaskCompletedEventAttributes) add('workflowTasks');
+      const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (activity) add(`activity:${activity}`);
+      if (event.startChildWorkflowExecutionInitiatedEventAttributes) add('childWorkflows');
+    }
+    add('historyEvents');
+    profile.historyEvents = (profile.historyEvents ?? 1) - 1 + (history.events?.length ?? 0);
+  }
+  return profile;
+}
+
+interface RunResult {
+  n: number;
+  startedPerSecond: number;
+  settledWithinSeconds: number | null;
+  renewalsPerMinute: number | null;
+  settleP50Seconds: number;
+  settleP95Seconds: number;
+  cpuSecondsPerRenewal: number;
+  cpu: ProcessUsage[];
+  emailWorkflows: number;
+}
+
+async function run(token: string, planCode: string, n: number, startRate: number): Promise<RunResult> {
+  const label = `r${n}-${randomUUID().slice(0, 6)}`;
+  // Every renewal at one instant, after the whole import (at the measured pace, with room to spare) and its start work.
+  // (The pace drops while the lifecycles of earlier rows start beside the import, hence the wide margin.)
+  const renewsAt = new Date(Date.now() + Math.ceil((n / startRate) * 3 + 120) * 1000);
+  log(`importing ${n} customers renewing at ${renewsAt.toISOString()}`);
+  const importStart = Date.now();
+  await importCustomers(token, planCode, label, n, renewsAt);
+  const importSeconds = (Date.now() - importStart) / 1000;
+  log(`imported ${n} in ${importSeconds.toFixed(1)} s (${(n / importSeconds).toFixed(1)}/s); waiting for their trials to begin`);
+  // Filters by the shared renewal time rather than by 10 000 IDs: cheap to ask every few seconds.
+  await waitForCount('subscriptions', { trialEndsAt: renewsAt, periodIndex: 0 }, n, Math.max(0, renewsAt.getTime() - Date.now()), 'trials begun');
+  if (Date.now() > renewsAt.getTime()) log('warning: the start work was still going on at the renewal time');
+  const emailWorkflowsBefore = (await temporal.workflow.count('WorkflowType = "sendEmailWorkflow"')).count;
+  await sleep(Math.max(0, renewsAt.getTime() - Date.now()));
+  const before = bench.usage();
+  log(`renewal time: ${n} subscriptions due`);
+  const settledAt = await waitForCount('billing_emails', { kind: 'PAYMENT_SUCCEEDED', createdAt: { $gte: renewsAt } }, n, SETTLE_LIMIT_MS, 'settled (paid, invoiced, e-mailed)');
+  const after = bench.usage();
+  const cpu = usageBetween(before, after);
+  const invoices = await db
+    .collection('invoices')
+    .find({ issuedAt: { $gte: renewsAt }, periodIndex: 1, status: 'PAID' }, { projection: { paidAt: 1 } })
+    .toArray();
+  const latencies = invoices.map((i) => ((i.paidAt as Date).getTime() - renewsAt.getTime()) / 1000).sort((a, b) => a - b);
+  const settledWithinSeconds = settledAt === null ? null : (settledAt - renewsAt.getTime()) / 1000;
+  const totalCpu = cpu.reduce((sum, p) => sum + p.cpuSeconds, 0);
+  const emailWorkflows = (await temporal.workflow.count('WorkflowType = "sendEmailWorkflow"')).count - emailWorkflowsBefore;
+  return {
+    n,
+    startedPerSecond: n / importSeconds,
+    settledWithinSeconds,
+    renewalsPerMinute: settledWithinSeconds === null ? null : n / (settledWithinSeconds / 60),
+    settleP50Seconds: percentile(latencies, 50),
+    settleP95Seconds: percentile(latencies, 95),
+    cpuSecondsPerRenewal: totalCpu / Math.max(1, invoices.length),
+    cpu,
+    emailWorkflows,
+  };
+}
+
+try {
+  await db.asPromise();
+  const login = await call('mutation($e: String!, $p: String!) { logIn(input: { email: $e, password: $p }) { accessToken } }', { e: BENCH_OPERATOR.email, p: BENCH_OPERATOR.password });
+  const token = login.logIn.accessToken as string;
+  const planCode = await benchPlan(token);
+
+  // Calibration: the pace of starting subscriptions (these stay in their trial during the bench).
+  const calibration = 100;
+  const t = Date.now();
+  await importCustomers(token, planCode, `calibration-${randomUUID().slice(0, 6)}`, calibration, null);
+  let startRate = calibration / ((Date.now() - t) / 1000);
+  log(`calibration: ${startRate.toFixed(1)} subscriptions started per second`);
+
+  const results: RunResult[] = [];
+  for (const n of SIZES) {
+    const result = await run(token, planCode, n, startRate);
+    results.push(result);
+    startRate = result.startedPerSecond;
+  }
+  const [small, large] = results as [RunResult, RunResult];
+  const sample = await historyProfile(
+    (await db.collection('invoices').findOne({ periodIndex: 1, status: 'PAID' }, { projection: { subscriptionId: 1 } }))!.subscriptionId.toString(),
+  );
+  const peakRssMiB = Object.fromEntries(bench.usage().map((p) => [p.name, round(p.peakRssMiB)]));
+
+  console.log(
+    formatTable(
+      ['N', 'started/s', 'all settled after', 'renewals/min', 'p50 / p95 settle', 'CPU-s per renewal', 'e-mail workflows'],
+      results.map((r) => [
+        String(r.n),
+        r.startedPerSecond.toFixed(1),
+        r.settledWithinSeconds === null ? `not within ${SETTLE_LIMIT_MS / 60_000} min` : `${r.settledWithinSeconds.toFixed(0)} s`,
+        r.renewalsPerMinute === null ? '—' : r.renewalsPerMinute.toFixed(0),
+        `${r.settleP50Seconds.toFixed(0)} s / ${r.settleP95Seconds.toFixed(0)} s`,
+        r.cpuSecondsPerRenewal.toFixed(3),
+        String(r.emailWorkflows),
+      ]),
+    ),
+  );
+  console.log(formatTable(['process', `CPU-s (N=${small.n})`, `CPU-s (N=${large.n})`, 'peak RSS MiB'], large.cpu.map((p) => [p.name, small.cpu.find((s) => s.name === p.name)!.cpuSeconds.toFixed(1), p.cpuSeconds.toFixed(1), String(peakRssMiB[p.name])])));
+  console.log(formatTable(['one subscription, start to first renewal settled', 'count'], Object.entries(sample).map(([k, v]) => [k, String(v)])));
+
+  console.log(
+    JSON.stringify({
+      renewalSizes: SIZES,
+      subscriptionsStartedPerSecond: round(large.startedPerSecond),
+      renewalsPerMinute1k: small.renewalsPerMinute === null ? null : round(small.renewalsPerMinute),
+      renewalsPerMinute10k: large.renewalsPerMinute === null ? null : round(large.renewalsPerMinute),
+      renewalsSettledSeconds1k: small.settledWithinSeconds === null ? null : round(small.settledWithinSeconds),
+      renewalsSettledSeconds10k: large.settledWithinSeconds === null ? null : round(large.settledWithinSeconds),
+      cpuSecondsPerRenewal1k: round(small.cpuSecondsPerRenewal),
+      cpuSecondsPerRenewal10k: round(large.cpuSecondsPerRenewal),
+      costGrowth1kTo10k: round(large.cpuSecondsPerRenewal / small.cpuSecondsPerRenewal),
+      renewalHistory: sample,
+      peakRssMiB,
+    }),
+  );
+} finally {
+  await temporal.connection.close();
+  await db.close();
+  await bench.stop();
+}
