@@ -85,22 +85,58 @@ export async function issueNumbered<T extends { key: string }>(model: NumberedMo
   const findByKey = async (): Promise<T | null> => (await model.findOne({ key: draft.key }).lean()) as T | null;
   const existing = await findByKey();
   if (existing) return existing;
-
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const highest = await model.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>();
-    const sequence = (highest?.sequence ?? 0) + 1;
-    const number = formatInvoiceNumber(options.prefix, year, sequence);
-    try {
-      const created = await model.create({ ...draft, series, sequence, number });
-      return created.toObject() as T;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // Which index refused the write is not reported alike by MongoDB and
-      // FerretDB, so ask: the key (an idempotent re-issue that raced us) or the number.
-      const holder = await findByKey();
-      if (holder) return holder;
-      await sleep(Math.floor(Math.random() * Math.min(2 * attempt, 20)));
+  return inSeriesTurn(model, series, async (known) => {
+    const highestStored = async () => (await model.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>())?.sequence ?? 0;
+    let highest = known ?? (await highestStored());
+    let lostInARow = 0;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const sequence = highest + 1;
+      const number = formatInvoiceNumber(options.prefix, year, sequence);
+      try {
+        const created = await model.create({ ...draft, series, sequence, number });
+        return { result: created.toObject() as T, highest: sequence };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Which index refused the write is not reported alike by MongoDB and
+        // FerretDB, so ask: the key (an idempotent re-issue that raced us) or the number.
+        const holder = await findByKey();
+        if (holder) return { result: holder, highest };
+        // The number is taken, so it exists: the next one keeps the series
+        // gap-free. After a few losses in a row (another process issues in
+        // this series too) read the series' highest again instead of walking.
+        lostInARow += 1;
+        highest = lostInARow % 3 === 0 ? Math.max(sequence, await highestStored()) : sequence;
+        await sleep(Math.floor(Math.random() * Math.min(2 * attempt, 20)));
+      }
     }
-  }
-  throw new Error(`could not take an invoice number in series ${series} after ${MAX_ATTEMPTS} attempts`);
+    throw new Error(`could not take an invoice number in series ${series} after ${MAX_ATTEMPTS} attempts`);
+  });
+}
+
+/**
+ * Issue 16: the highest sequence of each series this process knows to exist,
+ * and one issue at a time per series within the process. Reading the
+ * series' highest is a sort the local engine cannot answer from an index
+ * (a scan of the whole series), so it is read once per process and series;
+ * later issues start from the last number this process saw taken. Starting
+ * low is safe (a taken number is refused by the unique index and the next
+ * one tried), and numbers are never deleted, so a number known to exist
+ * stays a floor. Serialising within the process avoids a herd of concurrent
+ * activities all racing for the same next number.
+ */
+const seriesState = new WeakMap<NumberedModel, Map<string, { highest: number | null; turn: Promise<unknown> }>>();
+
+function inSeriesTurn<T>(model: NumberedModel, series: string, issue: (known: number | null) => Promise<{ result: T; highest: number }>): Promise<T> {
+  let states = seriesState.get(model);
+  if (!states) seriesState.set(model, (states = new Map()));
+  let state = states.get(series);
+  if (!state) states.set(series, (state = { highest: null, turn: Promise.resolve() }));
+  const current = state;
+  const run = current.turn.then(async () => {
+    const { result, highest } = await issue(current.highest);
+    current.highest = Math.max(current.highest ?? 0, highest);
+    return result;
+  });
+  current.turn = run.catch(() => undefined);
+  return run;
 }
