@@ -60,6 +60,7 @@ describe('invoice numbers in the GİB shape (BIL-8)', () => {
 function fakeInvoices(beforeInsert?: (docs: InvoiceDoc[], attempt: number) => void) {
   const docs: InvoiceDoc[] = [];
   let inserts = 0;
+  let seriesReads = 0;
   const duplicate = () => Object.assign(new Error('E11000 duplicate key error'), { code: 11000 });
   const insert = (doc: Record<string, unknown>) => {
     const d = doc as unknown as InvoiceDoc;
@@ -74,6 +75,7 @@ function fakeInvoices(beforeInsert?: (docs: InvoiceDoc[], attempt: number) => vo
       const query = {
         sort: (spec: { sequence: -1 }) => {
           expect(spec).toEqual({ sequence: -1 });
+          seriesReads += 1;
           matches.sort((a, b) => b.sequence - a.sequence);
           return query;
         },
@@ -88,7 +90,7 @@ function fakeInvoices(beforeInsert?: (docs: InvoiceDoc[], attempt: number) => vo
       return { toObject: () => structuredClone(stored) };
     },
   };
-  return { models: { Invoice } as unknown as Pick<BillingModels, 'Invoice'>, docs, insert, inserts: () => inserts };
+  return { models: { Invoice } as unknown as Pick<BillingModels, 'Invoice'>, docs, insert, inserts: () => inserts, seriesReads: () => seriesReads };
 }
 
 function draft(key: string): InvoiceDraft {
@@ -183,6 +185,27 @@ describe('issueNumberedInvoice (BIL-8: no gaps, no duplicates)', () => {
     const { models, inserts } = fakeInvoices();
     await expect(issueNumberedInvoice(models, draft('a'), { ...at, prefix: 'om' })).rejects.toThrow(RangeError);
     expect(inserts()).toBe(0);
+  });
+});
+
+describe('numbering at scale (issue 16): the series is read once per process, not per issue', () => {
+  it('50 concurrent issues take 1..50 with one read of the series and one insert each', async () => {
+    const fake = fakeInvoices();
+    const issued = await Promise.all(Array.from({ length: 50 }, (_, i) => issueNumberedInvoice(fake.models, draft(`k${i}`), at)));
+    expect(issued.map((invoice) => invoice.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(fake.seriesReads()).toBe(1);
+    expect(fake.inserts()).toBe(50);
+  });
+
+  it('another process issuing in the same series is walked past, and after three losses in a row the series is read again', async () => {
+    const fake = fakeInvoices();
+    await issueNumberedInvoice(fake.models, draft('mine-1'), at);
+    // Another process takes 2..11 meanwhile: this one starts at 2, loses three times, reads 11, and takes 12.
+    for (let sequence = 2; sequence <= 11; sequence++) fake.insert({ ...draft(`other-${sequence}`), series: 'OMR2026', sequence, number: formatInvoiceNumber('OMR', 2026, sequence) });
+    const mine = await issueNumberedInvoice(fake.models, draft('mine-2'), at);
+    expect(mine.sequence).toBe(12);
+    expect(fake.seriesReads()).toBe(2);
+    expect(fake.docs.map((d) => d.sequence).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 });
 
