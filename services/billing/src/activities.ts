@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Types } from 'mongoose';
 import { addDuration } from '@omurga/shared';
@@ -16,6 +17,7 @@ import type { ExchangeRateSource } from './invoices/exchange-rates.ts';
 import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts';
 import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import { carryOutLifecycleSteps, type LifecycleStepPorts } from './lifecycle-steps.ts';
 import { chargeInvoice } from './payments/charge-invoice.ts';
 import type { PaymentProvider } from './payments/provider.ts';
 import { markUsageBilled, usageOnInvoice } from './usage.ts';
@@ -99,7 +101,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     };
   }
 
-  return {
+  const activities: Omit<BillingActivities, 'carryOutLifecycleSteps'> = {
     async beginPeriod({ subscriptionId, periodIndex, periodStart, kind, planCode }) {
       const subscription = await loadSubscription(subscriptionId);
       const start = new Date(periodStart);
@@ -275,6 +277,35 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       await deps.outbox.send({ ...input, organizationId: subscription.organizationId });
     },
   };
+
+  const steps: LifecycleStepPorts = {
+    ...activities,
+    sendEmail: (input) => deps.outbox.send(input),
+    async recordHistory(subscriptionId, entries) {
+      const keys = entries.map((entry) => entry.key);
+      const status = entries.findLast((entry) => entry.status !== null)?.status;
+      await models.Subscription.updateOne(
+        { _id: subscriptionId, eventKeys: { $nin: keys } },
+        {
+          $push: { history: { $each: entries.map(({ at, type, detail, status }) => ({ at, type, detail, status })) }, eventKeys: { $each: keys } },
+          ...(status ? { $set: { status } } : {}),
+        },
+      );
+    },
+  };
+  return { ...activities, carryOutLifecycleSteps: (input) => carryOutLifecycleSteps(steps, input, workflowClock()) };
+}
+
+/**
+ * The lifecycle's clock inside an activity: Temporal's time when this attempt
+ * was scheduled, moving on in real time, and never behind this host's clock
+ * (an attempt that waited in the queue). Temporal's time is the workflow's,
+ * which a test server may have skipped ahead.
+ */
+function workflowClock(): () => number {
+  const scheduled = Context.current().info.currentAttemptScheduledTimestampMs;
+  const begun = Date.now();
+  return () => Math.max(Date.now(), scheduled + (Date.now() - begun));
 }
 
 /** A period's invoice id, derived from its idempotency key so that every attempt to issue it agrees. */

@@ -73,6 +73,8 @@ export interface WebhookAttemptOutcome {
 export interface WebhookActivities {
   /** Stores the event once and starts one delivery workflow per subscribed endpoint; answers how many deliveries it has. */
   publishWebhookEvent(input: { event: WebhookEvent }): Promise<{ deliveries: number }>;
+  /** publishWebhookEvent for each event, in order, in one round trip (issue 16: the events of one lifecycle step). */
+  publishWebhookEvents(input: { events: WebhookEvent[] }): Promise<{ deliveries: number }>;
   /** Makes attempt `attempt` of the delivery (signed POST, no redirects) and logs it; a repeated attempt number is answered from the log. */
   attemptWebhookDelivery(input: { deliveryId: string; run: number; attempt: number; final: boolean }): Promise<WebhookAttemptOutcome>;
 }

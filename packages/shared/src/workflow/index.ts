@@ -1,4 +1,4 @@
 // Helpers for workflow code only (deterministic; bundled into the worker).
 export { parseInstant } from './time.ts';
 export { accountsActivities } from './accounts-activities.ts';
-export { emitWebhookEvent } from './webhooks.ts';
+export { emitWebhookEvent, emitWebhookEvents } from './webhooks.ts';

@@ -29,26 +29,39 @@ export function startDelivery(client: Client, settings: WebhookSettings, deliver
 
 /** accounts' webhook activities (issue 15): fan-out of an event and one delivery attempt. */
 export function webhookActivities(models: AccountsModels, client: Client, settings: WebhookSettings): WebhookActivities {
-  return {
-    async publishWebhookEvent({ event }) {
-      checkEvent(event);
-      const organization = await models.Organization.findById(event.organizationId, { referredByPartnerId: 1 }).lean();
+  /** Stores each event someone listens to once and starts one delivery workflow per subscribed endpoint. */
+  async function publish(events: WebhookEvent[]): Promise<{ deliveries: number }> {
+    events.forEach(checkEvent);
+    let deliveries = 0;
+    for (const organizationId of new Set(events.map((event) => event.organizationId))) {
+      const ofOrganization = events.filter((event) => event.organizationId === organizationId);
+      const organization = await models.Organization.findById(organizationId, { referredByPartnerId: 1 }).lean();
       // A partner receives its referred customers' events (ACC-9).
-      const owners = [event.organizationId, ...(organization?.referredByPartnerId ? [organization.referredByPartnerId.toString()] : [])];
-      const endpoints = await models.WebhookEndpoint.find({ organizationId: { $in: owners }, deletedAt: null, enabled: true, eventTypes: event.type }, { organizationId: 1 }).lean();
-      // Only events someone listens to are kept (for their deliveries and redeliveries).
-      if (endpoints.length === 0) return { deliveries: 0 };
-      try {
-        await models.WebhookEvent.create({ _id: event.id, type: event.type, organizationId: event.organizationId, occurredAt: new Date(event.occurredAt), data: event.data });
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+      const owners = [organizationId, ...(organization?.referredByPartnerId ? [organization.referredByPartnerId.toString()] : [])];
+      const types = [...new Set(ofOrganization.map((event) => event.type))];
+      const endpoints = await models.WebhookEndpoint.find({ organizationId: { $in: owners }, deletedAt: null, enabled: true, eventTypes: { $in: types } }, { organizationId: 1, eventTypes: 1 }).lean();
+      for (const event of ofOrganization) {
+        const listening = endpoints.filter((endpoint) => endpoint.eventTypes.includes(event.type));
+        // Only events someone listens to are kept (for their deliveries and redeliveries).
+        if (listening.length === 0) continue;
+        try {
+          await models.WebhookEvent.create({ _id: event.id, type: event.type, organizationId: event.organizationId, occurredAt: new Date(event.occurredAt), data: event.data });
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+        for (const endpoint of listening) {
+          const deliveryId = await deliveryFor(models, event, endpoint);
+          await startDelivery(client, settings, deliveryId, 0);
+        }
+        deliveries += listening.length;
       }
-      for (const endpoint of endpoints) {
-        const deliveryId = await deliveryFor(models, event, endpoint);
-        await startDelivery(client, settings, deliveryId, 0);
-      }
-      return { deliveries: endpoints.length };
-    },
+    }
+    return { deliveries };
+  }
+
+  return {
+    publishWebhookEvent: ({ event }) => publish([event]),
+    publishWebhookEvents: ({ events }) => publish(events),
 
     async attemptWebhookDelivery({ deliveryId, run, attempt, final }) {
       const delivery = isEntityId(deliveryId) ? await models.WebhookDelivery.findById(deliveryId).lean() : null;

@@ -58,9 +58,16 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
 
   /** events the workflows handed over for webhooks, kept apart from `calls` */
   const webhookEvents: WebhookEvent[] = [];
-  const activities: AccountsActivities & Pick<WebhookActivities, 'publishWebhookEvent'> = {
+  const keep = (event: WebhookEvent) => {
+    if (!webhookEvents.some((known) => known.id === event.id)) webhookEvents.push(event);
+  };
+  const activities: AccountsActivities & Pick<WebhookActivities, 'publishWebhookEvent' | 'publishWebhookEvents'> = {
     async publishWebhookEvent({ event }) {
-      if (!webhookEvents.some((known) => known.id === event.id)) webhookEvents.push(event);
+      keep(event);
+      return { deliveries: 0 };
+    },
+    async publishWebhookEvents({ events }) {
+      events.forEach(keep);
       return { deliveries: 0 };
     },
     async suspendOrganization(input) {

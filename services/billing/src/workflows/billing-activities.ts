@@ -22,3 +22,15 @@ export const chargeActivities = proxyActivities<Pick<BillingActivities, 'chargeI
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
 });
+
+/**
+ * A lifecycle step (issue 16) may issue, charge and e-mail in one activity:
+ * the charge's own timeout plus the database and SMTP work around it. A
+ * worker that dies inside it is retried after this timeout; every command in
+ * it is idempotent, so the retry finds what the first attempt did.
+ */
+export const lifecycleStepActivities = proxyActivities<Pick<BillingActivities, 'carryOutLifecycleSteps'>>({
+  taskQueue: TASK_QUEUES.billing,
+  startToCloseTimeout: '60 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+});

@@ -6,7 +6,7 @@
  * same state as one call).
  */
 
-import type { BillingContact, InvoiceBuyer } from '@omurga/shared/contracts';
+import type { BillingContact, InvoiceBuyer, OrganizationBillingProfile, WebhookEvent } from '@omurga/shared/contracts';
 
 // Defined once in the lifecycle core; re-exported for the service's other modules.
 export {
@@ -20,7 +20,7 @@ export {
   type SubscriptionStatus,
   type TrialEndAction,
 } from '../lifecycle/index.ts';
-import type { LifecycleState, PeriodKind, PinnedTerms, PolicyTerms, SubscriptionStatus } from '../lifecycle/index.ts';
+import type { Decision, LifecycleCommand, LifecycleEvent as CoreEvent, LifecycleState, PeriodKind, PinnedTerms, PolicyTerms, SubscriptionStatus } from '../lifecycle/index.ts';
 
 /** Integer minor units (kuruş, cent) plus an ISO-4217 code (BIL-2). */
 export interface Money {
@@ -141,6 +141,53 @@ export interface BillingActivities {
     to: BillingContact[];
     params?: Record<string, string>;
   }): Promise<void>;
+  /**
+   * Issue 16: carries out a decision's billing commands in billing's process,
+   * feeding each answer to the lifecycle core as the workflow would, until the
+   * core waits (for time or a signal), the subscription ends, or a decision
+   * needs a command only the workflow may carry out (another service, a child
+   * workflow). The same commands in the same order with the same idempotency
+   * keys as one activity each, so a retry repeats nothing; one round trip
+   * instead of one per command.
+   */
+  carryOutLifecycleSteps(input: LifecycleStepsInput): Promise<LifecycleStepsResult>;
+}
+
+/** The commands billing carries out itself in carryOutLifecycleSteps; the others stay the workflow's. */
+export const BILLING_STEP_COMMANDS: ReadonlySet<LifecycleCommand['type']> = new Set<LifecycleCommand['type']>([
+  'BEGIN_PERIOD',
+  'MOVE_PERIOD',
+  'ISSUE_INVOICE',
+  'CHARGE_INVOICE',
+  'SEND_EMAIL',
+  'RECORD',
+  'WRITE_OFF_INVOICE',
+  'ACCRUE_COMMISSION',
+  'FINISH',
+]);
+
+export interface LifecycleStepsInput {
+  /** the decision whose commands are carried out, from the first */
+  decision: Decision;
+  /** answers not yet given to the core, oldest first (they come after this decision's own) */
+  results: CoreEvent[];
+  profile: OrganizationBillingProfile;
+  /** the status the read model last recorded (the webhooks' previous status) */
+  recordedStatus: SubscriptionStatus | null;
+  /** history entries are keyed `${prefix}-${n}`, n counting on from `next` */
+  sequence: { prefix: string; next: number };
+}
+
+export interface LifecycleStepsResult {
+  /** the core's latest decision; its commands are those left to the workflow (the first is not billing's), or none */
+  decision: Decision;
+  /** answers still to give to the core, oldest first */
+  results: CoreEvent[];
+  recordedStatus: SubscriptionStatus | null;
+  /** the next sequence number for history entries */
+  sequenceNext: number;
+  /** what the recorded history entries mean to webhooks, for the workflow to hand to accounts */
+  webhookEvents: WebhookEvent[];
 }
 
 export const subscriptionWorkflowId = (subscriptionId: string) => `subscription/${subscriptionId}`;

@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { LICENSED_RESOURCE_HOLD_WORKFLOW, licensedResourceHoldWorkflowId, type ChangeActor, type OrganizationBillingProfile, type OrganizationStandingChange } from '@omurga/shared/contracts';
-import { accountsActivities, emitWebhookEvent } from '@omurga/shared/workflow';
+import { accountsActivities, emitWebhookEvent, emitWebhookEvents } from '@omurga/shared/workflow';
 import { TRIAL_ENDING_NOTICE_MS, subscriptionCreatedEvent, trialEndingEvent, webhookEventsFor } from './webhook-events.ts';
 import {
   decide,
@@ -28,6 +28,7 @@ import {
   type Outcome,
 } from '../lifecycle/index.ts';
 import {
+  BILLING_STEP_COMMANDS,
   ORGANIZATION_ERASURE_WORKFLOW,
   SUBSCRIPTION_QUERIES,
   SUBSCRIPTION_SIGNALS,
@@ -43,7 +44,7 @@ import {
   type SubscriptionWorkflowState,
   type TrialConfirmedSignal,
 } from './contracts.ts';
-import { billingActivities, chargeActivities } from './billing-activities.ts';
+import { billingActivities, chargeActivities, lifecycleStepActivities } from './billing-activities.ts';
 
 export const cancelSignal = defineSignal<[CancelSignal]>(SUBSCRIPTION_SIGNALS.cancel);
 export const planChangedSignal = defineSignal<[PlanChangedSignal]>(SUBSCRIPTION_SIGNALS.planChanged);
@@ -95,10 +96,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   // Issue 16: runs begun with this code take fewer round trips per decision (see carryOutAll);
   // runs begun before it replay as they were recorded.
   const fewerRoundTrips = patched('issue-16-fewer-round-trips');
+  // Issue 16: runs begun with this code hand billing's commands to billing in one activity per step (carryOutInBilling).
+  const stepsInBilling = patched('issue-16-steps-in-billing');
   const profile: OrganizationBillingProfile = await accountsActivities.organizationBillingProfile({ organizationId });
   if (!input.state) await emitWebhookEvent(subscriptionCreatedEvent(decision.state, iso(Date.now())));
   let recordedStatus = input.state?.recordedStatus ?? null;
   let records = 0;
+  let described: string | null = null;
   noticeTrialEnding();
   // Issue 15: the promo code given at sign-up takes effect on the organisation's subscription, before its first invoice.
   if (!input.state && profile.promoCode && patched('sign-up-promo-code')) {
@@ -106,7 +110,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
 
   for (;;) {
-    if (fewerRoundTrips) results.push(...(await carryOutAll(decision.commands)));
+    if (stepsInBilling) await carryOutInBilling();
+    else if (fewerRoundTrips) results.push(...(await carryOutAll(decision.commands)));
     else for (const command of decision.commands) results.push(...(await carryOut(command)));
     describeForOperators(decision.state);
     if (decision.state.outcome) return decision.state.outcome;
@@ -121,6 +126,37 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     }
     const event: CoreEvent = results.shift() ?? inbox.shift() ?? { type: 'TIME_REACHED' };
     decision = decide(decision.state, event, Date.now());
+  }
+
+  /**
+   * The decision's commands, and those of the decisions their answers lead
+   * to, with one activity per run of billing's own commands
+   * (carryOutLifecycleSteps: the same loop as this workflow's, in billing).
+   * A command only the workflow may carry out (another service, a child) is
+   * carried out here, between such runs. Answers left over stay in `results`
+   * for the main loop, as do the signals in the inbox.
+   */
+  async function carryOutInBilling(): Promise<void> {
+    while (decision.commands.length) {
+      const [first, ...rest] = decision.commands;
+      if (!BILLING_STEP_COMMANDS.has(first!.type)) {
+        results.push(...(await carryOut(first!)));
+        decision = { ...decision, commands: rest };
+        continue;
+      }
+      const ran = await lifecycleStepActivities.carryOutLifecycleSteps({
+        decision,
+        results: results.splice(0),
+        profile,
+        recordedStatus,
+        sequence: { prefix: workflowInfo().runId.slice(0, 8), next: records + 1 },
+      });
+      decision = ran.decision;
+      results.push(...ran.results);
+      recordedStatus = ran.recordedStatus;
+      records = ran.sequenceNext - 1;
+      await emitWebhookEvents(ran.webhookEvents);
+    }
   }
 
   /**
@@ -226,11 +262,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   function describeForOperators(state: LifecycleState): void {
     const { period } = state;
     const status = subscriptionStatus(state);
-    upsertSearchAttributes({ OrganizationId: [organizationId], PlanCode: [period.planCode], SubscriptionStatus: [status], ...(profile.customerCode ? { CustomerCode: [profile.customerCode] } : {}) });
-    upsertMemo({
+    const memo = {
       summary: `${profile.customerCode ?? organizationId} · ${period.planCode} v${period.planVersion ?? '?'} · ${period.policy.code} v${period.policy.version} · ${status}`,
       period: `${period.index} (${period.kind}) ${iso(period.start)} → ${iso(period.end)}`,
-    });
+    };
+    // Issue 16: each upsert is a history event and a visibility write; an unchanged description is not written again.
+    const description = JSON.stringify(memo);
+    if (stepsInBilling && description === described) return;
+    described = description;
+    upsertSearchAttributes({ OrganizationId: [organizationId], PlanCode: [period.planCode], SubscriptionStatus: [status], ...(profile.customerCode ? { CustomerCode: [profile.customerCode] } : {}) });
+    upsertMemo(memo);
   }
 }
 
