@@ -136,7 +136,7 @@ async function run(token: string, planCode: string, n: number, startRate: number
   const label = `r${n}-${randomUUID().slice(0, 6)}`;
   // Every renewal at one instant, after the whole import (at the measured pace, with room to spare) and its start work.
   // (The pace drops while the lifecycles of earlier rows start beside the import, hence the wide margin.)
-  const renewsAt = new Date(Date.now() + Math.ceil((n / startRate) * 3 + 120) * 1000);
+  const renewsAt = new Date(Date.now() + Math.ceil((n / startRate) * 1.5 + 90) * 1000);
   log(`importing ${n} customers renewing at ${renewsAt.toISOString()}`);
   const importStart = Date.now();
   await importCustomers(token, planCode, label, n, renewsAt);

@@ -165,6 +165,10 @@ function infrastructure(host: string, ports: StackPorts, dataDir: string): Proce
       // The UI decodes the platform's encrypted payloads through the worker (workflows/src/codec-endpoint.ts).
       '--ui-codec-endpoint', `http://${host}:${ports.temporalCodec}/codec`,
       '--db-filename', path.join(dataDir, 'temporal', 'temporal.sqlite'),
+      // Issue 16: a write-ahead log, synced at checkpoints rather than at every commit. A crash of the
+      // process loses nothing; only a power cut can lose the last commits, which a local stack accepts.
+      '--sqlite-pragma', 'journal_mode=wal',
+      '--sqlite-pragma', 'synchronous=normal',
       '--log-level', 'warn',
       // Issue 16: one partition per task queue (the default is 4). The platform runs one worker
       // process per queue, so every poller then sees every task at once instead of waiting for a

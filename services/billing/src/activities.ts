@@ -77,10 +77,11 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     if (!invoice) throw notFound(`invoice ${invoiceId}`);
     return invoice;
   }
-  async function pinOf(subscription: SubscriptionDoc, kind: PinnedPeriod['kind']): Promise<PinnedPeriod> {
+  /** The period's pin; `pinned`: the plan and policy versions just pinned, which need no reading again. */
+  async function pinOf(subscription: SubscriptionDoc, kind: PinnedPeriod['kind'], pinned?: { plan: PlanDoc; policy: PolicyDoc }): Promise<PinnedPeriod> {
     const [plan, policy, account] = await Promise.all([
-      models.Plan.findById(subscription.planId).lean<PlanDoc>(),
-      models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
+      pinned?.plan ?? models.Plan.findById(subscription.planId).lean<PlanDoc>(),
+      pinned?.policy ?? models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
       models.BillingAccount.findById(subscription.organizationId).lean(),
     ]);
     if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscription._id}`);
@@ -132,7 +133,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         },
         { returnDocument: 'after' },
       ).lean<SubscriptionDoc>();
-      return pinOf(updated!, kind);
+      return pinOf(updated!, kind, current);
     },
 
     async recordSubscriptionEvent({ subscriptionId, status, type, detail, at }) {

@@ -209,6 +209,8 @@ export interface SubscriptionWorkflowInput {
     at: string;
   };
   state?: LifecycleState;
+  /** webhook events of the previous run's last step, handed to accounts by this run beside its first activity (issue 16) */
+  webhookEvents?: WebhookEvent[];
 }
 
 export const SUBSCRIPTION_SIGNALS = {

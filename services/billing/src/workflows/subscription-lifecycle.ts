@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { LICENSED_RESOURCE_HOLD_WORKFLOW, licensedResourceHoldWorkflowId, type ChangeActor, type OrganizationBillingProfile, type OrganizationStandingChange } from '@omurga/shared/contracts';
+import { LICENSED_RESOURCE_HOLD_WORKFLOW, licensedResourceHoldWorkflowId, type ChangeActor, type OrganizationStandingChange, type WebhookEvent } from '@omurga/shared/contracts';
 import { accountsActivities, emitWebhookEvent, emitWebhookEvents } from '@omurga/shared/workflow';
 import { TRIAL_ENDING_NOTICE_MS, subscriptionCreatedEvent, trialEndingEvent, webhookEventsFor } from './webhook-events.ts';
 import {
@@ -98,8 +98,15 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const fewerRoundTrips = patched('issue-16-fewer-round-trips');
   // Issue 16: runs begun with this code hand billing's commands to billing in one activity per step (carryOutInBilling).
   const stepsInBilling = patched('issue-16-steps-in-billing');
-  const profile: OrganizationBillingProfile = await accountsActivities.organizationBillingProfile({ organizationId });
-  if (!input.state) await emitWebhookEvent(subscriptionCreatedEvent(decision.state, iso(Date.now())));
+  // Webhook events not yet handed to accounts (runs with stepsInBilling): they go with the next
+  // step's, before the run waits or ends, or with the next run's first activity.
+  const unpublished: WebhookEvent[] = [];
+  const [profile] = await Promise.all([accountsActivities.organizationBillingProfile({ organizationId }), emitWebhookEvents(input.webhookEvents ?? [])]);
+  if (!input.state) {
+    const created = subscriptionCreatedEvent(decision.state, iso(Date.now()));
+    if (stepsInBilling) unpublished.push(created);
+    else await emitWebhookEvent(created);
+  }
   let recordedStatus = input.state?.recordedStatus ?? null;
   let records = 0;
   let described: string | null = null;
@@ -114,12 +121,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     else if (fewerRoundTrips) results.push(...(await carryOutAll(decision.commands)));
     else for (const command of decision.commands) results.push(...(await carryOut(command)));
     describeForOperators(decision.state);
-    if (decision.state.outcome) return decision.state.outcome;
+    if (decision.state.outcome) {
+      await publishWebhookEvents();
+      return decision.state.outcome;
+    }
     if (!results.length && !inbox.length) {
       const newPeriod = decision.state.period.index > firstPeriod && decision.state.awaiting === null;
       if (newPeriod || workflowInfo().continueAsNewSuggested) {
-        return continueAsNew<typeof subscriptionWorkflow>({ subscriptionId, organizationId, state: decision.state });
+        return continueAsNew<typeof subscriptionWorkflow>({ subscriptionId, organizationId, state: decision.state, ...(unpublished.length ? { webhookEvents: unpublished } : {}) });
       }
+      await publishWebhookEvents();
       const { wakeAt } = decision;
       if (wakeAt === null) await condition(() => inbox.length > 0);
       else if (wakeAt > Date.now()) await condition(() => inbox.length > 0, wakeAt - Date.now());
@@ -155,8 +166,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       results.push(...ran.results);
       recordedStatus = ran.recordedStatus;
       records = ran.sequenceNext - 1;
-      await emitWebhookEvents(ran.webhookEvents);
+      unpublished.push(...ran.webhookEvents);
     }
+  }
+
+  /** Hands the webhook events gathered so far to accounts, in one activity. */
+  async function publishWebhookEvents(): Promise<void> {
+    await emitWebhookEvents(unpublished.splice(0));
   }
 
   /**
