@@ -1,17 +1,23 @@
-import Holidays from 'date-holidays';
+import { TURKISH_HOLIDAY_TABLE_YEARS, TURKISH_PUBLIC_HOLIDAY_DAYS } from './turkish-holidays.ts';
 
 /**
  * Turkish business days (SPEC ACC-7): not Saturday or Sunday, and not a
  * `public` holiday per date-holidays. Arife half-days are not `public`, so
  * they stay business days. Days are calendar days in Europe/Istanbul.
+ *
+ * The holidays come from a table generated from date-holidays
+ * (`turkish-holidays.ts`, checked against it by a test), not from
+ * date-holidays itself: workflow code imports this module, and the worker
+ * evaluates every module of a workflow again for each workflow it caches;
+ * date-holidays with moment and astronomia made that some 1 100 modules and
+ * 2 MB per cached workflow (issue 16).
  */
 
 // Turkey has been on fixed UTC+03:00 with no DST since 2016.
 const ISTANBUL_OFFSET_MS = 3 * 3_600_000;
 const DAY_MS = 86_400_000;
 
-const holidays = new Holidays('TR', { types: ['public'] });
-const holidayDaysByYear = new Map<number, ReadonlySet<string>>();
+let holidayDays: ReadonlySet<string> | null = null;
 
 /** Days since 1970-01-01 of the Istanbul calendar day containing `instant`. */
 const istanbulDayNumber = (instant: Date): number => Math.floor((instant.getTime() + ISTANBUL_OFFSET_MS) / DAY_MS);
@@ -19,31 +25,14 @@ const istanbulDayNumber = (instant: Date): number => Math.floor((instant.getTime
 /** 'YYYY-MM-DD' of a day number (the day number is Istanbul-based, the formatting is plain calendar arithmetic). */
 const isoDay = (dayNumber: number): string => new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
 
-/**
- * Calendar days of the public holidays listed for `year` (may spill into the
- * next year). Religious holidays start at sunset of the eve in date-holidays
- * (Ramazan Bayramı 2026: 19 Mar 15:00Z to 23 Mar 09:00Z, 3.75 days), so the
- * first day comes from `date` and the length is the whole days of the span.
- */
-function holidayDaysOf(year: number): ReadonlySet<string> {
-  let days = holidayDaysByYear.get(year);
-  if (!days) {
-    const set = new Set<string>();
-    for (const h of holidays.getHolidays(year)) {
-      const first = Date.parse(`${h.date.slice(0, 10)}T00:00:00Z`) / DAY_MS;
-      const length = Math.floor((h.end.getTime() - h.start.getTime()) / DAY_MS);
-      for (let i = 0; i < length; i++) set.add(isoDay(first + i));
-    }
-    days = set;
-    holidayDaysByYear.set(year, days);
-  }
-  return days;
-}
-
 function isHolidayDayNumber(dayNumber: number): boolean {
   const day = isoDay(dayNumber);
   const year = Number(day.slice(0, 4));
-  return holidayDaysOf(year).has(day) || holidayDaysOf(year - 1).has(day);
+  if (year < TURKISH_HOLIDAY_TABLE_YEARS.first || year > TURKISH_HOLIDAY_TABLE_YEARS.last) {
+    throw new RangeError(`Turkish public holidays are known for ${TURKISH_HOLIDAY_TABLE_YEARS.first}–${TURKISH_HOLIDAY_TABLE_YEARS.last}, not ${year}`);
+  }
+  holidayDays ??= new Set(Object.entries(TURKISH_PUBLIC_HOLIDAY_DAYS).flatMap(([y, days]) => days.split(' ').map((monthDay) => `${y}-${monthDay}`)));
+  return holidayDays.has(day);
 }
 
 function isBusinessDayNumber(dayNumber: number): boolean {
