@@ -1,6 +1,7 @@
 import type { WebhookEvent } from '@omurga/shared/contracts';
 import { decide, type Decision, type LifecycleCommand, type LifecycleEvent as CoreEvent, type SubscriptionStatus } from './lifecycle/index.ts';
 import { BILLING_STEP_COMMANDS, type BillingActivities, type BillingEmailKind, type LifecycleStepsInput, type LifecycleStepsResult } from './workflows/contracts.ts';
+import { chargeResult, emailRequest, invoiceCustomer } from './workflows/lifecycle-requests.ts';
 import { webhookEventsFor } from './workflows/webhook-events.ts';
 
 /** One history entry of the subscription, written with the others of the same activity. */
@@ -75,26 +76,15 @@ export async function carryOutLifecycleSteps(ports: LifecycleStepPorts, input: L
         return [];
       }
       case 'ISSUE_INVOICE': {
-        const customer = { name: profile.name, customerCode: profile.customerCode, buyer: profile.buyer ?? null };
-        const { paid, ...invoice } = await ports.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer });
+        const { paid, ...invoice } = await ports.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: invoiceCustomer(profile) });
         const issued: CoreEvent = { type: 'INVOICE_ISSUED', ...invoice, periodIndex: command.periodIndex };
         // Paid before the core knew it (an operator recorded a transfer while it was being issued).
         return !invoice.settled && paid ? [issued, { type: 'PAYMENT_RECORDED', invoiceId: invoice.invoiceId, at: iso(now()) }] : [issued];
       }
-      case 'CHARGE_INVOICE': {
-        const outcome = await ports.chargeInvoice({ invoiceId: command.invoiceId, attempt: command.attempt });
-        return [{ type: 'CHARGE_RESULT', invoiceId: command.invoiceId, attempt: command.attempt, outcome }];
-      }
+      case 'CHARGE_INVOICE':
+        return [chargeResult(command, await ports.chargeInvoice({ invoiceId: command.invoiceId, attempt: command.attempt }))];
       case 'SEND_EMAIL':
-        await ports.sendEmail({
-          kind: command.kind,
-          key: command.key,
-          organizationId,
-          subscriptionId,
-          ...(command.invoiceId ? { invoiceId: command.invoiceId } : {}),
-          to: profile.contacts,
-          params: { organization: profile.name, ...command.params },
-        });
+        await ports.sendEmail({ ...emailRequest(command, subscriptionId, profile), organizationId });
         return [];
       case 'RECORD': {
         const at = now();

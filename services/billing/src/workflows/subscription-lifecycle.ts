@@ -45,6 +45,7 @@ import {
   type TrialConfirmedSignal,
 } from './contracts.ts';
 import { billingActivities, chargeActivities, lifecycleStepActivities } from './billing-activities.ts';
+import { chargeResult, emailRequest, invoiceCustomer } from './lifecycle-requests.ts';
 
 export const cancelSignal = defineSignal<[CancelSignal]>(SUBSCRIPTION_SIGNALS.cancel);
 export const planChangedSignal = defineSignal<[PlanChangedSignal]>(SUBSCRIPTION_SIGNALS.planChanged);
@@ -205,26 +206,17 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         return [];
       }
       case 'ISSUE_INVOICE': {
-        const { paid, ...invoice } = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: { name: profile.name, customerCode: profile.customerCode, buyer: profile.buyer ?? null } });
+        const { paid, ...invoice } = await billingActivities.issueInvoice({ subscriptionId, periodIndex: command.periodIndex, issuedAt: command.issuedAt, customer: invoiceCustomer(profile) });
         const issued: CoreEvent = { type: 'INVOICE_ISSUED', ...invoice, periodIndex: command.periodIndex };
         // Paid before this run knew it (an operator recorded a transfer while the invoice was being issued);
         // issue 16: the issuing activity answers that itself (a payment after it is signalled).
         const paidMeanwhile = !invoice.settled && (fewerRoundTrips && paid !== undefined ? paid : await billingActivities.invoicePaid({ invoiceId: invoice.invoiceId }));
         return paidMeanwhile ? [issued, { type: 'PAYMENT_RECORDED', invoiceId: invoice.invoiceId, at: iso(Date.now()) }] : [issued];
       }
-      case 'CHARGE_INVOICE': {
-        const outcome = await chargeActivities.chargeInvoice({ invoiceId: command.invoiceId, attempt: command.attempt });
-        return [{ type: 'CHARGE_RESULT', invoiceId: command.invoiceId, attempt: command.attempt, outcome }];
-      }
+      case 'CHARGE_INVOICE':
+        return [chargeResult(command, await chargeActivities.chargeInvoice({ invoiceId: command.invoiceId, attempt: command.attempt }))];
       case 'SEND_EMAIL':
-        await billingActivities.sendBillingEmail({
-          kind: command.kind,
-          key: command.key,
-          subscriptionId,
-          ...(command.invoiceId ? { invoiceId: command.invoiceId } : {}),
-          to: profile.contacts,
-          params: { organization: profile.name, ...command.params },
-        });
+        await billingActivities.sendBillingEmail(emailRequest(command, subscriptionId, profile));
         return [];
       case 'RECORD': {
         const at = iso(Date.now());
