@@ -157,7 +157,10 @@ describe('customer journey in the portal (issue 14)', () => {
     const marketing = page.getByRole('switch', { name: 'marketing EMAIL' });
     await marketing.check();
     await expect.poll(() => marketing.isChecked()).toBe(true);
+    // The switch is held while a change is saved, so the second flip waits for the first.
     await marketing.uncheck();
+    await expect.poll(() => marketing.isChecked()).toBe(false);
+    await expect.poll(() => marketing.isEnabled()).toBe(true);
     await expect.poll(() => marketing.isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Submit request' }).click();
     const row = page.getByTestId('dsr-table').getByRole('row', { name: /A copy of my data/ });

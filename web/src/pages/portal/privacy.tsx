@@ -47,12 +47,18 @@ const PURPOSES = ['marketing', 'product-news', 'surveys'] as const;
 const CHANNELS = ['EMAIL', 'SMS', 'PHONE', 'PUSH'] as const;
 const KINDS = ['ACCESS', 'INFORMATION', 'RECTIFICATION', 'ERASURE', 'RECIPIENTS', 'OBJECTION', 'COMPENSATION'] as const;
 
-/** Shows the choice at once; the ledger's answer (after the refetch) is what stays. */
+/**
+ * Shows the choice at once; the ledger's answer (after the refetch) is what
+ * stays. The switch is held while its change is saved: a second flip landing
+ * before the first one's refetch would otherwise be overwritten by it.
+ */
 function ConsentSwitch({ label, granted, onChange }: { label: string; granted: boolean; onChange: (granted: boolean) => Promise<void> }) {
   const [pending, setPending] = useState<boolean | null>(null);
   return (
     <Switch
       aria-label={label}
+      aria-busy={pending !== null}
+      disabled={pending !== null}
       checked={pending ?? granted}
       onChange={async (e) => {
         const value = e.currentTarget.checked;
