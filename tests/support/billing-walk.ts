@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import mongoose, { type Connection } from 'mongoose';
 import { createLogger, createMailer, loadConfig } from '@omurga/shared';
 import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { mailActivities } from '../../workflows/src/activities/mail.ts';
 import { billingPersonalDataActivities } from '../../services/billing/src/personal-data-activities.ts';
 import { fakeAccountsActivities } from '../../services/accounts/test/workflows/accounts-workers.ts';
@@ -53,7 +52,8 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
     Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUES.workflows,
-      workflowsPath: fileURLToPath(new URL('../../workflows/src/workflows/index.ts', import.meta.url)),
+      workflowsPath: WORKFLOW_BUNDLE_ENTRY,
+      bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
       activities: mailActivities(mailer),
     }),
     Worker.create({

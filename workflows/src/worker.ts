@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { METRICS_CONTENT_TYPE, createLogger, createMailer, exitOnSignals, loadConfig, metricsText, refuseDevelopmentSecrets, startTracing } from '@omurga/shared';
+import { METRICS_CONTENT_TYPE, activeTracing, createLogger, createMailer, exitOnSignals, loadConfig, metricsText, refuseDevelopmentSecrets, startTracing } from '@omurga/shared';
 import { mailActivities } from './activities/mail.ts';
 import { codecServer } from './codec-endpoint.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
@@ -30,7 +30,7 @@ try {
     namespace: config.temporal.namespace,
     taskQueue: TASK_QUEUES.workflows,
     dataConverter,
-    ...(await workflowSource()),
+    ...(await workflowSource({ traced: activeTracing() !== undefined })),
     ...workerTracing(),
     ...workflowWorkerTuning(),
     activities: { ...mailActivities(mailer) },

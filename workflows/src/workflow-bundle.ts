@@ -10,17 +10,27 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', impo
 export const DEFAULT_BUNDLE_PATH = fileURLToPath(new URL('../dist/workflow-bundle.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Modules evaluated once and shared by every workflow the worker holds (see shared-libraries.ts). */
+export const PRELOADED_MODULES = [fileURLToPath(new URL('./shared-libraries.ts', import.meta.url))];
+
 /**
  * What goes into the workflow bundle besides the workflows: the failure
- * converter (encrypted failure messages) and OpenTelemetry's workflow
- * interceptors, so one bundle serves with tracing on or off.
+ * converter (encrypted failure messages), the shared libraries, and, in the
+ * traced bundle only, OpenTelemetry's workflow interceptors (some 240 KB of
+ * heap per cached workflow, which an untraced worker would pay for nothing).
  */
-export function bundleOptions(): BundleOptions {
+export function bundleOptions({ traced }: { traced: boolean }): BundleOptions {
   return {
     workflowsPath: WORKFLOWS_PATH,
     failureConverterPath: FAILURE_CONVERTER_PATH,
-    workflowInterceptorModules: [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
+    preloadModules: PRELOADED_MODULES,
+    workflowInterceptorModules: traced ? [createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] : [],
   };
+}
+
+/** The traced bundle lies beside the untraced one: `workflow-bundle.js` and `workflow-bundle.traced.js`. */
+export function bundleVariantPath(bundle: string, traced: boolean): string {
+  return traced ? bundle.replace(/(\.js)?$/, '.traced.js') : bundle;
 }
 
 /** The TypeScript sources a bundle can hold (the workflows import shared code and each service's workflows and lifecycle core). */
@@ -47,9 +57,9 @@ export function sourceFingerprint(): string {
 const fingerprintFile = (bundle: string) => `${bundle}.sources`;
 
 /** Bundles the workflow code and writes it with its fingerprint (atomically: stacks starting side by side may race). */
-export async function buildWorkflowBundle(out: string): Promise<string> {
+export async function buildWorkflowBundle(out: string, { traced }: { traced: boolean }): Promise<string> {
   const fingerprint = sourceFingerprint();
-  const { code } = await bundleWorkflowCode(bundleOptions());
+  const { code } = await bundleWorkflowCode(bundleOptions({ traced }));
   mkdirSync(path.dirname(out), { recursive: true });
   const partial = `${out}.${process.pid}.partial`;
   writeFileSync(partial, code);
@@ -60,27 +70,33 @@ export async function buildWorkflowBundle(out: string): Promise<string> {
 }
 
 /**
- * Where the worker gets its workflow code: the bundle named by
- * WORKFLOW_BUNDLE_PATH as it is (the production image, `pnpm build:workflows`);
- * otherwise workflows/dist/workflow-bundle.js while it is fresh (its sources'
- * fingerprint unchanged), else a new bundle, written there for the next start.
- * So a change is never served stale, and an unchanged tree starts without
- * bundling (about 10 s of CPU on this machine).
+ * Where the worker gets its workflow code, traced (OpenTelemetry's workflow
+ * interceptors in it) or not: the bundle named by WORKFLOW_BUNDLE_PATH as it
+ * is, or its `.traced.js` sibling (the production image, `pnpm
+ * build:workflows`); otherwise workflows/dist/workflow-bundle[.traced].js
+ * while it is fresh (its sources' fingerprint unchanged), else a new bundle,
+ * written there for the next start. So a change is never served stale, and
+ * an unchanged tree starts without bundling (about 10 s of CPU on this
+ * machine).
  */
-export async function workflowSource(env: NodeJS.ProcessEnv = process.env): Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> {
-  const bundle = env.WORKFLOW_BUNDLE_PATH;
-  if (bundle) {
+export async function workflowSource(
+  { traced }: { traced: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath' | 'bundlerOptions'>> {
+  const given = env.WORKFLOW_BUNDLE_PATH;
+  if (given) {
+    const bundle = bundleVariantPath(given, traced);
     if (!existsSync(bundle)) throw new Error(`WORKFLOW_BUNDLE_PATH ${bundle} does not exist: run \`pnpm build:workflows\``);
     return { workflowBundle: { codePath: bundle } };
   }
-  const cached = DEFAULT_BUNDLE_PATH;
+  const cached = bundleVariantPath(DEFAULT_BUNDLE_PATH, traced);
   if (existsSync(cached) && existsSync(fingerprintFile(cached)) && readFileSync(fingerprintFile(cached), 'utf8') === sourceFingerprint()) {
     return { workflowBundle: { codePath: cached } };
   }
   try {
-    return { workflowBundle: { code: await buildWorkflowBundle(cached) } };
+    return { workflowBundle: { code: await buildWorkflowBundle(cached, { traced }) } };
   } catch {
-    // A read-only tree: bundle in memory as before.
-    return { workflowsPath: WORKFLOWS_PATH };
+    // A read-only tree: the worker bundles in memory (the tracing plugin adds its interceptors then).
+    return { workflowsPath: WORKFLOWS_PATH, bundlerOptions: { preloadModules: PRELOADED_MODULES } };
   }
 }

@@ -1,4 +1,4 @@
-import { WORKFLOW_BUNDLE_ENTRY, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -19,6 +19,7 @@ describe('sendEmailWorkflow', () => {
       connection: env.nativeConnection,
       taskQueue: 'test-email',
       workflowsPath: WORKFLOW_BUNDLE_ENTRY,
+      bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
       activities: {
         // The SMTP server is down for the first five attempts.
         async deliverEmail(message: EmailMessage) {

@@ -38,4 +38,4 @@ export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvir
   return env;
 }
 
-export { WORKFLOW_BUNDLE_ENTRY, TEST_WORKFLOWS_QUEUE, recordingActivities, type RecordedActivityCall } from './recording-activities.ts';
+export { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, TEST_WORKFLOWS_QUEUE, recordingActivities, type RecordedActivityCall } from './recording-activities.ts';

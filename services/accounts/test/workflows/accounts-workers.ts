@@ -1,4 +1,4 @@
-import { WORKFLOW_BUNDLE_ENTRY } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS } from '@omurga/workflows/testing';
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -122,6 +122,7 @@ export async function withAccountsWorkers<T>(env: TestWorkflowEnvironment, activ
     connection: env.nativeConnection,
     taskQueue: TEST_WORKFLOWS_QUEUE,
     workflowsPath: WORKFLOW_BUNDLE_ENTRY,
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
   });
   const accountsWorker = await Worker.create({
     connection: env.nativeConnection,

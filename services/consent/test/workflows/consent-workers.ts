@@ -1,4 +1,4 @@
-import { WORKFLOW_BUNDLE_ENTRY, TEST_WORKFLOWS_QUEUE, recordingActivities } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, TEST_WORKFLOWS_QUEUE, recordingActivities } from '@omurga/workflows/testing';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -68,6 +68,7 @@ export async function withConsentWorkers<T>(
     connection: env.nativeConnection,
     taskQueue: workflowsQueue,
     workflowsPath,
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
   });
   const consentWorker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,4 +1,4 @@
-import { WORKFLOW_BUNDLE_ENTRY, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -21,7 +21,7 @@ afterAll(async () => {
 /** Runs `body` with the workflow bundle on QUEUE and the fakes on every service's queue. */
 async function withWorkers<T>(fakes: FakePlatformPersonalData, body: () => Promise<T>): Promise<T> {
   const workers = [
-    await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, workflowsPath: WORKFLOW_BUNDLE_ENTRY }),
+    await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, workflowsPath: WORKFLOW_BUNDLE_ENTRY, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     ...(await personalDataWorkers(env, fakes)),
   ];
   const running = workers.map((worker) => worker.run());

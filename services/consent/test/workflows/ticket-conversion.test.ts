@@ -6,7 +6,7 @@ import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONVERTED_TICKET_NOT_FOUND, ticketToDataSubjectRequestWorkflowId, type TicketConversionSupportActivities, type TicketToDataSubjectRequestInput, TASK_QUEUES } from '@omurga/shared/contracts';
 import type { TicketConversionConsentActivities } from '../../src/workflows/contracts/requests.ts';
-import { createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment, recordingActivities } from '@omurga/workflows/testing';
 import type { ticketToDataSubjectRequestWorkflow } from '../../src/workflows/ticket-conversion.ts';
 
 const QUEUE = 'test-ticket-conversion';
@@ -44,7 +44,7 @@ function fakeServices({ consentFailures = 0, missingTickets = [] as string[] } =
 }
 
 async function withWorkers<T>(activities: ConversionActivities, body: () => Promise<T>): Promise<T> {
-  const workflowWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, workflowsPath });
+  const workflowWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: QUEUE, workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS });
   const consentWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.consent, activities });
   const supportWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.support, activities });
   return workflowWorker.runUntil(consentWorker.runUntil(supportWorker.runUntil(body)));

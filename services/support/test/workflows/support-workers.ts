@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { SupportActivities } from '../../src/workflows/contracts.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
-import { recordingActivities, type RecordedActivityCall } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLER_OPTIONS, recordingActivities, type RecordedActivityCall } from '@omurga/workflows/testing';
 
 export const SUPPORT_TEST_WORKFLOWS_QUEUE = 'test-support-workflows';
 export type RecordedSupportCall = RecordedActivityCall<SupportActivities>;
@@ -27,6 +27,7 @@ export async function withSupportWorkers<T>(env: TestWorkflowEnvironment, activi
     connection: env.nativeConnection,
     taskQueue: SUPPORT_TEST_WORKFLOWS_QUEUE,
     workflowsPath: fileURLToPath(new URL('../../src/workflows/ticket.ts', import.meta.url)),
+    bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
   });
   const supportWorker = await Worker.create({ connection: env.nativeConnection, taskQueue: TASK_QUEUES.support, activities });
   return workflowWorker.runUntil(supportWorker.runUntil(body));
