@@ -4,9 +4,9 @@ import { defaultMaxCachedWorkflows, workflowWorkerTuning } from '../src/temporal
 const MiB = 2 ** 20;
 
 describe('workflow worker tuning (issue 16)', () => {
-  it('sizes the sticky cache from the heap: 3 MB a workflow in three quarters of it, never under 50', () => {
-    expect(defaultMaxCachedWorkflows(4288 * MiB)).toBe(1072);
-    expect(defaultMaxCachedWorkflows(8192 * MiB)).toBe(2048);
+  it('sizes the sticky cache from the heap: 1.5 MB a workflow in three quarters of it, never under 50', () => {
+    expect(defaultMaxCachedWorkflows(4288 * MiB)).toBe(2144);
+    expect(defaultMaxCachedWorkflows(8192 * MiB)).toBe(4096);
     expect(defaultMaxCachedWorkflows(64 * MiB)).toBe(50);
   });
 

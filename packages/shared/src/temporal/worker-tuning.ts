@@ -25,15 +25,16 @@ export type WorkerTuning = Pick<
 >;
 
 /**
- * The sticky cache's default size: a cached workflow of this platform holds
- * about 2 MB of the workflow thread's heap (measured: the thread ran out of
- * its 4.2 GB with the former fixed 2 000 cached), so the default budgets 3 MB
- * each in three quarters of the heap (1 072 with Node's default 4.2 GB). A
- * workflow pushed out replays its run's history when it next wakes, which is
- * short (one run per period).
+ * The sticky cache's default size: a cached workflow of this platform held
+ * about 2 MB of the workflow thread's heap (the thread ran out of its 4.2 GB
+ * with a fixed 2 000 cached), of which 1.25 MB was libraries evaluated again
+ * per workflow; with those shared (workflows/src/shared-libraries.ts) about
+ * 1 MB is left, so the default budgets 1.5 MB each in three quarters of the
+ * heap (2 144 with Node's default 4.2 GB). A workflow pushed out replays its
+ * run's history when it next wakes, which is short (one run per period).
  */
 export function defaultMaxCachedWorkflows(heapLimitBytes = v8.getHeapStatistics().heap_size_limit): number {
-  return Math.max(50, Math.floor((heapLimitBytes / 2 ** 20) * 0.75 / 3));
+  return Math.max(50, Math.floor(((heapLimitBytes / 2 ** 20) * 0.75) / 1.5));
 }
 
 /** The workflow worker: workflow task slots, pollers and the sticky cache, plus its own (e-mail) activities. */
