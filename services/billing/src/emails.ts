@@ -440,6 +440,7 @@ export interface BillingOutboxDeps {
 export const billingMessageId = (recipientKey: string) => `<email.billing.${recipientKey.replaceAll('/', '.')}@omurga>`;
 
 export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDeps): BillingOutbox {
+  const planNames = planNameCache(models);
   return {
     async send(input) {
       const recipients = uniqueRecipients(input.to);
@@ -447,7 +448,7 @@ export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDep
         logger.warn({ kind: input.kind, key: input.key }, 'billing e-mail without recipients');
         return;
       }
-      const facts = await factsFor(models, input);
+      const facts = await factsFor(models, planNames, input);
       const params = { ...facts.params, ...input.params };
       for (const { email, locale } of recipients) {
         const recipientKey = `${input.key}/${addressKey(email)}`;
@@ -485,10 +486,36 @@ function uniqueRecipients(to: readonly { email: string; locale: string }[]): { e
   return [...seen].map(([email, locale]) => ({ email, locale }));
 }
 
+const PLAN_NAMES_KEPT = 10_000;
+
+/**
+ * A plan version's name by its id, read once per process: plan versions are
+ * only ever inserted, never changed (a change is a new version), so a name
+ * read once stays true. Saves a read on every e-mail of the renewal wave.
+ */
+function planNameCache(models: BillingModels): (planId: string) => Promise<string | undefined> {
+  const names = new Map<string, string>();
+  return async (planId) => {
+    const known = names.get(planId);
+    if (known !== undefined) return known;
+    const plan = await models.Plan.findById(planId, { name: 1 }).lean<Pick<PlanDoc, 'name'>>();
+    if (plan?.name === undefined) return undefined;
+    if (names.size >= PLAN_NAMES_KEPT) names.clear();
+    names.set(planId, plan.name);
+    return plan.name;
+  };
+}
+
 /** What the subscription and invoice say, for params the caller left out. */
-async function factsFor(models: BillingModels, input: SendBillingEmailInput): Promise<{ organizationId: string; params: Record<string, string> }> {
-  const subscription = Types.ObjectId.isValid(input.subscriptionId) ? await models.Subscription.findById(input.subscriptionId).lean<SubscriptionDoc>() : null;
-  const invoice = input.invoiceId && Types.ObjectId.isValid(input.invoiceId) ? await models.Invoice.findById(input.invoiceId).lean<InvoiceDoc>() : null;
+async function factsFor(
+  models: BillingModels,
+  planName: (planId: string) => Promise<string | undefined>,
+  input: SendBillingEmailInput,
+): Promise<{ organizationId: string; params: Record<string, string> }> {
+  const [subscription, invoice] = await Promise.all([
+    Types.ObjectId.isValid(input.subscriptionId) ? models.Subscription.findById(input.subscriptionId).lean<SubscriptionDoc>() : null,
+    input.invoiceId && Types.ObjectId.isValid(input.invoiceId) ? models.Invoice.findById(input.invoiceId).lean<InvoiceDoc>() : null,
+  ]);
   const params: Record<string, string> = {};
   const iso = (date: Date | null | undefined) => (date ? date.toISOString() : undefined);
   const set = (key: string, value: string | undefined) => {
@@ -496,8 +523,7 @@ async function factsFor(models: BillingModels, input: SendBillingEmailInput): Pr
   };
 
   if (subscription) {
-    const plan = await models.Plan.findById(subscription.planId, { name: 1 }).lean<Pick<PlanDoc, 'name'>>();
-    set('planName', plan?.name);
+    set('planName', await planName(String(subscription.planId)));
     if (subscription.pendingPlanCode) {
       const next = await models.Plan.findOne({ code: subscription.pendingPlanCode }, { name: 1 }).sort({ version: -1 }).lean<Pick<PlanDoc, 'name'>>();
       set('newPlanName', next?.name);
