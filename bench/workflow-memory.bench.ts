@@ -10,11 +10,10 @@
 import { createRequire } from 'node:module';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { bundleOptions } from '../workflows/src/workflow-bundle.ts';
-import { measureCachedWorkflows } from '../workflows/src/workflow-memory.ts';
+import { measureCachedWorkflows, quietLogger as quiet } from '../workflows/src/workflow-memory.ts';
 import { formatTable, round } from './lib/report.ts';
 
 const count = process.argv.includes('--quick') ? 100 : 400;
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const interceptors = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors', { paths: [new URL('../workflows/', import.meta.url).pathname] });
 
 const variants = {

@@ -55,6 +55,9 @@ function workflowOptions(workflowType: string, i: number) {
   };
 }
 
+/** A logger for bundling quietly (webpack's report is noise in a measure). */
+export const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 export interface CachedWorkflowsMeasure {
   /** Heap held per created workflow, in KiB. */
   heapPerWorkflowKb: number;

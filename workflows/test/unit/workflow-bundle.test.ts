@@ -7,9 +7,8 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleOptions, bundleVariantPath, workflowSource } from '../../src/workflow-bundle.ts';
-import { measureCachedWorkflows } from '../../src/workflow-memory.ts';
+import { measureCachedWorkflows, quietLogger as quiet } from '../../src/workflow-memory.ts';
 
-const quiet = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const fromPackage = (name: string) => new RegExp(`node_modules/(\\.pnpm/[^/]+/node_modules/)?${name}/`);
 
 describe('workflow bundle', () => {
