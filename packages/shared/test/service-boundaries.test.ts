@@ -40,16 +40,18 @@ describe('service boundaries', () => {
     });
   }
 
-  it('the worker package holds only the shared worker (and its bundle build), e-mail sending and the test harness', () => {
+  it('the worker package holds only the shared worker (and its bundle: build, shared libraries, memory measure), e-mail sending and the test harness', () => {
     const files = sourceFiles(path.join(ROOT, 'workflows/src')).map((file) => path.relative(path.join(ROOT, 'workflows/src'), file)).sort();
     expect(files).toEqual([
       'activities/mail.ts',
       'build-workflow-bundle.ts',
       'codec-endpoint.ts',
+      'shared-libraries.ts',
       'testing/recording-activities.ts',
       'testing/time-skipping.ts',
       'worker.ts',
       'workflow-bundle.ts',
+      'workflow-memory.ts',
       'workflows/index.ts',
       'workflows/send-email.ts',
     ]);
