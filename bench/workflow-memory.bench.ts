@@ -7,19 +7,17 @@
 // divided by this. No stack needed. Prints a table, then one JSON line.
 //
 //   node bench/workflow-memory.bench.ts [--quick]
-import { createRequire } from 'node:module';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { bundleOptions } from '../workflows/src/workflow-bundle.ts';
 import { measureCachedWorkflows, quietLogger as quiet } from '../workflows/src/workflow-memory.ts';
 import { formatTable, round } from './lib/report.ts';
 
 const count = process.argv.includes('--quick') ? 100 : 400;
-const interceptors = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors', { paths: [new URL('../workflows/', import.meta.url).pathname] });
 
 const variants = {
   worker: bundleOptions({ traced: false }),
   traced: bundleOptions({ traced: true }),
-  before: { ...bundleOptions({ traced: true }), preloadModules: [], workflowInterceptorModules: [interceptors] },
+  before: { ...bundleOptions({ traced: true }), preloadModules: [] },
 };
 const kb: Record<string, number> = {};
 const createMs: Record<string, number> = {};

@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { turkishPublicHolidayDays } from '../packages/shared/src/turkish-holidays-source.ts';
 
-export const FIRST_YEAR = 2000;
-export const LAST_YEAR = 2100;
+const FIRST_YEAR = 2000;
+const LAST_YEAR = 2100;
 
 const days = turkishPublicHolidayDays(FIRST_YEAR, LAST_YEAR);
 const byYear = new Map<string, string[]>();

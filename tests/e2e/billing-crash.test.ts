@@ -20,7 +20,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createMailer, loadConfig } from '@omurga/shared';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { subscriptionWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
-import { WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
+import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { mailActivities } from '../../workflows/src/activities/mail.ts';
 import { fakeAccountsActivities } from '../../services/accounts/test/workflows/accounts-workers.ts';
 import { billingModels, type BillingModels, type InvoiceDoc, type PlanDoc, type PolicyDoc, type SubscriptionDoc } from '../../services/billing/src/models/index.ts';
@@ -166,7 +166,7 @@ describe('a billing worker killed during a charge (BIL-5)', () => {
       Worker.create({
         connection: env.nativeConnection,
         taskQueue: TASK_QUEUES.workflows,
-        workflowsPath: path.join(ROOT, 'workflows/src/workflows/index.ts'),
+        workflowsPath: WORKFLOW_BUNDLE_ENTRY,
         bundlerOptions: WORKFLOW_BUNDLER_OPTIONS,
         activities: mailActivities(mailer),
       }),

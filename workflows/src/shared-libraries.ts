@@ -1,8 +1,8 @@
 // Libraries the worker evaluates once and shares between all the workflows it
 // holds (the bundle's `preloadModules`). Everything else the workflows import
 // is evaluated again for each workflow the worker caches or rebuilds; zod and
-// luxon were some 700 KB of heap per workflow (see
-// workflows/src/measure-workflow-memory.ts).
+// luxon were some 700 KB of heap per workflow (bench/workflow-memory.bench.ts
+// measures it).
 //
 // A preloaded module is evaluated before any workflow exists, and the worker
 // then freezes everything it exports, so only stateless code belongs here:

@@ -1,9 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
-import { PRELOADED_MODULES } from '../workflow-bundle.ts';
+import { PRELOADED_MODULES, WORKFLOWS_PATH } from '../workflow-bundle.ts';
 
 /** The worker's whole workflow bundle entry, for test workers. */
-export const WORKFLOW_BUNDLE_ENTRY = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const WORKFLOW_BUNDLE_ENTRY = WORKFLOWS_PATH;
 /** Test workers bundle their workflows with the worker's shared libraries, so the tests run them shared and frozen as the worker does. */
 export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: PRELOADED_MODULES };
 export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
