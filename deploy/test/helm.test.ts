@@ -72,6 +72,8 @@ describe('deploy/helm/omurga', () => {
       // The gateway serves partial answers while a subgraph is down: it stays ready on its own health.
       expect(container.readinessProbe.httpGet.path).toBe(deployment.metadata.name.endsWith('gateway') ? '/healthz' : '/readyz');
       expect(deployment.spec.template.metadata.annotations['prometheus.io/path']).toBe('/metrics');
+      // Workflow code of two releases never runs side by side; the services' pods roll over.
+      expect(deployment.spec.strategy?.type).toBe(deployment.metadata.name.endsWith('-worker') ? 'Recreate' : undefined);
     }
   });
 

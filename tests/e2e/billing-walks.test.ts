@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { SUBSCRIPTION_QUERIES, type LifecycleEvent, organizationErasureWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
+import { SUBSCRIPTION_QUERIES, SUBSCRIPTION_WORKFLOW_PATCHES, type LifecycleEvent, organizationErasureWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
 import { formatInvoiceNumber, invoiceYear } from '../../services/billing/src/invoices/numbering.ts';
 import type { InvoiceDoc } from '../../services/billing/src/models/index.ts';
 import { addDuration } from '@omurga/shared';
 import { recordUsage } from '../../services/billing/src/usage.ts';
 import { termsObjectionBillingActivities } from '../../services/billing/src/subscription-requests.ts';
 import { DAY, HOUR, startBillingWalk, type BillingWalk } from '../support/billing-walk.ts';
+import { waitFor } from '../support/billing.ts';
 
 // Each seed preset walked through its real durations on the time-skipping
 // server (BIL-3 … BIL-8). Times are hours after the subscription started.
@@ -35,6 +36,7 @@ describe('ecommerce-license-30d [000]', () => {
     await walk.env.sleep(14 * DAY + 75 * DAY);
     const upcoming = await handle.query<LifecycleEvent[]>(SUBSCRIPTION_QUERIES.upcoming);
     const description = await handle.describe();
+    const lastRun = await handle.fetchHistory();
     await handle.terminate('walk over');
 
     // What operators filter and read in the Temporal UI (SPEC §6).
@@ -45,6 +47,12 @@ describe('ecommerce-license-30d [000]', () => {
       SubscriptionStatus: ['ACTIVE'],
     });
     expect(description.memo?.summary).toBe('MUS-TEST-0001 · ECOMMERCE-SELF-SERVICE v1 · ecommerce-license-30d v1 · ACTIVE');
+    expect(description.memo?.period).toMatch(/^3 \(\w+\) /);
+    // Issue 16: a renewal's new run opens with one accounts activity and writes no description of its own
+    // (the previous run handed it over with continue-as-new).
+    const events = lastRun.events ?? [];
+    expect(events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toEqual(['openSubscriptionRun']);
+    expect(events.filter((event) => event.upsertWorkflowSearchAttributesEventAttributes || event.workflowPropertiesModifiedEventAttributes)).toEqual([]);
     expect(await walk.timeline(id, startedAt)).toEqual([
       [0, 'CREATED', 'TRIALING'],
       [0, 'TRIAL_STARTED', 'TRIALING'],
@@ -84,6 +92,43 @@ describe('ecommerce-license-30d [000]', () => {
     expect(walk.accounts.webhookEvents.find((e) => e.type === 'invoice.paid')).toMatchObject({ organizationId: walk.organizationId, data: { subscriptionId: id, invoiceNumber: invoices[0]!.number, paid: true } });
     expect(upcoming).toEqual([{ at: new Date(startedAt + 104 * DAY).toISOString(), type: 'RENEWAL', detail: 'ECOMMERCE-SELF-SERVICE' }]);
     expect(walk.accountsCalls(startedAt)).toEqual([]);
+  });
+});
+
+describe('releases (issue 16)', () => {
+  const patchMarkers = (history: { events?: { markerRecordedEventAttributes?: unknown }[] | null }) => (history.events ?? []).filter((event) => event.markerRecordedEventAttributes);
+
+  it('a run begun before the patch list asks the patch markers; the run after it takes every change without them', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, startedAt, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok', patches: null });
+    const firstRun = (await handle.describe()).runId;
+
+    await walk.env.sleep(14 * DAY + HOUR);
+    const [first, second] = await Promise.all([walk.env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory(), handle.fetchHistory()]);
+    await handle.terminate('walk over');
+
+    expect(patchMarkers(first)).toHaveLength(3);
+    expect(patchMarkers(second)).toEqual([]);
+    expect((await walk.timeline(id, startedAt)).slice(-3)).toEqual([
+      [14 * 24, 'PERIOD_STARTED', null],
+      [14 * 24, 'INVOICE_ISSUED', null],
+      [14 * 24, 'INVOICE_PAID', 'ACTIVE'],
+    ]);
+  });
+
+  it('a run begun by a newer release is left for a worker that has its changes: its workflow task fails, nothing runs', async () => {
+    walk = await startBillingWalk(stack);
+    const { id, handle } = await walk.open('ECOMMERCE-SELF-SERVICE', { token: 'sandbox_ok', patches: [...SUBSCRIPTION_WORKFLOW_PATCHES, 'from-a-newer-release'] });
+
+    const history = await waitFor(() => handle.fetchHistory(), (h) => (h.events ?? []).some((event) => event.workflowTaskFailedEventAttributes), 20_000);
+    const description = await handle.describe();
+    await handle.terminate('walk over');
+
+    const failed = history.events!.find((event) => event.workflowTaskFailedEventAttributes)!.workflowTaskFailedEventAttributes!;
+    expect(failed.failure?.message).toContain('from-a-newer-release');
+    expect(history.events!.filter((event) => event.activityTaskScheduledEventAttributes)).toEqual([]);
+    expect(description.status.name).toBe('RUNNING');
+    expect((await walk.timeline(id, 0)).map(([, type]) => type)).toEqual(['CREATED']);
   });
 });
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Client, WorkflowClient } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import mongoose, { type Connection } from 'mongoose';
 import { createLogger, createMailer, loadConfig } from '@omurga/shared';
-import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId } from '../../services/billing/src/workflows/contracts.ts';
+import { SUBSCRIPTION_SIGNALS, subscriptionWorkflowId, type SubscriptionWorkflowInput } from '../../services/billing/src/workflows/contracts.ts';
 import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS, createTimeSkippingEnvironment } from '@omurga/workflows/testing';
 import { mailActivities } from '../../workflows/src/activities/mail.ts';
@@ -98,8 +99,12 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
       return { plan, policy };
     },
 
-    /** Opens a subscription as the API would, with `token` stored as the payment method (if any). */
-    async open(planCode: string, options: { token?: string; currency?: string; addOns?: { code: string; quantity: number }[]; oneOffFees?: string[] } = {}) {
+    /**
+     * Opens a subscription as the API would, with `token` stored as the payment method (if any).
+     * `patches` starts its workflow as another release would: null as one from before the patch list
+     * (SubscriptionWorkflowInput.patches), a list as one with those changes.
+     */
+    async open(planCode: string, options: { token?: string; currency?: string; addOns?: { code: string; quantity: number }[]; oneOffFees?: string[]; patches?: string[] | null } = {}) {
       if (options.token) {
         await models.BillingAccount.updateOne(
           { _id: organizationId },
@@ -109,7 +114,7 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
       }
       const { plan, policy } = await walk.plan(planCode);
       const startedAt = await walk.now();
-      const subscription = await openSubscription(models, env.client, {
+      const subscription = await openSubscription(models, options.patches === undefined ? env.client : startingAs(env.client, options.patches), {
         organizationId,
         plan,
         policy,
@@ -204,3 +209,13 @@ export async function startBillingWalk(stack: StackInfo, options: { referredByPa
 
 export type BillingWalk = Awaited<ReturnType<typeof startBillingWalk>>;
 export type { BillingModels };
+
+/** The client, except that the lifecycle workflows it starts carry `patches` (none when null), as another release's starter would. */
+function startingAs(client: Client, patches: string[] | null): Client {
+  const start: WorkflowClient['start'] = (workflow, options) => {
+    const [input, ...rest] = options.args as [SubscriptionWorkflowInput];
+    const { patches: _, ...withoutPatches } = input;
+    return client.workflow.start(workflow, { ...options, args: [patches === null ? withoutPatches : { ...withoutPatches, patches }, ...rest] } as typeof options);
+  };
+  return Object.assign(Object.create(client) as Client, { workflow: Object.assign(Object.create(client.workflow) as WorkflowClient, { start }) });
+}

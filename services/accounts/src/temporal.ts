@@ -4,6 +4,7 @@ import { connectServiceTemporal, type ServiceTemporal } from '@omurga/shared/tem
 import { accountsActivities } from './activities.ts';
 import type { AccountsModels } from './models.ts';
 import { accountsPersonalDataActivities } from './personal-data-activities.ts';
+import { subscriptionRunActivities } from './subscription-run.ts';
 import { webhookActivities } from './webhooks/activities.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
 
@@ -14,7 +15,11 @@ export function connectAccountsTemporal(models: AccountsModels, config: Platform
   return connectServiceTemporal({
     service: 'accounts',
     taskQueue: TASK_QUEUES.accounts,
-    activities: (client) => ({ ...accountsActivities(models, client), ...accountsPersonalDataActivities(models), ...webhookActivities(models, client, webhooks) }),
+    activities: (client) => {
+      const accounts = accountsActivities(models, client);
+      const webhookEvents = webhookActivities(models, client, webhooks);
+      return { ...accounts, ...accountsPersonalDataActivities(models), ...webhookEvents, ...subscriptionRunActivities(accounts, webhookEvents) };
+    },
     config,
     logger,
   });

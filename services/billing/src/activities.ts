@@ -17,6 +17,7 @@ import type { ExchangeRateSource } from './invoices/exchange-rates.ts';
 import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts';
 import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
+import { catalogueVersions } from './catalogue-versions.ts';
 import { carryOutLifecycleSteps, type LifecycleStepPorts } from './lifecycle-steps.ts';
 import { chargeInvoice } from './payments/charge-invoice.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -66,6 +67,7 @@ function planPrice(plan: PlanDoc, currency: string) {
 /** BIL-3 … BIL-11: what the subscription workflows do to billing's data. */
 export function billingActivities(deps: BillingActivityDeps): BillingActivities {
   const { models } = deps;
+  const versions = catalogueVersions(models);
 
   async function loadSubscription(subscriptionId: string): Promise<SubscriptionDoc> {
     const subscription = await models.Subscription.findById(subscriptionId).lean<SubscriptionDoc>();
@@ -80,8 +82,8 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
   /** The period's pin; `pinned`: the plan and policy versions just pinned, which need no reading again. */
   async function pinOf(subscription: SubscriptionDoc, kind: PinnedPeriod['kind'], pinned?: { plan: PlanDoc; policy: PolicyDoc }): Promise<PinnedPeriod> {
     const [plan, policy, account] = await Promise.all([
-      pinned?.plan ?? models.Plan.findById(subscription.planId).lean<PlanDoc>(),
-      pinned?.policy ?? models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
+      pinned?.plan ?? versions.plan(subscription.planId),
+      pinned?.policy ?? versions.policy(subscription.policyId),
       models.BillingAccount.findById(subscription.organizationId).lean(),
     ]);
     if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscription._id}`);
@@ -153,10 +155,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       if (existing) return issued(existing);
 
       const subscription = await loadSubscription(subscriptionId);
-      const [plan, policy] = await Promise.all([
-        models.Plan.findById(subscription.planId).lean<PlanDoc>(),
-        models.ContractPolicy.findById(subscription.policyId).lean<PolicyDoc>(),
-      ]);
+      const [plan, policy] = await Promise.all([versions.plan(subscription.planId), versions.policy(subscription.policyId)]);
       if (!plan || !policy) throw notFound(`pinned plan or policy of subscription ${subscriptionId}`);
       const terms = policyTerms(policy);
       const currency = subscription.currency;

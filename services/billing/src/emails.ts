@@ -3,6 +3,7 @@ import { isDuplicateKeyError, type Locale, type Logger, type Mailer } from '@omu
 import { addressKey } from '@omurga/shared/temporal';
 import type { BillingActivities, BillingEmailKind } from './workflows/contracts.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models/index.ts';
+import { catalogueVersions, type CatalogueVersions } from './catalogue-versions.ts';
 import { formatMoney, isSupportedCurrency } from './money.ts';
 
 /**
@@ -440,7 +441,7 @@ export interface BillingOutboxDeps {
 export const billingMessageId = (recipientKey: string) => `<email.billing.${recipientKey.replaceAll('/', '.')}@omurga>`;
 
 export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDeps): BillingOutbox {
-  const planNames = planNameCache(models);
+  const versions = catalogueVersions(models);
   return {
     async send(input) {
       const recipients = uniqueRecipients(input.to);
@@ -448,7 +449,7 @@ export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDep
         logger.warn({ kind: input.kind, key: input.key }, 'billing e-mail without recipients');
         return;
       }
-      const facts = await factsFor(models, planNames, input);
+      const facts = await factsFor(models, versions, input);
       const params = { ...facts.params, ...input.params };
       for (const { email, locale } of recipients) {
         const recipientKey = `${input.key}/${addressKey(email)}`;
@@ -486,30 +487,10 @@ function uniqueRecipients(to: readonly { email: string; locale: string }[]): { e
   return [...seen].map(([email, locale]) => ({ email, locale }));
 }
 
-const PLAN_NAMES_KEPT = 10_000;
-
-/**
- * A plan version's name by its id, read once per process: plan versions are
- * only ever inserted, never changed (a change is a new version), so a name
- * read once stays true. Saves a read on every e-mail of the renewal wave.
- */
-function planNameCache(models: BillingModels): (planId: string) => Promise<string | undefined> {
-  const names = new Map<string, string>();
-  return async (planId) => {
-    const known = names.get(planId);
-    if (known !== undefined) return known;
-    const plan = await models.Plan.findById(planId, { name: 1 }).lean<Pick<PlanDoc, 'name'>>();
-    if (plan?.name === undefined) return undefined;
-    if (names.size >= PLAN_NAMES_KEPT) names.clear();
-    names.set(planId, plan.name);
-    return plan.name;
-  };
-}
-
 /** What the subscription and invoice say, for params the caller left out. */
 async function factsFor(
   models: BillingModels,
-  planName: (planId: string) => Promise<string | undefined>,
+  versions: CatalogueVersions,
   input: SendBillingEmailInput,
 ): Promise<{ organizationId: string; params: Record<string, string> }> {
   const [subscription, invoice] = await Promise.all([
@@ -523,7 +504,7 @@ async function factsFor(
   };
 
   if (subscription) {
-    set('planName', await planName(String(subscription.planId)));
+    set('planName', (await versions.plan(subscription.planId))?.name);
     if (subscription.pendingPlanCode) {
       const next = await models.Plan.findOne({ code: subscription.pendingPlanCode }, { name: 1 }).sort({ version: -1 }).lean<Pick<PlanDoc, 'name'>>();
       set('newPlanName', next?.name);

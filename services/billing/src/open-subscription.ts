@@ -4,7 +4,7 @@ import { TASK_QUEUES } from '@omurga/shared/contracts';
 import { startWorkflowOnce } from '@omurga/shared/temporal';
 import { policyTerms } from './activities.ts';
 import { startSubscription, subscriptionStatus, type LifecycleState } from './lifecycle/index.ts';
-import { subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
+import { SUBSCRIPTION_WORKFLOW_PATCHES, subscriptionWorkflowId, type SubscriptionWorkflowInput } from './workflows/contracts.ts';
 import { couponTerms, discountSummary } from './coupons/redeem.ts';
 import type { BillingModels, PlanDoc, PolicyDoc, SubscriptionDiscount, SubscriptionDoc } from './models/index.ts';
 
@@ -73,7 +73,8 @@ export async function openSubscription(models: BillingModels, temporal: Client, 
  */
 export async function startLifecycle(temporal: Client, subscription: SubscriptionDoc, start: NonNullable<SubscriptionWorkflowInput['start']>, summary: string): Promise<void> {
   const subscriptionId = subscription._id.toString();
-  const workflowInput: SubscriptionWorkflowInput = { subscriptionId, organizationId: subscription.organizationId, start };
+  // The workflow code deployed with this starter takes every change without patch markers (issue 16).
+  const workflowInput: SubscriptionWorkflowInput = { subscriptionId, organizationId: subscription.organizationId, start, patches: SUBSCRIPTION_WORKFLOW_PATCHES };
   await startWorkflowOnce(temporal, 'subscriptionWorkflow', {
     taskQueue: TASK_QUEUES.workflows,
     workflowId: subscriptionWorkflowId(subscriptionId),

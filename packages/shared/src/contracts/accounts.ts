@@ -1,3 +1,5 @@
+import type { WebhookEvent } from './webhooks.ts';
+
 /**
  * What the accounts service offers to workflows: activities it registers on
  * its own task queue (TASK_QUEUES.accounts). Workflows call these through
@@ -68,6 +70,16 @@ export type UserContact = ContactAddress;
 export interface UserContactActivities {
   /** The person's e-mail address and locale; null when the person is unknown or erased. */
   userContact(input: { userId: string }): Promise<UserContact | null>;
+}
+
+/**
+ * Also registered by accounts on TASK_QUEUES.accounts (issue 16): what a
+ * subscription workflow's new run needs from accounts, in one round trip
+ * instead of two. Kept apart from AccountsActivities like UserContactActivities.
+ */
+export interface SubscriptionRunActivities {
+  /** Hands over the webhook events the previous run left (as publishWebhookEvents does) and answers organizationBillingProfile. */
+  openSubscriptionRun(input: { organizationId: string; webhookEvents: WebhookEvent[] }): Promise<OrganizationBillingProfile>;
 }
 
 export const documentRequestWorkflowId = (requestId: string) => `document-request/${requestId}`;

@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import { INVALID_TRANSITION, ORGANIZATION_NOT_FOUND, type AccountsActivities } from '../contracts/accounts.ts';
+import { INVALID_TRANSITION, ORGANIZATION_NOT_FOUND, type AccountsActivities, type SubscriptionRunActivities } from '../contracts/accounts.ts';
 import { TASK_QUEUES } from '../contracts/task-queues.ts';
 
 /**
@@ -7,7 +7,7 @@ import { TASK_QUEUES } from '../contracts/task-queues.ts';
  * maximumAttempts: a suspension, reinstatement or release must never be lost
  * while accounts is down, so only the contract's non-retryable errors stop it.
  */
-export const accountsActivities = proxyActivities<AccountsActivities>({
+export const accountsActivities = proxyActivities<AccountsActivities & SubscriptionRunActivities>({
   taskQueue: TASK_QUEUES.accounts,
   startToCloseTimeout: '30 seconds',
   retry: {

@@ -2,7 +2,7 @@ import { WORKFLOW_BUNDLE_ENTRY, WORKFLOW_BUNDLER_OPTIONS } from '@omurga/workflo
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { type AccountsActivities, type OrganizationState, type OrganizationBillingProfile, type WebhookActivities, type WebhookEvent, TASK_QUEUES } from '@omurga/shared/contracts';
+import { type AccountsActivities, type SubscriptionRunActivities, type OrganizationState, type OrganizationBillingProfile, type WebhookActivities, type WebhookEvent, TASK_QUEUES } from '@omurga/shared/contracts';
 
 export const TEST_WORKFLOWS_QUEUE = 'test-workflows';
 
@@ -61,7 +61,7 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
   const keep = (event: WebhookEvent) => {
     if (!webhookEvents.some((known) => known.id === event.id)) webhookEvents.push(event);
   };
-  const activities: AccountsActivities & Pick<WebhookActivities, 'publishWebhookEvent' | 'publishWebhookEvents'> = {
+  const activities: AccountsActivities & SubscriptionRunActivities & Pick<WebhookActivities, 'publishWebhookEvent' | 'publishWebhookEvents'> = {
     async publishWebhookEvent({ event }) {
       keep(event);
       return { deliveries: 0 };
@@ -92,6 +92,10 @@ export function fakeAccountsActivities(resources = { held: 3, released: 3 }, pro
     async releaseLicensedResources(input) {
       record('releaseLicensedResources', input);
       return { released: resources.released };
+    },
+    async openSubscriptionRun({ organizationId, webhookEvents: events }) {
+      events.forEach(keep);
+      return activities.organizationBillingProfile({ organizationId });
     },
     async organizationBillingProfile(input) {
       record('organizationBillingProfile', input);

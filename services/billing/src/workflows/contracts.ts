@@ -211,7 +211,24 @@ export interface SubscriptionWorkflowInput {
   state?: LifecycleState;
   /** webhook events of the previous run's last step, handed to accounts by this run beside its first activity (issue 16) */
   webhookEvents?: WebhookEvent[];
+  /** the operators' description the previous run left in the memo, so this run does not write it again (issue 16) */
+  description?: string;
+  /**
+   * The changes (patch IDs) this run takes without asking for a patch marker:
+   * set by code that has them all (SUBSCRIPTION_WORKFLOW_PATCHES). Each
+   * marker costs the run two history events and a visibility write; a run
+   * without the field asks `patched()` as runs always did.
+   */
+  patches?: string[];
 }
+
+/**
+ * Every change of subscriptionWorkflow made since runs were first started,
+ * as its patch ID. A new change appends its ID here and asks
+ * `takes(ID)` in the workflow; runs started with an older list ask the
+ * marker for it.
+ */
+export const SUBSCRIPTION_WORKFLOW_PATCHES = ['sign-up-promo-code', 'issue-16-fewer-round-trips', 'issue-16-steps-in-billing', 'issue-16-one-accounts-call-per-run'];
 
 export const SUBSCRIPTION_SIGNALS = {
   cancel: 'cancelSubscription',

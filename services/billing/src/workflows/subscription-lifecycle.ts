@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   defineSignal,
+  makeContinueAsNewFunc,
   patched,
   setHandler,
   sleep,
@@ -32,6 +33,7 @@ import {
   ORGANIZATION_ERASURE_WORKFLOW,
   SUBSCRIPTION_QUERIES,
   SUBSCRIPTION_SIGNALS,
+  SUBSCRIPTION_WORKFLOW_PATCHES,
   organizationErasureWorkflowId,
   type CancelSignal,
   type ChargebackSignal,
@@ -94,26 +96,38 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(subscriptionStateQuery, () => ({ ...decision.state, status: subscriptionStatus(decision.state) }));
   setHandler(upcomingQuery, () => upcoming(decision.state, Date.now()).map((e) => ({ ...e, at: iso(e.at) })));
   const firstPeriod = decision.state.period.index;
+  /** Whether this run takes the change: known from its input, else from a patch marker (see SUBSCRIPTION_WORKFLOW_PATCHES). */
+  const takes = (patchId: string) => input.patches?.includes(patchId) === true || patched(patchId);
+  // A run begun by newer code than this worker's fails its workflow task (it is retried) until a worker
+  // that has every change it was begun with takes it, instead of running an older path it was not begun on.
+  const unknownPatches = input.patches?.filter((patchId) => !SUBSCRIPTION_WORKFLOW_PATCHES.includes(patchId)) ?? [];
+  if (unknownPatches.length) throw new Error(`this worker lacks ${unknownPatches.join(', ')}, which the run was begun with; a newer worker will take it`);
   // Issue 16: runs begun with this code take fewer round trips per decision (see carryOutAll);
   // runs begun before it replay as they were recorded.
-  const fewerRoundTrips = patched('issue-16-fewer-round-trips');
+  const fewerRoundTrips = takes('issue-16-fewer-round-trips');
   // Issue 16: runs begun with this code hand billing's commands to billing in one activity per step (carryOutInBilling).
-  const stepsInBilling = patched('issue-16-steps-in-billing');
+  const stepsInBilling = takes('issue-16-steps-in-billing');
   // Webhook events not yet handed to accounts (runs with stepsInBilling): they go with the next
   // step's, before the run waits or ends, or with the next run's first activity.
   const unpublished: WebhookEvent[] = [];
-  const [profile] = await Promise.all([accountsActivities.organizationBillingProfile({ organizationId }), emitWebhookEvents(input.webhookEvents ?? [])]);
-  if (!input.state) {
+  // Issue 16: runs begun with this code open with one accounts activity instead of two, write the
+  // operators' description only when they wait or end, and hand it to the next run with continue-as-new.
+  const runsCheaper = takes('issue-16-one-accounts-call-per-run');
+  const opening = runsCheaper && !input.state ? [subscriptionCreatedEvent(decision.state, iso(Date.now()))] : [];
+  const profile = runsCheaper
+    ? await accountsActivities.openSubscriptionRun({ organizationId, webhookEvents: [...(input.webhookEvents ?? []), ...opening] })
+    : (await Promise.all([accountsActivities.organizationBillingProfile({ organizationId }), emitWebhookEvents(input.webhookEvents ?? [])]))[0];
+  if (!input.state && !runsCheaper) {
     const created = subscriptionCreatedEvent(decision.state, iso(Date.now()));
     if (stepsInBilling) unpublished.push(created);
     else await emitWebhookEvent(created);
   }
   let recordedStatus = input.state?.recordedStatus ?? null;
   let records = 0;
-  let described: string | null = null;
+  let described: string | null = runsCheaper ? (input.description ?? null) : null;
   noticeTrialEnding();
   // Issue 15: the promo code given at sign-up takes effect on the organisation's subscription, before its first invoice.
-  if (!input.state && profile.promoCode && patched('sign-up-promo-code')) {
+  if (!input.state && profile.promoCode && takes('sign-up-promo-code')) {
     await billingActivities.applySignUpPromoCode({ subscriptionId, code: profile.promoCode, at: iso(Date.now()) });
   }
 
@@ -121,16 +135,27 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     if (stepsInBilling) await carryOutInBilling();
     else if (fewerRoundTrips) results.push(...(await carryOutAll(decision.commands)));
     else for (const command of decision.commands) results.push(...(await carryOut(command)));
-    describeForOperators(decision.state);
+    if (!runsCheaper) describeForOperators(decision.state);
     if (decision.state.outcome) {
+      if (runsCheaper) describeForOperators(decision.state);
       await publishWebhookEvents();
       return decision.state.outcome;
     }
     if (!results.length && !inbox.length) {
       const newPeriod = decision.state.period.index > firstPeriod && decision.state.awaiting === null;
       if (newPeriod || workflowInfo().continueAsNewSuggested) {
-        return continueAsNew<typeof subscriptionWorkflow>({ subscriptionId, organizationId, state: decision.state, ...(unpublished.length ? { webhookEvents: unpublished } : {}) });
+        const next: SubscriptionWorkflowInput = { subscriptionId, organizationId, state: decision.state, ...(unpublished.length ? { webhookEvents: unpublished } : {}) };
+        if (!runsCheaper) return continueAsNew<typeof subscriptionWorkflow>(next);
+        // The next run starts with the description, so neither run writes it (each write is a history
+        // event and a visibility write), and knows it takes every change of this code.
+        const view = operatorView(decision.state);
+        return makeContinueAsNewFunc<typeof subscriptionWorkflow>({ memo: view.memo, searchAttributes: view.searchAttributes })({
+          ...next,
+          description: view.description,
+          patches: SUBSCRIPTION_WORKFLOW_PATCHES,
+        });
       }
+      if (runsCheaper) describeForOperators(decision.state);
       await publishWebhookEvents();
       const { wakeAt } = decision;
       if (wakeAt === null) await condition(() => inbox.length > 0);
@@ -266,20 +291,26 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     })().catch(() => undefined);
   }
 
-  /** Search attributes and a readable memo for the Temporal UI (SPEC §6). */
-  function describeForOperators(state: LifecycleState): void {
+  /** Search attributes and a readable memo for the Temporal UI (SPEC §6); `description` tells one from another. */
+  function operatorView(state: LifecycleState) {
     const { period } = state;
     const status = subscriptionStatus(state);
     const memo = {
       summary: `${profile.customerCode ?? organizationId} · ${period.planCode} v${period.planVersion ?? '?'} · ${period.policy.code} v${period.policy.version} · ${status}`,
       period: `${period.index} (${period.kind}) ${iso(period.start)} → ${iso(period.end)}`,
     };
+    const searchAttributes = { OrganizationId: [organizationId], PlanCode: [period.planCode], SubscriptionStatus: [status], ...(profile.customerCode ? { CustomerCode: [profile.customerCode] } : {}) };
+    return { memo, searchAttributes, description: JSON.stringify(memo) };
+  }
+
+  /** Writes the operators' view of the run (operatorView), unless it is unchanged. */
+  function describeForOperators(state: LifecycleState): void {
+    const view = operatorView(state);
     // Issue 16: each upsert is a history event and a visibility write; an unchanged description is not written again.
-    const description = JSON.stringify(memo);
-    if (stepsInBilling && description === described) return;
-    described = description;
-    upsertSearchAttributes({ OrganizationId: [organizationId], PlanCode: [period.planCode], SubscriptionStatus: [status], ...(profile.customerCode ? { CustomerCode: [profile.customerCode] } : {}) });
-    upsertMemo(memo);
+    if (stepsInBilling && view.description === described) return;
+    described = view.description;
+    upsertSearchAttributes(view.searchAttributes);
+    upsertMemo(view.memo);
   }
 }
 
