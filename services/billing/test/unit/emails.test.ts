@@ -85,7 +85,9 @@ describe('billing e-mail templates', () => {
 
 /** Just enough of the billing models for the outbox: a subscription, its plan and an invoice. */
 function fakeModels() {
-  const lean = <T>(value: T) => ({ lean: async () => value, sort: () => ({ lean: async () => value }) });
+  // As mongoose's: a lean query is awaited or exec()uted.
+  const query = <T>(value: T) => ({ exec: async () => value, then: (onValue: (v: T) => unknown, onError?: (e: unknown) => unknown) => Promise.resolve(value).then(onValue, onError) });
+  const lean = <T>(value: T) => ({ lean: () => query(value), sort: () => ({ lean: () => query(value) }) });
   const rows: Record<string, unknown>[] = [];
   const models = {
     Subscription: { findById: () => lean({ organizationId: 'org-1', planId: 'plan-1', pendingPlanCode: null, trialEndsAt: null, currentPeriodEnd: null, cancelEffectiveAt: null }) },
