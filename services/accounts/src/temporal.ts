@@ -5,7 +5,7 @@ import { accountsActivities } from './activities.ts';
 import type { AccountsModels } from './models.ts';
 import { accountsPersonalDataActivities } from './personal-data-activities.ts';
 import { subscriptionRunActivities } from './subscription-run.ts';
-import { webhookActivities } from './webhooks/activities.ts';
+import { webhookActivities, webhookPublisher } from './webhooks/activities.ts';
 import type { WebhookSettings } from './webhooks/settings.ts';
 
 export type AccountsTemporal = ServiceTemporal;
@@ -17,8 +17,13 @@ export function connectAccountsTemporal(models: AccountsModels, config: Platform
     taskQueue: TASK_QUEUES.accounts,
     activities: (client) => {
       const accounts = accountsActivities(models, client);
-      const webhookEvents = webhookActivities(models, client, webhooks);
-      return { ...accounts, ...accountsPersonalDataActivities(models), ...webhookEvents, ...subscriptionRunActivities(accounts, webhookEvents) };
+      const publish = webhookPublisher(models, client, webhooks);
+      return {
+        ...accounts,
+        ...accountsPersonalDataActivities(models),
+        ...webhookActivities(models, client, webhooks, publish),
+        ...subscriptionRunActivities(accounts, publish),
+      };
     },
     config,
     logger,

@@ -27,17 +27,29 @@ export function startDelivery(client: Client, settings: WebhookSettings, deliver
   });
 }
 
-/** accounts' webhook activities (issue 15): fan-out of an event and one delivery attempt. */
-export function webhookActivities(models: AccountsModels, client: Client, settings: WebhookSettings): WebhookActivities {
-  /** Stores each event someone listens to once and starts one delivery workflow per subscribed endpoint. */
-  async function publish(events: WebhookEvent[]): Promise<{ deliveries: number }> {
+/** An organisation whose referring partner (ACC-9) the caller has just read: the fan-out need not read it again. */
+export interface KnownReferrer {
+  organizationId: string;
+  referredByPartnerId: string | null;
+}
+
+/**
+ * Stores each event someone listens to once and starts one delivery workflow
+ * per subscribed endpoint (issue 15). A partner receives its referred
+ * customers' events (ACC-9): the referrer is read from the organisation,
+ * unless it is `known`.
+ */
+export function webhookPublisher(models: AccountsModels, client: Client, settings: WebhookSettings) {
+  return async function publish(events: WebhookEvent[], known?: KnownReferrer): Promise<{ deliveries: number }> {
     events.forEach(checkEvent);
     let deliveries = 0;
     for (const organizationId of new Set(events.map((event) => event.organizationId))) {
       const ofOrganization = events.filter((event) => event.organizationId === organizationId);
-      const organization = await models.Organization.findById(organizationId, { referredByPartnerId: 1 }).lean();
-      // A partner receives its referred customers' events (ACC-9).
-      const owners = [organizationId, ...(organization?.referredByPartnerId ? [organization.referredByPartnerId.toString()] : [])];
+      const referrer =
+        known?.organizationId === organizationId
+          ? known.referredByPartnerId
+          : ((await models.Organization.findById(organizationId, { referredByPartnerId: 1 }).lean())?.referredByPartnerId?.toString() ?? null);
+      const owners = [organizationId, ...(referrer ? [referrer] : [])];
       const types = [...new Set(ofOrganization.map((event) => event.type))];
       const endpoints = await models.WebhookEndpoint.find({ organizationId: { $in: owners }, deletedAt: null, enabled: true, eventTypes: { $in: types } }, { organizationId: 1, eventTypes: 1 }).lean();
       for (const event of ofOrganization) {
@@ -57,8 +69,11 @@ export function webhookActivities(models: AccountsModels, client: Client, settin
       }
     }
     return { deliveries };
-  }
+  };
+}
 
+/** accounts' webhook activities (issue 15): fan-out of an event and one delivery attempt. */
+export function webhookActivities(models: AccountsModels, client: Client, settings: WebhookSettings, publish = webhookPublisher(models, client, settings)): WebhookActivities {
   return {
     publishWebhookEvent: ({ event }) => publish([event]),
     publishWebhookEvents: ({ events }) => publish(events),
