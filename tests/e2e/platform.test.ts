@@ -39,6 +39,9 @@ const dbs: Connection[] = [];
 const fixture = { orgA: '', orgB: '', customerEmail: `customer-${randomUUID()}@example.com`, password: 'Customer-Password-1' };
 
 beforeAll(async () => {
+  // Billing memoises the public catalogue: read it first, so the policy written
+  // below is newer than billing's copy, as one written by another instance is.
+  expect((await graphql(gw, '{ plans { code } }')).errors).toBeUndefined();
   const [accountsDb, billingDb, consentDb, supportDb] = await Promise.all(
     (['accounts', 'billing', 'consent', 'support'] as const).map((name) => connectDatabase(config, name)),
   );

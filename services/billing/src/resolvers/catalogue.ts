@@ -101,7 +101,11 @@ export function catalogueResolvers({ models }: BillingDeps) {
     for (const policy of policies) if (!latestPolicies.has(policy.code)) latestPolicies.set(policy.code, policy);
     return { plans: [...newest.values()].filter((plan) => plan.active).map(withId), latestPolicies };
   }, CATALOGUE_TTL_MS);
-  const latestPolicyOf = async (plan: PlanDoc) => (await catalogue.get()).latestPolicies.get(plan.policyCode);
+  // A plan read by id (a subscription's pinned plan) may name a policy newer
+  // than the memoised catalogue, written by another instance within its TTL:
+  // that one is read directly rather than shown as no policy.
+  const latestPolicyOf = async (plan: PlanDoc) =>
+    (await catalogue.get()).latestPolicies.get(plan.policyCode) ?? (await latestPolicy(plan.policyCode)) ?? undefined;
 
   return {
     Query: {

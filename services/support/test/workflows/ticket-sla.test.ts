@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SUPPORT_BUSINESS_HOURS } from '@omurga/shared/business-hours';
@@ -14,12 +14,20 @@ const DAY_MS = 86_400_000;
 const ISTANBUL_OFFSET_MS = 3 * HOUR_MS;
 
 let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnvironment();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+/**
+ * A test server for each test of the calling describe block. One test's
+ * leftovers (a task or timer still on the server when its workers stop) can
+ * skip a shared clock far ahead while the next test awaits a result: under a
+ * loaded CI it passed the holiday table's last year (2106).
+ */
+function withOwnTestServer() {
+  beforeEach(async () => {
+    env = await createTimeSkippingEnvironment();
+  });
+  afterEach(async () => {
+    await env?.teardown();
+  });
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -74,6 +82,7 @@ const due = (ticketId: string, responseDueAt: string | null, first = true) => ({
 });
 
 describe('ticketWorkflow (SUP-3: first response within 3 business hours, 10:00â€“22:00 Istanbul, holidays excluded)', () => {
+  withOwnTestServer();
   it('SUP-3: a ticket opened Friday 21:30 before a public holiday (Sat 1 May 2027) is due Sunday 12:30 Istanbul', async () => {
     const support = fakeSupportActivities();
     const input = ticketInput('t-holiday', '2027-04-30T18:30:00.000Z');
@@ -195,6 +204,7 @@ describe('ticketWorkflow (SUP-3: first response within 3 business hours, 10:00â€
 });
 
 describe('ticketWorkflow auto-close (SUP-2: closed after N days waiting on the customer, with a warning first)', () => {
+  withOwnTestServer();
   it('SUP-2: after an agent reply the customer is warned a day before and the ticket closes after 3 days', async () => {
     const support = fakeSupportActivities();
     const start = await advanceToOpening();
@@ -257,6 +267,7 @@ describe('ticketWorkflow auto-close (SUP-2: closed after N days waiting on the c
 });
 
 describe('ticketWorkflow reopened (SUP-2: a reply to a closed ticket reopens it)', () => {
+  withOwnTestServer();
   it('SUP-3: a reopened ticket waits a next response from the reply, not a first response', async () => {
     const support = fakeSupportActivities();
     const start = await advanceToOpening();
@@ -280,6 +291,7 @@ describe('ticketWorkflow reopened (SUP-2: a reply to a closed ticket reopens it)
 });
 
 describe('ticketWorkflow history (SUP-3: the timer survives long-lived tickets)', () => {
+  withOwnTestServer();
   it('SUP-3: continues as new after many events and keeps the paused clock, then still escalates', async () => {
     const support = fakeSupportActivities();
     const start = await advanceToOpening();
@@ -381,6 +393,7 @@ describe('ticket clock transitions (SUP-2, SUP-3, SUP-4)', () => {
 });
 
 describe('ticketWorkflow input', () => {
+  withOwnTestServer();
   it('SUP-3: a malformed target fails the workflow instead of retrying its tasks', async () => {
     const support = fakeSupportActivities();
     await withSupportWorkers(env, support.activities, async () => {
