@@ -12,6 +12,7 @@ import { connectTemporalClient } from '@omurga/shared/temporal';
 import { graphql } from '../tests/support/graphql.ts';
 import { formatTable, round } from './lib/report.ts';
 import { BENCH_OPERATOR, startBenchStack, usageBetween, type ProcessUsage } from './lib/stack.ts';
+import { databaseCommandsByKind } from './gateway/db-commands.ts';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [100, 300] : [1_000, 10_000];
@@ -22,7 +23,9 @@ const POLL_MS = 5_000;
 
 const log = (message: string) => console.log(`[renewals] ${new Date().toISOString().slice(11, 19)} ${message}`);
 
-const bench = await startBenchStack();
+// Counting commands costs each service a listener call per command, the same in both runs.
+const bench = await startBenchStack({ OMURGA_COUNT_DB_COMMANDS: '1' });
+const serviceMetrics = ['accounts', 'billing', 'consent', 'support'].map((name) => bench.stack.urls.metrics[name]!);
 const gw = bench.gatewayUrl;
 const db = mongoose.createConnection(bench.stack.env.MONGODB_URI!, { dbName: `${bench.stack.config.mongo.dbPrefix}billing` });
 const temporal = await connectTemporalClient(bench.stack.config);
@@ -140,6 +143,8 @@ interface RunResult {
   cpuSecondsPerRenewal: number;
   cpu: ProcessUsage[];
   emailWorkflows: number;
+  /** database commands the services sent per renewal settled, by service, command and collection */
+  commandsPerRenewal: Map<string, number>;
 }
 
 async function run(planCode: string, n: number, startRate: number): Promise<RunResult> {
@@ -159,9 +164,11 @@ async function run(planCode: string, n: number, startRate: number): Promise<RunR
   const emailWorkflowsBefore = (await temporal.workflow.count('WorkflowType = "sendEmailWorkflow"')).count;
   await sleep(Math.max(0, renewsAt.getTime() - Date.now()));
   const before = bench.usage();
+  const commandsBefore = await databaseCommandsByKind(serviceMetrics);
   log(`renewal time: ${n} subscriptions due`);
   const settledAt = await waitForCount('billing_emails', { kind: 'PAYMENT_SUCCEEDED', createdAt: { $gte: renewsAt } }, n, SETTLE_LIMIT_MS, 'settled (paid, invoiced, e-mailed)');
   const after = bench.usage();
+  const commandsAfter = await databaseCommandsByKind(serviceMetrics);
   const cpu = usageBetween(before, after);
   const invoices = await db
     .collection('invoices')
@@ -181,6 +188,12 @@ async function run(planCode: string, n: number, startRate: number): Promise<RunR
     cpuSecondsPerRenewal: totalCpu / Math.max(1, invoices.length),
     cpu,
     emailWorkflows,
+    commandsPerRenewal: new Map(
+      [...commandsAfter]
+        .map(([kind, count]) => [kind.replace(/\w+="([^"]*)"/g, '$1').replaceAll(',', ' '), (count - (commandsBefore.get(kind) ?? 0)) / Math.max(1, invoices.length)] as const)
+        .filter(([, perRenewal]) => perRenewal >= 0.05)
+        .sort((a, b) => b[1] - a[1]),
+    ),
   };
 }
 
@@ -222,6 +235,12 @@ try {
     ),
   );
   console.log(formatTable(['process', `CPU-s (N=${small.n})`, `CPU-s (N=${large.n})`, 'peak RSS MiB'], large.cpu.map((p) => [p.name, small.cpu.find((s) => s.name === p.name)!.cpuSeconds.toFixed(1), p.cpuSeconds.toFixed(1), String(peakRssMiB[p.name])])));
+  console.log(
+    formatTable(
+      ['database commands per renewal (service command collection)', `N=${small.n}`, `N=${large.n}`],
+      [...large.commandsPerRenewal].map(([kind, perRenewal]) => [kind, (small.commandsPerRenewal.get(kind) ?? 0).toFixed(2), perRenewal.toFixed(2)]),
+    ),
+  );
   console.log(formatTable(['one subscription, start to first renewal settled', 'count'], Object.entries(sample).map(([k, v]) => [k, String(v)])));
 
   console.log(
@@ -235,6 +254,7 @@ try {
       cpuSecondsPerRenewal1k: round(small.cpuSecondsPerRenewal),
       cpuSecondsPerRenewal10k: round(large.cpuSecondsPerRenewal),
       costGrowth1kTo10k: round(large.cpuSecondsPerRenewal / small.cpuSecondsPerRenewal),
+      databaseCommandsPerRenewal10k: round([...large.commandsPerRenewal.values()].reduce((sum, c) => sum + c, 0)),
       renewalHistory: sample,
       peakRssMiB,
     }),

@@ -64,24 +64,37 @@ export interface ProcessUsage {
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-/** CPU and peak RSS of every live process in the process group led by `pgid` (each stack process leads its own). */
-export function groupUsage(name: string, pgid: number): ProcessUsage {
-  let ticks = 0;
-  let peakKiB = 0;
+/**
+ * CPU and peak RSS of the process `leader` and every live process under it:
+ * its process group, and descendants that left the group (PostgreSQL's
+ * backends each call setsid, so a group-only count misses all of them).
+ */
+export function groupUsage(name: string, leader: number): ProcessUsage {
+  const processes = new Map<number, { ppid: number; pgrp: number; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    const statFile = `/proc/${entry}/stat`;
     let stat: string;
     try {
-      stat = readFileSync(statFile, 'utf8');
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
     } catch {
       continue; // exited meanwhile
     }
-    // Fields after the command name (which may hold spaces): state is field 3, pgrp 5, utime 14, stime 15.
+    // Fields after the command name (which may hold spaces): ppid is field 4, pgrp 5, utime 14, stime 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) !== pgid) continue;
-    ticks += Number(fields[11]) + Number(fields[12]);
-    const status = existsSync(`/proc/${entry}/status`) ? readFileSync(`/proc/${entry}/status`, 'utf8') : '';
+    processes.set(Number(entry), { ppid: Number(fields[1]), pgrp: Number(fields[2]), ticks: Number(fields[11]) + Number(fields[12]) });
+  }
+  const belongs = (pid: number): boolean => {
+    for (let current = processes.get(pid), hops = 0; current && hops < 64; current = processes.get(current.ppid), hops++) {
+      if (current.pgrp === leader) return true;
+    }
+    return false;
+  };
+  let ticks = 0;
+  let peakKiB = 0;
+  for (const [pid, process] of processes) {
+    if (!belongs(pid)) continue;
+    ticks += process.ticks;
+    const status = existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '';
     peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
   }
   return { name, cpuSeconds: ticks / CLOCK_TICKS, peakRssMiB: peakKiB / 1024 };

@@ -31,8 +31,11 @@ const UPKEEP_COMMANDS = new Set(['ping', 'hello', 'ismaster', 'isMaster', 'endSe
 
 /** The benchmark's count of database commands per request served (issue 16: entityQueriesPer100). */
 function countDatabaseCommands(connection: Connection, service: string) {
-  connection.getClient().on('commandStarted', (event: { commandName: string }) => {
-    if (!UPKEEP_COMMANDS.has(event.commandName)) databaseCommands.inc({ service, command: event.commandName });
+  connection.getClient().on('commandStarted', (event: { commandName: string; command: Record<string, unknown> }) => {
+    if (UPKEEP_COMMANDS.has(event.commandName)) return;
+    // CRUD commands name their collection as the command's value (`{ find: 'invoices', … }`).
+    const target = event.command[event.commandName];
+    databaseCommands.inc({ service, command: event.commandName, collection: typeof target === 'string' ? target : '' });
   });
 }
 

@@ -18,6 +18,7 @@ import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts
 import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 import { catalogueVersions } from './catalogue-versions.ts';
+import { inStep, stepReads } from './step-reads.ts';
 import { carryOutLifecycleSteps, type LifecycleStepPorts } from './lifecycle-steps.ts';
 import { chargeInvoice } from './payments/charge-invoice.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -69,10 +70,18 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
   const { models } = deps;
   const versions = catalogueVersions(models);
 
+  /** The subscription, as this step last left it when it has read or written it (step-reads.ts). */
   async function loadSubscription(subscriptionId: string): Promise<SubscriptionDoc> {
+    const step = stepReads();
+    if (step?.subscription?._id.toString() === subscriptionId) return step.subscription;
     const subscription = await models.Subscription.findById(subscriptionId).lean<SubscriptionDoc>();
     if (!subscription) throw notFound(`subscription ${subscriptionId}`);
+    if (step) step.subscription = subscription;
     return subscription;
+  }
+  function rememberIssued(invoice: InvoiceDoc): IssuedInvoice {
+    stepReads()?.invoices.set(invoice._id.toString(), invoice);
+    return issued(invoice);
   }
   async function loadInvoice(invoiceId: string): Promise<InvoiceDoc> {
     const invoice = await models.Invoice.findById(invoiceId).lean<InvoiceDoc>();
@@ -135,6 +144,8 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         },
         { returnDocument: 'after' },
       ).lean<SubscriptionDoc>();
+      const step = stepReads();
+      if (step) step.subscription = updated!;
       return pinOf(updated!, kind, current);
     },
 
@@ -152,7 +163,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     async issueInvoice({ subscriptionId, periodIndex, issuedAt, customer }) {
       const key = `subscription/${subscriptionId}/period/${periodIndex}`;
       const existing = await models.Invoice.findOne({ key }).lean<InvoiceDoc>();
-      if (existing) return issued(existing);
+      if (existing) return rememberIssued(existing);
 
       const subscription = await loadSubscription(subscriptionId);
       const [plan, policy] = await Promise.all([versions.plan(subscription.planId), versions.policy(subscription.policyId)]);
@@ -167,13 +178,17 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       await markUsageBilled(models, subscriptionId, new Date(0), subscription.currentPeriodStart ?? issuedAtDate, invoiceId.toString());
       const usage = await usageOnInvoice(models, invoiceId.toString());
       // Invoices paid after their due date whose late charges no invoice has billed yet [004 §6.3, 001 §5.3.1].
-      const lateIds = (
-        await models.Invoice.find({ organizationId: subscription.organizationId, lateChargesBilledOn: null, status: 'PAID' }).lean<InvoiceDoc[]>()
-      )
-        .filter((invoice) => invoice.paidAt && invoice.paidAt > invoice.dueAt)
-        .map((invoice) => invoice._id);
+      // One read finds both those still to claim and those an earlier attempt of this invoice claimed.
+      const candidates = await models.Invoice.find({
+        organizationId: subscription.organizationId,
+        $or: [{ status: 'PAID', lateChargesBilledOn: null }, { lateChargesBilledOn: invoiceId }],
+      }).lean<InvoiceDoc[]>();
+      const lateIds = candidates.filter((invoice) => !invoice.lateChargesBilledOn && invoice.paidAt && invoice.paidAt > invoice.dueAt).map((invoice) => invoice._id);
       if (lateIds.length) await models.Invoice.updateMany({ _id: { $in: lateIds }, lateChargesBilledOn: null }, { $set: { lateChargesBilledOn: invoiceId } });
-      const overdue = await models.Invoice.find({ lateChargesBilledOn: invoiceId }).lean<InvoiceDoc[]>();
+      // Claimed now, another invoice may have won some: read back which are this one's.
+      const overdue = lateIds.length
+        ? await models.Invoice.find({ lateChargesBilledOn: invoiceId }).lean<InvoiceDoc[]>()
+        : candidates.filter((invoice) => invoice.lateChargesBilledOn?.equals(invoiceId));
 
       const composed = composeInvoice({
         currency,
@@ -238,13 +253,16 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
           lateChargesBilledOn: null,
           statusHistory: [{ from: null, to: settled ? 'PAID' : 'OPEN', at: issuedAtDate, reason: 'ISSUED' }],
         } as unknown as InvoiceDraft;
-      const invoice = await issueNumberedInvoice(models, draft, { prefix: deps.invoicePrefix, issuedAt: issuedAtDate });
-      return issued(invoice);
+      // The key was looked up above: numbering need not look again before taking a number.
+      const invoice = await issueNumberedInvoice(models, draft, { prefix: deps.invoicePrefix, issuedAt: issuedAtDate, keyChecked: true });
+      return rememberIssued(invoice);
     },
 
     chargeInvoice: (input) => chargeInvoice({ models, provider: deps.provider, timeoutMs: deps.providerTimeoutMs }, input),
 
     async movePeriod({ subscriptionId, periodIndex, periodStart, periodEnd }) {
+      const step = stepReads();
+      if (step) step.subscription = undefined;
       await models.Subscription.updateOne(
         { _id: subscriptionId, periodIndex },
         { $set: { currentPeriodStart: new Date(periodStart), currentPeriodEnd: new Date(periodEnd) } },
@@ -280,7 +298,15 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
 
   const steps: LifecycleStepPorts = {
     ...activities,
-    sendEmail: (input) => deps.outbox.send(input),
+    sendEmail: (input) => {
+      const step = stepReads();
+      const subscription = step?.subscription;
+      const known = {
+        subscription: subscription?._id.toString() === input.subscriptionId ? subscription : undefined,
+        invoice: input.invoiceId ? step?.invoices.get(input.invoiceId) : undefined,
+      };
+      return deps.outbox.send({ ...input, known });
+    },
     async recordHistory(subscriptionId, entries) {
       const keys = entries.map((entry) => entry.key);
       const status = entries.findLast((entry) => entry.status !== null)?.status;
@@ -293,7 +319,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
       );
     },
   };
-  return { ...activities, carryOutLifecycleSteps: (input) => carryOutLifecycleSteps(steps, input, workflowClock()) };
+  return { ...activities, carryOutLifecycleSteps: (input) => inStep(() => carryOutLifecycleSteps(steps, input, workflowClock())) };
 }
 
 /**

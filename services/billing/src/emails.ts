@@ -418,6 +418,8 @@ export function renderBillingEmail<K extends BillingEmailKind>(kind: K, locale: 
 export type SendBillingEmailInput = Parameters<BillingActivities['sendBillingEmail']>[0] & {
   /** the subscription's organisation, when the caller has already loaded it */
   organizationId?: string;
+  /** the subscription and invoice as the caller has just read or written them, which are then not read again */
+  known?: { subscription?: SubscriptionDoc; invoice?: InvoiceDoc };
 };
 
 export interface BillingOutbox {
@@ -494,8 +496,8 @@ async function factsFor(
   input: SendBillingEmailInput,
 ): Promise<{ organizationId: string; params: Record<string, string> }> {
   const [subscription, invoice] = await Promise.all([
-    Types.ObjectId.isValid(input.subscriptionId) ? models.Subscription.findById(input.subscriptionId).lean<SubscriptionDoc>() : null,
-    input.invoiceId && Types.ObjectId.isValid(input.invoiceId) ? models.Invoice.findById(input.invoiceId).lean<InvoiceDoc>() : null,
+    input.known?.subscription ?? (Types.ObjectId.isValid(input.subscriptionId) ? models.Subscription.findById(input.subscriptionId).lean<SubscriptionDoc>() : null),
+    input.known?.invoice ?? (input.invoiceId && Types.ObjectId.isValid(input.invoiceId) ? models.Invoice.findById(input.invoiceId).lean<InvoiceDoc>() : null),
   ]);
   const params: Record<string, string> = {};
   const iso = (date: Date | null | undefined) => (date ? date.toISOString() : undefined);

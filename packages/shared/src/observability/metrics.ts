@@ -42,8 +42,8 @@ export const gatewayQueries = new Counter({
 
 export const databaseCommands = new Counter({
   name: 'omurga_database_commands_total',
-  help: 'Database commands the service sent, by command name (only with OMURGA_COUNT_DB_COMMANDS=1: the benchmark)',
-  labelNames: ['service', 'command'],
+  help: 'Database commands the service sent, by command name and collection (only with OMURGA_COUNT_DB_COMMANDS=1: the benchmark)',
+  labelNames: ['service', 'command', 'collection'],
 });
 
 /** Operation names come from callers: beyond this many distinct ones, new names count as "(other)". */

@@ -50,6 +50,8 @@ export interface NumberingOptions {
   prefix: string;
   /** decides the series' year (in Europe/Istanbul); usually the draft's issuedAt */
   issuedAt: Date;
+  /** the caller has just found no document with the draft's key, so it is not looked up again before numbering */
+  keyChecked?: boolean;
 }
 
 /** A collection of numbered documents: unique (series, sequence), number and key, as invoices and credit notes have. */
@@ -83,7 +85,7 @@ export async function issueNumbered<T extends { key: string }>(model: NumberedMo
   const year = invoiceYear(options.issuedAt);
   const series = invoiceSeries(options.prefix, year);
   const findByKey = async (): Promise<T | null> => (await model.findOne({ key: draft.key }).lean()) as T | null;
-  const existing = await findByKey();
+  const existing = options.keyChecked ? null : await findByKey();
   if (existing) return existing;
   return inSeriesTurn(model, series, async (known) => {
     const highestStored = async () => (await model.findOne({ series }, { sequence: 1 }).sort({ sequence: -1 }).lean<{ sequence: number }>())?.sequence ?? 0;

@@ -141,6 +141,8 @@ invoiceSchema.index({ series: 1, sequence: -1 }, { unique: true });
 invoiceSchema.index({ organizationId: 1, _id: -1 });
 // Issuing an invoice reads back the paid-late invoices it claimed (issue 16: no collection scan per renewal).
 invoiceSchema.index({ lateChargesBilledOn: 1 });
+// Issuing asks whether the subscription has an invoice yet (its first one adds one-off fees and stamp duty) and counts its discounted ones.
+invoiceSchema.index({ subscriptionId: 1, periodIndex: 1 });
 
 export type InvoiceDoc = WithId<InferSchemaType<typeof invoiceSchema>>;
 export type InvoiceLine = InferSchemaType<typeof lineSchema>;

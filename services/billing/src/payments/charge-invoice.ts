@@ -86,8 +86,9 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
       result.status === 'SUCCEEDED'
         ? { status: 'SUCCEEDED', providerPaymentId: result.providerPaymentId, declineCode: null, settledAt: now() }
         : { status: 'DECLINED', declineCode: result.declineCode, settledAt: now() };
-    await Attempt.updateOne({ _id: row._id, status: { $in: ['PENDING', 'UNKNOWN'] } }, { $set: set });
-    const stored = await Attempt.findById(row._id).lean<AttemptRow>();
+    const stored =
+      (await Attempt.findOneAndUpdate({ _id: row._id, status: { $in: ['PENDING', 'UNKNOWN'] } }, { $set: set }, { returnDocument: 'after' }).lean<AttemptRow>()) ??
+      (await Attempt.findById(row._id).lean<AttemptRow>());
     return finished(stored!);
   }
 
@@ -103,8 +104,13 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
   const lookup = (idempotencyKey: string) => withTimeout(() => provider.lookup(idempotencyKey), timeoutMs, provider.name);
   const claimExpired = (row: AttemptRow) => !row.updatedAt || row.updatedAt.getTime() <= Date.now() - claimTtlMs;
 
+  // This attempt and the earlier ones, in one read (the key is the invoice's and the attempt number's).
+  const attempts = await Attempt.find({ invoiceId: invoice._id, attempt: { $lte: input.attempt } })
+    .sort({ attempt: 1 })
+    .lean<AttemptRow[]>();
+
   // 1. a repeated call of a finished attempt (one that found the invoice void answers that again)
-  const existing = await Attempt.findOne({ idempotencyKey: key }).lean<AttemptRow>();
+  const existing = attempts.find((row) => row.idempotencyKey === key);
   if (existing && isFinal(existing.status) && existing.declineCode !== INVOICE_VOID_CODE) return finished(existing);
 
   // 2.
@@ -118,9 +124,7 @@ export async function chargeInvoice(deps: ChargeInvoiceDeps, input: { invoiceId:
   }
 
   // 3. earlier attempts, oldest first; a SUCCEEDED one means a crash before the invoice was marked paid
-  const earlier = await Attempt.find({ invoiceId: invoice._id, attempt: { $lt: input.attempt }, status: { $in: ['PENDING', 'UNKNOWN', 'SUCCEEDED'] } })
-    .sort({ attempt: 1 })
-    .lean<AttemptRow[]>();
+  const earlier = attempts.filter((row) => row.attempt < input.attempt && ['PENDING', 'UNKNOWN', 'SUCCEEDED'].includes(row.status));
   for (const row of earlier) {
     if (row.status === 'SUCCEEDED') return finished(row);
     if (row.status === 'PENDING' && !claimExpired(row)) throw new PaymentAttemptBusyError(row.idempotencyKey);

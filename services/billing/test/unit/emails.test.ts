@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Logger } from '@omurga/shared';
 import { BILLING_EMAIL_KINDS, type BillingEmailKind } from '../../src/workflows/contracts.ts';
-import { REQUIRED_PARAMS, billingMessageId, createBillingOutbox, renderBillingEmail } from '../../src/emails.ts';
+import { REQUIRED_PARAMS, billingMessageId, createBillingOutbox, renderBillingEmail, type SendBillingEmailInput } from '../../src/emails.ts';
 import type { BillingModels } from '../../src/models/index.ts';
 import { addressKey } from '@omurga/shared/temporal';
 
@@ -150,6 +150,20 @@ describe('billing outbox', () => {
     expect(turkish!.text).toContain('1.234,56 ₺');
     expect(english).toMatchObject({ to: 'owner@example.test', subject: 'Payment failed: OMR2026000000042' });
     expect(billingMessageId(keys[0]!)).toBe(`<email.billing.invoice.${INVOICE_ID}.attempt.1.${addressKey('muhasebe@example.test')}@omurga>`);
+  });
+
+  it('takes the subscription and invoice a lifecycle step has just read or written instead of reading them again (issue 16)', async () => {
+    const { models } = fakeModels();
+    const reads = [vi.spyOn(models.Subscription, 'findById'), vi.spyOn(models.Invoice, 'findById')];
+    const smtp = fakeMailer();
+    const known = {
+      subscription: { organizationId: 'org-7', planId: 'plan-1', pendingPlanCode: null, trialEndsAt: null, currentPeriodEnd: null, cancelEffectiveAt: null },
+      invoice: { organizationId: 'org-7', number: 'OMR2026000000099', total: { amountMinor: 500, currency: 'TRY' }, dueAt: new Date('2026-03-15T21:30:00Z') },
+    } as unknown as NonNullable<SendBillingEmailInput['known']>;
+    await createBillingOutbox({ models, mailer: smtp.mailer, logger }).send({ ...input, to: [input.to[1]!], known });
+
+    for (const read of reads) expect(read).not.toHaveBeenCalled();
+    expect(smtp.sent.map((m) => m.subject)).toEqual(['Payment failed: OMR2026000000099']);
   });
 
   it('sending the same key again delivers nothing more', async () => {
