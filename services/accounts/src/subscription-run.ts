@@ -1,4 +1,5 @@
 import type { AccountsActivities, SubscriptionRunActivities, WebhookEvent } from '@omurga/shared/contracts';
+import { subscriptionRunsOpened } from '@omurga/shared';
 import type { KnownReferrer } from './webhooks/activities.ts';
 
 /**
@@ -18,6 +19,7 @@ export function subscriptionRunActivities(
       if (webhookEvents.length) {
         await publish(webhookEvents, { organizationId, referredByPartnerId: profile.referredByPartnerId });
       }
+      subscriptionRunsOpened.inc();
       return profile;
     },
   };

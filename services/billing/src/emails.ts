@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { isDuplicateKeyError, type Locale, type Logger, type Mailer } from '@omurga/shared';
+import { isDuplicateKeyError, lifecycleEmailsDelivered, type Locale, type Logger, type Mailer } from '@omurga/shared';
 import { addressKey } from '@omurga/shared/temporal';
 import type { BillingActivities, BillingEmailKind } from './workflows/contracts.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, SubscriptionDoc } from './models/index.ts';
@@ -471,6 +471,7 @@ export function createBillingOutbox({ models, mailer, logger }: BillingOutboxDep
             to: [email],
             subject: rendered.subject,
           });
+          lifecycleEmailsDelivered.inc({ kind: input.kind });
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
         }

@@ -46,6 +46,17 @@ export const databaseCommands = new Counter({
   labelNames: ['service', 'command', 'collection'],
 });
 
+export const lifecycleEmailsDelivered = new Counter({
+  name: 'omurga_lifecycle_emails_delivered_total',
+  help: 'Billing lifecycle e-mails accepted by SMTP and recorded, by kind (one per recipient)',
+  labelNames: ['kind'],
+});
+
+export const subscriptionRunsOpened = new Counter({
+  name: 'omurga_subscription_runs_opened_total',
+  help: 'Subscription workflow runs opened by accounts (openSubscriptionRun): one per subscription start and per renewal',
+});
+
 /** Operation names come from callers: beyond this many distinct ones, new names count as "(other)". */
 const MAX_OPERATION_NAMES = 500;
 const knownOperations = new Set<string>();
