@@ -183,8 +183,14 @@ async function run(planCode: string, n: number, startRate: number): Promise<RunR
   const emailWorkflowsBefore = (await temporal.workflow.count('WorkflowType = "sendEmailWorkflow"')).count;
   const emailsBefore = await paymentSucceededEmails();
   const runsBefore = await runsOpened();
+  // How busy the stack still is in the last minute before T0 (work left over from the import).
+  await sleep(Math.max(0, renewsAt.getTime() - 60_000 - Date.now()));
+  const minuteBefore = bench.usage();
+  const minuteBeforeAt = Date.now();
   await sleep(Math.max(0, renewsAt.getTime() - Date.now()));
   const before = bench.usage();
+  const leftover = usageBetween(minuteBefore, before).filter((p) => p.cpuSeconds >= 0.5);
+  log(`in the last ${((Date.now() - minuteBeforeAt) / 1000).toFixed(0)} s before T0: ${leftover.map((p) => `${p.name} ${p.cpuSeconds.toFixed(1)} CPU-s`).join(', ') || 'idle'}`);
   const commandsBefore = await databaseCommandsByKind(serviceMetrics);
   log(`renewal time: ${n} subscriptions due`);
   // Billing's counter rather than a count of billing_emails: that count scans the collection
