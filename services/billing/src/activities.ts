@@ -18,7 +18,7 @@ import { issueNumberedInvoice, type InvoiceDraft } from './invoices/numbering.ts
 import { transitionInvoice } from './invoices/status.ts';
 import type { BillingModels, InvoiceDoc, PlanDoc, PolicyDoc, SubscriptionDoc } from './models/index.ts';
 import { catalogueVersions } from './catalogue-versions.ts';
-import { inStep, stepReads } from './step-reads.ts';
+import { inStep, keepStepSubscription, knownToStep, stepReads } from './step-reads.ts';
 import { carryOutLifecycleSteps, type LifecycleStepPorts } from './lifecycle-steps.ts';
 import { chargeInvoice } from './payments/charge-invoice.ts';
 import type { PaymentProvider } from './payments/provider.ts';
@@ -76,7 +76,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     if (step?.subscription?._id.toString() === subscriptionId) return step.subscription;
     const subscription = await models.Subscription.findById(subscriptionId).lean<SubscriptionDoc>();
     if (!subscription) throw notFound(`subscription ${subscriptionId}`);
-    if (step) step.subscription = subscription;
+    keepStepSubscription(subscription);
     return subscription;
   }
   function rememberIssued(invoice: InvoiceDoc): IssuedInvoice {
@@ -144,8 +144,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
         },
         { returnDocument: 'after' },
       ).lean<SubscriptionDoc>();
-      const step = stepReads();
-      if (step) step.subscription = updated!;
+      keepStepSubscription(updated!);
       return pinOf(updated!, kind, current);
     },
 
@@ -261,8 +260,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
     chargeInvoice: (input) => chargeInvoice({ models, provider: deps.provider, timeoutMs: deps.providerTimeoutMs }, input),
 
     async movePeriod({ subscriptionId, periodIndex, periodStart, periodEnd }) {
-      const step = stepReads();
-      if (step) step.subscription = undefined;
+      keepStepSubscription(undefined);
       await models.Subscription.updateOne(
         { _id: subscriptionId, periodIndex },
         { $set: { currentPeriodStart: new Date(periodStart), currentPeriodEnd: new Date(periodEnd) } },
@@ -298,15 +296,7 @@ export function billingActivities(deps: BillingActivityDeps): BillingActivities 
 
   const steps: LifecycleStepPorts = {
     ...activities,
-    sendEmail: (input) => {
-      const step = stepReads();
-      const subscription = step?.subscription;
-      const known = {
-        subscription: subscription?._id.toString() === input.subscriptionId ? subscription : undefined,
-        invoice: input.invoiceId ? step?.invoices.get(input.invoiceId) : undefined,
-      };
-      return deps.outbox.send({ ...input, known });
-    },
+    sendEmail: (input) => deps.outbox.send({ ...input, known: knownToStep(input.subscriptionId, input.invoiceId) }),
     async recordHistory(subscriptionId, entries) {
       const keys = entries.map((entry) => entry.key);
       const status = entries.findLast((entry) => entry.status !== null)?.status;

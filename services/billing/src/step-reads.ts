@@ -19,3 +19,19 @@ const current = new AsyncLocalStorage<StepReads>();
 export const inStep = <T>(body: () => Promise<T>): Promise<T> => current.run({ invoices: new Map() }, body);
 
 export const stepReads = (): StepReads | undefined => current.getStore();
+
+/** Keeps the subscription as the step has just written it (undefined: forget it, the step changed it unseen). */
+export function keepStepSubscription(subscription: SubscriptionDoc | undefined): void {
+  const step = current.getStore();
+  if (step) step.subscription = subscription;
+}
+
+/** What the step knows of this subscription and invoice, for an e-mail's facts. */
+export function knownToStep(subscriptionId: string, invoiceId?: string): { subscription?: SubscriptionDoc; invoice?: InvoiceDoc } {
+  const step = current.getStore();
+  const subscription = step?.subscription;
+  return {
+    subscription: subscription?._id.toString() === subscriptionId ? subscription : undefined,
+    invoice: invoiceId ? step?.invoices.get(invoiceId) : undefined,
+  };
+}
